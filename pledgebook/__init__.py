@@ -1,0 +1,1 @@
+"""Pledgebook: coalitions, commitments and accountability for multi-stakeholder processes."""

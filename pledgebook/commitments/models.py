@@ -1,0 +1,270 @@
+"""Applications to join a theme, and commitments with their co-makers and assessments.
+
+Models are thin: every state change lives in ``commitments/domain.py``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def for_programme(self, programme):  # noqa: ANN001, ANN201
+        return self.filter(programme=programme)
+
+    def approved(self):  # noqa: ANN201
+        return self.filter(status=Application.Status.APPROVED)
+
+
+class Application(models.Model):
+    """An organisation's request to join a theme as commitment maker or leader."""
+
+    class Role(models.TextChoices):
+        MAKER = "maker", _("Commitment maker")
+        LEADER = "leader", _("Leader")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="applications"
+    )
+    theme = models.ForeignKey(
+        "programmes.Theme", on_delete=models.CASCADE, related_name="applications"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="applications",
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=Role.choices, default=Role.MAKER
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "theme"],
+                condition=models.Q(status__in=["pending", "approved"]),
+                name="one_live_application_per_theme",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.theme} ({self.get_role_display()})"
+
+
+class EndorsementLevel(models.TextChoices):
+    HEAD_OF_STATE = "head_of_state", _("Head of State or Government")
+    MINISTER = "minister", _("Minister or head of organisation")
+    EXECUTIVE = "executive", _("Executive leadership or board")
+    SENIOR = "senior", _("Senior management")
+    PROGRAMME = "programme", _("Programme or team level")
+
+
+HIGH_ENDORSEMENT = {EndorsementLevel.HEAD_OF_STATE, EndorsementLevel.MINISTER}
+
+
+class GeographicScope(models.TextChoices):
+    NATIONAL = "national", _("National or local (named countries)")
+    REGIONAL = "regional", _("Regional")
+    GLOBAL = "global", _("Global")
+
+
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    def for_programme(self, programme):  # noqa: ANN001, ANN201
+        return self.filter(programme=programme)
+
+    def public(self):  # noqa: ANN201
+        return self.filter(status__in=Commitment.PUBLIC_STATUSES)
+
+
+class Commitment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        RETURNED = "returned", _("Returned for revision")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        FEATURED = "featured", _("Featured")
+
+    PUBLIC_STATUSES = (Status.CONFIRMED, Status.FEATURED)
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="commitments"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        verbose_name=_("lead organisation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    types = models.ManyToManyField(
+        "programmes.CommitmentType", verbose_name=_("types"), related_name="commitments"
+    )
+    themes = models.ManyToManyField(
+        "programmes.Theme", verbose_name=_("themes"), related_name="commitments"
+    )
+    actions = models.ManyToManyField(
+        "programmes.Action",
+        blank=True,
+        verbose_name=_("blueprint actions"),
+        related_name="+",
+    )
+    goals = models.ManyToManyField("reference.Goal", blank=True, verbose_name=_("SDGs"))
+    targets = models.ManyToManyField(
+        "reference.Target", blank=True, verbose_name=_("SDG targets")
+    )
+    scope = models.CharField(
+        _("geographic scope"),
+        max_length=16,
+        choices=GeographicScope.choices,
+        default=GeographicScope.NATIONAL,
+    )
+    countries = models.ManyToManyField(
+        "reference.Country", blank=True, verbose_name=_("countries")
+    )
+    regions = models.ManyToManyField(
+        "reference.Region", blank=True, verbose_name=_("regions")
+    )
+    starts_on = models.DateField(_("start date"), null=True, blank=True)
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    currency = models.ForeignKey(
+        "reference.Currency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("currency"),
+    )
+    funds_are_new = models.BooleanField(
+        _("new and additional funds"), null=True, blank=True
+    )
+    endorsement_level = models.CharField(
+        _("level of endorsement"),
+        max_length=32,
+        choices=EndorsementLevel.choices,
+        blank=True,
+    )
+    is_conditional = models.BooleanField(
+        _("pledge conditional on approval"), default=False
+    )
+    condition = models.TextField(_("condition"), blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["programme", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:commitment", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+
+class CoMaker(models.Model):
+    """An organisation named as co-maker of a collective commitment; it must confirm."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="co_makers"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="co_commitments",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "organisation"],
+                name="co_maker_once_per_commitment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} on {self.commitment}"
+
+
+CRITERIA_KEYS = ("impact", "funding", "endorsement", "collective", "smart")
+
+
+class AssessmentOverride(models.Model):
+    """A reviewer's judgement of one criterion, replacing the computed one."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="assessment_overrides"
+    )
+    criterion = models.CharField(max_length=32)
+    met = models.BooleanField()
+    note = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True
+    )
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "criterion"], name="one_override_per_criterion"
+            )
+        ]

@@ -1,0 +1,236 @@
+"""The rules a commitment's content must follow: one place, used by the form (field errors
+while drafting), by the submission domain function and by imports.
+
+:class:`CommitmentData` is a plain snapshot of a commitment's fields.  It can be built from a
+saved commitment or from a form's cleaned data, so that the rules (and the assessment in
+``assessment.py``) judge exactly what the author sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from pledgebook.commitments.models import Application, Commitment, GeographicScope
+
+if TYPE_CHECKING:
+    from pledgebook.organisations.models import Organisation
+    from pledgebook.programmes.models import Programme
+
+
+@dataclass
+class CommitmentData:
+    programme: Programme
+    organisation: Organisation
+    title: str = ""
+    description: str = ""
+    types: set[str] = field(default_factory=set)
+    themes: list[Any] = field(default_factory=list)
+    actions: list[Any] = field(default_factory=list)
+    goals: list[Any] = field(default_factory=list)
+    targets: list[Any] = field(default_factory=list)
+    scope: str = GeographicScope.NATIONAL
+    countries: list[Any] = field(default_factory=list)
+    regions: list[Any] = field(default_factory=list)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    amount: Decimal | None = None
+    currency: Any = None
+    funds_are_new: bool | None = None
+    endorsement_level: str = ""
+    is_conditional: bool = False
+    condition: str = ""
+    co_makers: list[Any] = field(default_factory=list)
+    confirmed_co_makers: int = 0
+
+    @classmethod
+    def from_commitment(cls, commitment: Commitment) -> CommitmentData:
+        co_makers = list(commitment.co_makers.all())
+        return cls(
+            programme=commitment.programme,
+            organisation=commitment.organisation,
+            title=commitment.title,
+            description=commitment.description,
+            types={t.code for t in commitment.types.all()},
+            themes=list(commitment.themes.all()),
+            actions=list(commitment.actions.all()),
+            goals=list(commitment.goals.all()),
+            targets=list(commitment.targets.all()),
+            scope=commitment.scope,
+            countries=list(commitment.countries.all()),
+            regions=list(commitment.regions.all()),
+            starts_on=commitment.starts_on,
+            ends_on=commitment.ends_on,
+            amount=commitment.amount,
+            currency=commitment.currency,
+            funds_are_new=commitment.funds_are_new,
+            endorsement_level=commitment.endorsement_level,
+            is_conditional=commitment.is_conditional,
+            condition=commitment.condition,
+            co_makers=[c.organisation for c in co_makers],
+            confirmed_co_makers=sum(1 for c in co_makers if c.confirmed_at),
+        )
+
+    @property
+    def is_financial(self) -> bool:
+        return "financial" in self.types
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def member_theme_ids(programme: Programme, organisation: Organisation) -> set[int]:
+    return set(
+        Application.objects.approved()
+        .filter(programme=programme, organisation=organisation)
+        .values_list("theme_id", flat=True)
+    )
+
+
+def leads_any(organisation: Organisation, themes: list[Any]) -> bool:
+    return (
+        Application.objects.approved()
+        .filter(
+            organisation=organisation, theme__in=themes, role=Application.Role.LEADER
+        )
+        .exists()
+    )
+
+
+def check_commitment(
+    data: CommitmentData, *, for_submission: bool
+) -> dict[str, list[str]]:
+    """Return errors by field name ("__all__" for the whole).  Empty means valid.
+
+    Drafts are checked for consistency only; submission also requires completeness.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    programme = data.programme
+    accepted = {t.code for t in programme.commitment_types.all()}
+    for code in sorted(data.types - accepted):
+        err(
+            "types",
+            _("This programme does not accept %(type)s commitments.") % {"type": code},
+        )
+
+    member_of = member_theme_ids(programme, data.organisation)
+    for theme in data.themes:
+        if theme.programme_id != programme.pk:
+            err(
+                "themes",
+                _("“%(theme)s” is not a theme of this programme.") % {"theme": theme},
+            )
+        elif theme.pk not in member_of:
+            err(
+                "themes",
+                _(
+                    "Your organisation is not a confirmed member of “%(theme)s”: "
+                    "apply to join it first."
+                )
+                % {"theme": theme},
+            )
+    theme_ids = {t.pk for t in data.themes}
+    for action in data.actions:
+        if action.theme_id not in theme_ids:
+            err(
+                "actions",
+                _("Action “%(action)s” belongs to a theme you did not choose.")
+                % {"action": action},
+            )
+
+    goal_numbers = {g.pk for g in data.goals}
+    for target in data.targets:
+        if target.goal_id not in goal_numbers:
+            err(
+                "targets",
+                _("Target %(code)s belongs to SDG %(goal)s: select that goal too.")
+                % {"code": target.pk, "goal": target.goal_id},
+            )
+
+    if data.scope == GeographicScope.NATIONAL and for_submission and not data.countries:
+        err(
+            "countries",
+            _("Name at least one country, or choose a regional or global scope."),
+        )
+    if data.scope == GeographicScope.REGIONAL and for_submission and not data.regions:
+        err("regions", _("Name at least one region for a regional commitment."))
+
+    if data.starts_on and data.ends_on:
+        if data.ends_on <= data.starts_on:
+            err("ends_on", _("The end date must be after the start date."))
+        else:
+            leader = leads_any(data.organisation, data.themes)
+            low, high = programme.duration_bounds(leader=leader)
+            who = _("leaders") if leader else _("commitment makers")
+            if data.ends_on < add_years(data.starts_on, low):
+                err(
+                    "ends_on",
+                    _(
+                        "Commitments of %(who)s last at least %(n)s year(s): end on or after %(d)s."
+                    )
+                    % {"who": who, "n": low, "d": add_years(data.starts_on, low)},
+                )
+            if data.ends_on > add_years(data.starts_on, high):
+                err(
+                    "ends_on",
+                    _(
+                        "Commitments of %(who)s last at most %(n)s year(s): end by %(d)s."
+                    )
+                    % {"who": who, "n": high, "d": add_years(data.starts_on, high)},
+                )
+
+    if data.amount is not None:
+        if data.amount <= 0:
+            err("amount", _("The amount must be greater than zero."))
+        if data.currency is None:
+            err("currency", _("Give the currency of the amount."))
+    if data.currency is not None and data.amount is None:
+        err("amount", _("Give the amount in %(code)s.") % {"code": data.currency.pk})
+    if data.amount is not None and not data.is_financial:
+        err("types", _("An amount is given: mark the commitment as financial."))
+    if data.is_conditional and not data.condition.strip():
+        err("condition", _("Say what approval the pledge depends on."))
+
+    for org in data.co_makers:
+        if org.pk == data.organisation.pk:
+            err("co_makers", _("The lead organisation cannot also be a co-maker."))
+        elif not (member_theme_ids(programme, org) & theme_ids):
+            err(
+                "co_makers",
+                _("%(org)s is not a confirmed member of the chosen themes.")
+                % {"org": org},
+            )
+
+    if for_submission:
+        if not data.title.strip():
+            err("title", _("Give the commitment a title."))
+        if len(data.description.split()) < 20:
+            err("description", _("Describe the commitment in at least 20 words."))
+        if not data.types:
+            err("types", _("Choose at least one type."))
+        if not data.themes:
+            err("themes", _("Choose at least one theme."))
+        if data.starts_on is None:
+            err("starts_on", _("Give a start date."))
+        if data.ends_on is None:
+            err("ends_on", _("Give an end date."))
+        if not data.endorsement_level:
+            err("endorsement_level", _("Say at what level the commitment is endorsed."))
+        if data.is_financial:
+            if data.amount is None:
+                err("amount", _("A financial commitment needs an amount."))
+            if data.funds_are_new is None:
+                err("funds_are_new", _("Say whether the funds are new."))
+    return errors

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pledgebook.public.urls")),
+    path("accounts/", include("pledgebook.accounts.urls")),
+    path("workspace/", include("pledgebook.workspace.urls")),
+    path("console/", include("pledgebook.console.urls")),
+    path("api/", include("pledgebook.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,137 @@
+"""factory_boy factories for the whole suite."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from pledgebook.commitments.models import Application, Commitment, EndorsementLevel
+from pledgebook.organisations.models import Category, Organisation, Representative
+from pledgebook.programmes.models import (
+    Action,
+    CommitmentType,
+    Programme,
+    ProgrammeRole,
+    Theme,
+)
+from pledgebook.reference.models import Country
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"person{n}@example.org")
+    email = factory.SelfAttribute("username")
+    password = factory.django.Password("correct horse battery staple")
+    is_active = True
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    kind = Programme.Kind.ACTION_COALITIONS
+    is_published = True
+
+    @factory.post_generation
+    def commitment_types(self, create, extracted, **kwargs):  # noqa: ANN001, ANN201
+        if create:
+            self.commitment_types.set(extracted or CommitmentType.objects.all())
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    theme = factory.SubFactory(ThemeFactory)
+    code = factory.Sequence(lambda n: f"A{n}")
+    title = factory.Sequence(lambda n: f"Action {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    category = Category.CIVIL_SOCIETY
+    country = factory.LazyFunction(lambda: Country.objects.get(iso2="KE"))
+
+
+def representative(organisation: Organisation, user=None, *, admin: bool = True):  # noqa: ANN001, ANN201
+    user = user or UserFactory()
+    Representative.objects.create(organisation=organisation, user=user, is_admin=admin)
+    return user
+
+
+def staff(programme: Programme, role: str = ProgrammeRole.Role.SECRETARIAT):  # noqa: ANN201
+    user = UserFactory()
+    ProgrammeRole.objects.create(programme=programme, user=user, role=role)
+    return user
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    theme = factory.SubFactory(ThemeFactory)
+    programme = factory.SelfAttribute("theme.programme")
+    organisation = factory.SubFactory(OrganisationFactory)
+    submitted_at = factory.LazyFunction(timezone.now)
+    due_at = factory.LazyAttribute(lambda o: o.submitted_at + dt.timedelta(days=21))
+
+
+def member_of(theme: Theme, *, role: str = Application.Role.MAKER, organisation=None):  # noqa: ANN001, ANN201
+    """A user representing an organisation approved in ``theme``."""
+    organisation = organisation or OrganisationFactory()
+    ApplicationFactory(
+        theme=theme, organisation=organisation, role=role, status=Application.Status.APPROVED
+    )
+    return representative(organisation)
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A complete commitment (valid for submission) in one theme of its programme."""
+
+    class Meta:
+        model = Commitment
+        skip_postgeneration_save = True
+
+    programme = factory.SelfAttribute("theme.programme")
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Train 500 women entrepreneurs in digital skills {n}")
+    description = (
+        "We will train 500 women entrepreneurs in digital and financial skills across three "
+        "regions of Kenya by 2027, with local partners and a public dashboard of results."
+    )
+    starts_on = dt.date(2026, 1, 1)
+    ends_on = dt.date(2028, 12, 31)
+    endorsement_level = EndorsementLevel.EXECUTIVE
+    status = Commitment.Status.DRAFT
+
+    class Params:
+        theme = factory.SubFactory(ThemeFactory)
+
+    @factory.post_generation
+    def relations(self, create, extracted, **kwargs):  # noqa: ANN001, ANN201
+        if not create:
+            return
+        theme = self.programme.themes.first()
+        self.themes.set([theme])
+        self.types.set(CommitmentType.objects.filter(code="programmatic"))
+        self.countries.set(Country.objects.filter(iso2="KE"))
