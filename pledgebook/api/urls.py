@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.views.generic import TemplateView
 
 app_name = "api"
-urlpatterns: list = []
+_todo = TemplateView.as_view(template_name="base.html")
+urlpatterns = [
+    path("v1/schema/", _todo, name="schema"),
+    path("v1/docs/", _todo, name="docs"),
+]

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.views.generic import TemplateView
 
 app_name = "workspace"
-urlpatterns: list = []
+_todo = TemplateView.as_view(template_name="base.html")
+urlpatterns = [path("", _todo, name="home")]
