@@ -68,34 +68,24 @@ def _impact(d: CommitmentData) -> list[str]:
     advice = []
     if len(d.description.split()) < IMPACT_MIN_WORDS:
         advice.append(
-            _(
-                "Describe the change you aim for and who benefits, in at least %(n)s words."
-            )
+            _("Describe the change you aim for and who benefits, in at least %(n)s words.")
             % {"n": IMPACT_MIN_WORDS}
         )
     if not d.actions:
         advice.append(_("Link the blueprint actions this commitment advances."))
     if not _NUMBER.search(d.description):
-        advice.append(
-            _("Say how many people, places or institutions the change will reach.")
-        )
+        advice.append(_("Say how many people, places or institutions the change will reach."))
     if not (d.countries or d.regions or d.scope == "global"):
-        advice.append(
-            _("Say where the commitment applies: countries, regions or global.")
-        )
+        advice.append(_("Say where the commitment applies: countries, regions or global."))
     return advice
 
 
 def _funding(d: CommitmentData) -> list[str]:
     advice = []
     if d.amount is None or d.currency is None:
-        advice.append(
-            _("State the resources behind the commitment: an amount and its currency.")
-        )
+        advice.append(_("State the resources behind the commitment: an amount and its currency."))
     if d.funds_are_new is not True:
-        advice.append(
-            _("Strong commitments bring new or scaled-up funds: say if yours are new.")
-        )
+        advice.append(_("Strong commitments bring new or scaled-up funds: say if yours are new."))
     return advice
 
 
@@ -115,9 +105,7 @@ def _collective(d: CommitmentData) -> list[str]:
         return []
     if d.co_makers:
         return [_("Waiting for your co-makers to confirm their part.")]
-    return [
-        _("Design it with other stakeholders: invite co-makers from your coalition.")
-    ]
+    return [_("Design it with other stakeholders: invite co-makers from your coalition.")]
 
 
 def _smart(d: CommitmentData) -> list[str]:
@@ -125,20 +113,14 @@ def _smart(d: CommitmentData) -> list[str]:
     text = f"{d.title} {d.description}"
     if len(d.title.split()) < SPECIFIC_MIN_TITLE_WORDS or not (d.actions or d.targets):
         advice.append(
-            _(
-                "Be specific: a title that says what will be done, linked to actions or targets."
-            )
+            _("Be specific: a title that says what will be done, linked to actions or targets.")
         )
     if not _NUMBER.search(d.description):
         advice.append(
-            _(
-                "Name a measurable target and a date (for example “train 500 teachers by 2027”)."
-            )
+            _("Name a measurable target and a date (for example “train 500 teachers by 2027”).")
         )
     if d.ends_on is None or not _YEAR.search(text):
-        advice.append(
-            _("Make it time-bound: give an end date and say by when each result comes.")
-        )
+        advice.append(_("Make it time-bound: give an end date and say by when each result comes."))
     if not (d.targets or d.goals):
         advice.append(_("Show its relevance: link the SDG targets it contributes to."))
     return advice
@@ -153,9 +135,7 @@ _RULES = {
 }
 
 
-def assess(
-    data: CommitmentData, overrides: Iterable[AssessmentOverride] = ()
-) -> Assessment:
+def assess(data: CommitmentData, overrides: Iterable[AssessmentOverride] = ()) -> Assessment:
     by_key = {o.criterion: o for o in overrides}
     results = []
     for key, rule in _RULES.items():

@@ -60,9 +60,7 @@ def apply_to_join(
         raise ValidationError({"themes": _("Choose at least one theme.")})
     programmes = {t.programme_id for t in themes}
     if len(programmes) != 1:
-        raise ValidationError(
-            {"themes": _("Apply to the themes of one programme at a time.")}
-        )
+        raise ValidationError({"themes": _("Apply to the themes of one programme at a time.")})
     programme = themes[0].programme
     live = set(
         Application.objects.filter(
@@ -115,19 +113,13 @@ def decide_application(
     if application.status != Application.Status.PENDING:
         raise ValidationError(_("This application has already been decided."))
     if not approve and not reason.strip():
-        raise ValidationError(
-            {"reason": _("Give the applicant a reason for declining.")}
-        )
+        raise ValidationError({"reason": _("Give the applicant a reason for declining.")})
     with transaction.atomic():
-        application.status = (
-            Application.Status.APPROVED if approve else Application.Status.DECLINED
-        )
+        application.status = Application.Status.APPROVED if approve else Application.Status.DECLINED
         application.decided_by = actor
         application.decided_at = timezone.now()
         application.decision_reason = reason.strip()
-        application.save(
-            update_fields=["status", "decided_by", "decided_at", "decision_reason"]
-        )
+        application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         audit.record(
             actor=actor,
             action="application.approved" if approve else "application.declined",
@@ -286,10 +278,7 @@ def submit_commitment(
     _require(actor, "commitments.submit_commitment", commitment)
     if not commitment.programme.registration_is_open(now):
         programme: Programme = commitment.programme
-        if (
-            programme.registration_opens_at is None
-            or programme.registration_closes_at is None
-        ):
+        if programme.registration_opens_at is None or programme.registration_closes_at is None:
             message = _("Registration of commitments has not been scheduled yet.")
         else:
             message = _(
@@ -326,9 +315,7 @@ def start_review(*, actor: Any, commitment: Commitment) -> Commitment:
     )
 
 
-def return_for_revision(
-    *, actor: Any, commitment: Commitment, reason: str
-) -> Commitment:
+def return_for_revision(*, actor: Any, commitment: Commitment, reason: str) -> Commitment:
     return _transition(
         actor=actor,
         commitment=commitment,
@@ -341,9 +328,7 @@ def return_for_revision(
     )
 
 
-def confirm_commitment(
-    *, actor: Any, commitment: Commitment, reason: str = ""
-) -> Commitment:
+def confirm_commitment(*, actor: Any, commitment: Commitment, reason: str = "") -> Commitment:
     return _transition(
         actor=actor,
         commitment=commitment,
@@ -355,9 +340,7 @@ def confirm_commitment(
     )
 
 
-def decline_commitment(
-    *, actor: Any, commitment: Commitment, reason: str
-) -> Commitment:
+def decline_commitment(*, actor: Any, commitment: Commitment, reason: str) -> Commitment:
     return _transition(
         actor=actor,
         commitment=commitment,

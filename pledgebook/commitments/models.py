@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationQuerySet(models.QuerySet["Application"]):
-    def for_programme(self, programme):  # noqa: ANN001, ANN201
+    def for_programme(self, programme):
         return self.filter(programme=programme)
 
-    def approved(self):  # noqa: ANN201
+    def approved(self):
         return self.filter(status=Application.Status.APPROVED)
 
 
@@ -41,13 +41,9 @@ class Application(models.Model):
         on_delete=models.CASCADE,
         related_name="applications",
     )
-    role = models.CharField(
-        _("role"), max_length=16, choices=Role.choices, default=Role.MAKER
-    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MAKER)
     motivation = models.TextField(_("motivation"), blank=True)
-    status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.PENDING
-    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -97,10 +93,10 @@ class GeographicScope(models.TextChoices):
 
 
 class CommitmentQuerySet(models.QuerySet["Commitment"]):
-    def for_programme(self, programme):  # noqa: ANN001, ANN201
+    def for_programme(self, programme):
         return self.filter(programme=programme)
 
-    def public(self):  # noqa: ANN201
+    def public(self):
         return self.filter(status__in=Commitment.PUBLIC_STATUSES)
 
 
@@ -144,21 +140,15 @@ class Commitment(models.Model):
         related_name="+",
     )
     goals = models.ManyToManyField("reference.Goal", blank=True, verbose_name=_("SDGs"))
-    targets = models.ManyToManyField(
-        "reference.Target", blank=True, verbose_name=_("SDG targets")
-    )
+    targets = models.ManyToManyField("reference.Target", blank=True, verbose_name=_("SDG targets"))
     scope = models.CharField(
         _("geographic scope"),
         max_length=16,
         choices=GeographicScope.choices,
         default=GeographicScope.NATIONAL,
     )
-    countries = models.ManyToManyField(
-        "reference.Country", blank=True, verbose_name=_("countries")
-    )
-    regions = models.ManyToManyField(
-        "reference.Region", blank=True, verbose_name=_("regions")
-    )
+    countries = models.ManyToManyField("reference.Country", blank=True, verbose_name=_("countries"))
+    regions = models.ManyToManyField("reference.Region", blank=True, verbose_name=_("regions"))
     starts_on = models.DateField(_("start date"), null=True, blank=True)
     ends_on = models.DateField(_("end date"), null=True, blank=True)
     amount = models.DecimalField(
@@ -171,18 +161,14 @@ class Commitment(models.Model):
         blank=True,
         verbose_name=_("currency"),
     )
-    funds_are_new = models.BooleanField(
-        _("new and additional funds"), null=True, blank=True
-    )
+    funds_are_new = models.BooleanField(_("new and additional funds"), null=True, blank=True)
     endorsement_level = models.CharField(
         _("level of endorsement"),
         max_length=32,
         choices=EndorsementLevel.choices,
         blank=True,
     )
-    is_conditional = models.BooleanField(
-        _("pledge conditional on approval"), default=False
-    )
+    is_conditional = models.BooleanField(_("pledge conditional on approval"), default=False)
     condition = models.TextField(_("condition"), blank=True)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -216,9 +202,7 @@ class Commitment(models.Model):
 class CoMaker(models.Model):
     """An organisation named as co-maker of a collective commitment; it must confirm."""
 
-    commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="co_makers"
-    )
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="co_makers")
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.CASCADE,
@@ -257,9 +241,7 @@ class AssessmentOverride(models.Model):
     criterion = models.CharField(max_length=32)
     met = models.BooleanField()
     note = models.TextField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True
-    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -268,3 +250,6 @@ class AssessmentOverride(models.Model):
                 fields=["commitment", "criterion"], name="one_override_per_criterion"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {'met' if self.met else 'not met'}"

@@ -98,16 +98,12 @@ def member_theme_ids(programme: Programme, organisation: Organisation) -> set[in
 def leads_any(organisation: Organisation, themes: list[Any]) -> bool:
     return (
         Application.objects.approved()
-        .filter(
-            organisation=organisation, theme__in=themes, role=Application.Role.LEADER
-        )
+        .filter(organisation=organisation, theme__in=themes, role=Application.Role.LEADER)
         .exists()
     )
 
 
-def check_commitment(
-    data: CommitmentData, *, for_submission: bool
-) -> dict[str, list[str]]:
+def check_commitment(data: CommitmentData, *, for_submission: bool) -> dict[str, list[str]]:
     """Return errors by field name ("__all__" for the whole).  Empty means valid.
 
     Drafts are checked for consistency only; submission also requires completeness.
@@ -177,17 +173,13 @@ def check_commitment(
             if data.ends_on < add_years(data.starts_on, low):
                 err(
                     "ends_on",
-                    _(
-                        "Commitments of %(who)s last at least %(n)s year(s): end on or after %(d)s."
-                    )
+                    _("Commitments of %(who)s last at least %(n)s year(s): end on or after %(d)s.")
                     % {"who": who, "n": low, "d": add_years(data.starts_on, low)},
                 )
             if data.ends_on > add_years(data.starts_on, high):
                 err(
                     "ends_on",
-                    _(
-                        "Commitments of %(who)s last at most %(n)s year(s): end by %(d)s."
-                    )
+                    _("Commitments of %(who)s last at most %(n)s year(s): end by %(d)s.")
                     % {"who": who, "n": high, "d": add_years(data.starts_on, high)},
                 )
 
@@ -209,8 +201,7 @@ def check_commitment(
         elif not (member_theme_ids(programme, org) & theme_ids):
             err(
                 "co_makers",
-                _("%(org)s is not a confirmed member of the chosen themes.")
-                % {"org": org},
+                _("%(org)s is not a confirmed member of the chosen themes.") % {"org": org},
             )
 
     if for_submission:

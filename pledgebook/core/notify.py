@@ -22,6 +22,4 @@ def notify(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"mail/{template}.subject.txt", context).strip()
     body = render_to_string(f"mail/{template}.body.txt", context)
-    transaction.on_commit(
-        partial(send_email.enqueue, to=recipients, subject=subject, body=body)
-    )
+    transaction.on_commit(partial(send_email.enqueue, to=recipients, subject=subject, body=body))

@@ -7,6 +7,4 @@ from django_tasks import task
 
 @task()
 def send_email(*, to: list[str], subject: str, body: str) -> int:
-    return send_mail(
-        subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False
-    )
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)

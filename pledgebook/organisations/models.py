@@ -28,9 +28,7 @@ class Category(models.TextChoices):
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
-    category = models.CharField(
-        _("stakeholder category"), max_length=32, choices=Category.choices
-    )
+    category = models.CharField(_("stakeholder category"), max_length=32, choices=Category.choices)
     country = models.ForeignKey(
         "reference.Country",
         on_delete=models.PROTECT,
@@ -55,7 +53,7 @@ class Organisation(models.Model):
         return reverse("public:organisation", kwargs={"slug": self.slug})
 
     @property
-    def region(self):  # noqa: ANN201 - the M49 region of the headquarters country
+    def region(self):
         return self.country.region
 
 
@@ -69,7 +67,8 @@ class Representative(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "user"], name="one_seat_per_person"
-            )
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_seat_per_person")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.organisation}"

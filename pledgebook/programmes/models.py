@@ -53,21 +53,13 @@ class Programme(models.Model):
     commitment_types = models.ManyToManyField(
         CommitmentType, verbose_name=_("commitment types accepted"), blank=True
     )
-    registration_opens_at = models.DateTimeField(
-        _("registration opens"), null=True, blank=True
-    )
-    registration_closes_at = models.DateTimeField(
-        _("registration closes"), null=True, blank=True
-    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     application_review_days = models.PositiveSmallIntegerField(
         _("days to decide an application"), default=21
     )
-    leader_min_years = models.PositiveSmallIntegerField(
-        _("leaders: minimum years"), default=5
-    )
-    leader_max_years = models.PositiveSmallIntegerField(
-        _("leaders: maximum years"), default=5
-    )
+    leader_min_years = models.PositiveSmallIntegerField(_("leaders: minimum years"), default=5)
+    leader_max_years = models.PositiveSmallIntegerField(_("leaders: maximum years"), default=5)
     maker_min_years = models.PositiveSmallIntegerField(
         _("commitment makers: minimum years"), default=1
     )
@@ -106,9 +98,7 @@ class Programme(models.Model):
 class Theme(models.Model):
     """A thematic area: an Action Coalition, a Compact area, an SDG action segment."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="themes"
-    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="themes")
     slug = models.SlugField(max_length=80)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -118,9 +108,7 @@ class Theme(models.Model):
     class Meta:
         ordering = ["programme", "position", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "slug"], name="theme_slug_per_programme"
-            )
+            models.UniqueConstraint(fields=["programme", "slug"], name="theme_slug_per_programme")
         ]
 
     def __str__(self) -> str:
@@ -156,9 +144,7 @@ class ProgrammeRole(models.Model):
         SECRETARIAT = "secretariat", _("Secretariat")
         REVIEWER = "reviewer", _("Reviewer")
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="roles"
-    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

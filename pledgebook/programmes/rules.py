@@ -12,9 +12,7 @@ def _has_role(user: Any, programme: Any, roles: tuple[str, ...]) -> bool:
         return False
     if user.is_superuser:
         return True
-    return ProgrammeRole.objects.filter(
-        user=user, programme=programme, role__in=roles
-    ).exists()
+    return ProgrammeRole.objects.filter(user=user, programme=programme, role__in=roles).exists()
 
 
 @rules.predicate
@@ -30,9 +28,7 @@ def is_secretariat(user: Any, programme: Any) -> bool:
 @rules.predicate
 def is_reviewer(user: Any, programme: Any) -> bool:
     """Reviewers and the secretariat may review commitments of their programme only."""
-    return _has_role(
-        user, programme, (ProgrammeRole.Role.REVIEWER, ProgrammeRole.Role.SECRETARIAT)
-    )
+    return _has_role(user, programme, (ProgrammeRole.Role.REVIEWER, ProgrammeRole.Role.SECRETARIAT))
 
 
 @rules.predicate

@@ -1,0 +1,105 @@
+"""The commitment directory's filters: one FilterSet for the public directory, the API and the
+CSV export, so that the same query string gives the same rows everywhere.
+
+Many-to-many filters use ``pk__in`` subqueries, so no ``DISTINCT`` and no duplicate rows.
+"""
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from pledgebook.commitments import search
+from pledgebook.commitments.models import Commitment
+from pledgebook.organisations.models import Category
+from pledgebook.programmes.models import CommitmentType, Programme, Theme
+from pledgebook.reference.models import Country, Goal, Region
+
+
+def _through(field: str) -> Any:
+    return getattr(Commitment, field).through.objects
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        queryset=Programme.objects.filter(is_published=True),
+        to_field_name="slug",
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"),
+        queryset=Theme.objects.filter(programme__is_published=True).select_related("programme"),
+        method="filter_theme",
+    )
+    type = django_filters.ModelChoiceFilter(
+        label=_("Type"), queryset=CommitmentType.objects.all(), method="filter_type"
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Stakeholder category"),
+        choices=Category.choices,
+        field_name="organisation__category",
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country"), queryset=Country.objects.all(), method="filter_country"
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.all(), method="filter_region"
+    )
+    sdg = django_filters.ModelChoiceFilter(
+        label=_("SDG"), queryset=Goal.objects.all(), method="filter_sdg"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(s.value, s.label) for s in Commitment.PUBLIC_STATUSES],
+    )
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "q",
+            "programme",
+            "theme",
+            "type",
+            "category",
+            "country",
+            "region",
+            "sdg",
+            "status",
+        ]
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search.search(queryset, value)
+
+    def filter_theme(self, queryset: QuerySet, name: str, value: Theme) -> QuerySet:
+        ids = _through("themes").filter(theme=value).values("commitment_id")
+        return queryset.filter(pk__in=ids)
+
+    def filter_type(self, queryset: QuerySet, name: str, value: CommitmentType) -> QuerySet:
+        ids = _through("types").filter(commitmenttype=value).values("commitment_id")
+        return queryset.filter(pk__in=ids)
+
+    def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
+        ids = _through("countries").filter(country=value).values("commitment_id")
+        return queryset.filter(pk__in=ids)
+
+    def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
+        """Commitments in a country of the region (or sub-region), or naming the region."""
+        in_countries = _through("countries").filter(
+            Q(country__region=value) | Q(country__sub_region=value)
+        )
+        naming = _through("regions").filter(region=value)
+        return queryset.filter(
+            Q(pk__in=in_countries.values("commitment_id"))
+            | Q(pk__in=naming.values("commitment_id"))
+        )
+
+    def filter_sdg(self, queryset: QuerySet, name: str, value: Goal) -> QuerySet:
+        ids = _through("goals").filter(goal=value).values("commitment_id")
+        return queryset.filter(pk__in=ids)
+
+
+def public_commitments() -> QuerySet:
+    """The rows anyone may see: confirmed or featured, in a published programme."""
+    return Commitment.objects.public().filter(programme__is_published=True)
