@@ -1,5 +1,5 @@
-"""Shared fixtures.  Tests run with the immediate task backend, so queued mail lands in
-Django's outbox inside the test."""
+"""Shared fixtures.  Settings: ``pledgebook/settings_test.py`` (immediate tasks, so queued mail
+lands in Django's outbox inside the test)."""
 
 import datetime as dt
 
@@ -7,20 +7,6 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _test_settings(settings):  # noqa: ANN001, ANN202
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

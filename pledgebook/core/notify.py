@@ -1,15 +1,15 @@
-"""Notifications: render a mail template and queue it once the transaction commits.
+"""Notifications: render a mail template and queue it as a background task.
 
 Domain functions call :func:`notify` explicitly (no signals), so every side effect of a state
-change can be read in the function that makes it.
+change can be read in the function that makes it.  The task is enqueued inside the caller's
+transaction: with the database task backend the queued row commits or rolls back together with
+the state change (a transactional outbox), so no mail leaves for a change that did not happen.
 """
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from pledgebook.core.tasks import send_email
@@ -22,4 +22,4 @@ def notify(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"mail/{template}.subject.txt", context).strip()
     body = render_to_string(f"mail/{template}.body.txt", context)
-    transaction.on_commit(partial(send_email.enqueue, to=recipients, subject=subject, body=body))
+    send_email.enqueue(to=recipients, subject=subject, body=body)

@@ -1,0 +1,115 @@
+# Pledgebook: `make run` starts the demo on http://127.0.0.1:8000/, `make test` runs every check.
+# Both install what they need first (once; again only when requirements/*.txt change).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= $(or $(shell command -v python3.11 2>/dev/null),$(shell command -v python3 2>/dev/null),python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.requirements.stamp
+REQUIREMENTS := $(wildcard requirements/*.txt)
+CHROMIUM := /usr/bin/chromium
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pledgebook
+
+.PHONY: help install browser run worker test lint typecheck migrations-check pytest \
+	test-postgres bench check-deploy clean
+
+help:
+	@echo "make run           install, migrate, load the demo data, start worker + server on $(HOST):$(PORT)"
+	@echo "make test          install (with Debian's Chromium), ruff, mypy, makemigrations --check, pytest"
+	@echo "make bench         run the benchmarks (bench/run.py), one JSON object a line"
+	@echo "make check-deploy  manage.py check --deploy with a production-like environment"
+	@echo "make test-postgres pytest against PostgreSQL ($(POSTGRES_URL))"
+	@echo "make install       only create .venv and install requirements/dev.txt"
+	@echo "make clean         remove .venv and var/ (the demo database)"
+
+# Install ------------------------------------------------------------------------------------
+
+$(PY):
+	@echo ">>> creating $(VENV) with $(PYTHON)"
+	@$(PYTHON) -m venv $(VENV) || { \
+		rm -rf $(VENV); \
+		echo ">>> '$(PYTHON) -m venv' failed: installing Debian's python3-venv"; \
+		scripts/apt-install.sh python3-venv; \
+		$(PYTHON) -m venv $(VENV); }
+
+# The stamp is newer than every requirements file once they are installed.
+$(STAMP): $(REQUIREMENTS) | $(PY)
+	@echo ">>> pip install -r requirements/dev.txt"
+	@$(PY) -m pip install --disable-pip-version-check --quiet -r requirements/dev.txt
+	@touch $@
+
+install: $(STAMP)
+
+# Browser tests drive Debian's Chromium; a browser is never downloaded (`playwright install`).
+$(CHROMIUM):
+	@scripts/apt-install.sh chromium
+
+browser: $(CHROMIUM)
+
+# Run ----------------------------------------------------------------------------------------
+
+run: export DEBUG := 1
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@scripts/run-dev.sh $(HOST) $(PORT)
+
+worker: export DEBUG := 1
+worker: install
+	$(PY) manage.py db_worker
+
+# Checks -------------------------------------------------------------------------------------
+# Tests import the settings as production does (DEBUG=0, a SECRET_KEY of its own);
+# tests/conftest.py then switches to immediate tasks, the locmem mail outbox and plain HTTP.
+
+TEST_ENV := export SECRET_KEY=test-only-not-a-secret DEBUG=0;
+
+test: install browser
+	@$(TEST_ENV) scripts/check.sh $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	@$(TEST_ENV) $(BIN)/mypy pledgebook
+
+migrations-check: install
+	@$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+pytest: install browser
+	@$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL; the test runner creates (and drops) test_<name> itself.
+test-postgres: install browser
+	@scripts/ensure-postgres.sh "$(POSTGRES_URL)"
+	@$(TEST_ENV) export DATABASE_URL="$(POSTGRES_URL)"; $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run.py
+
+# What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
+check-deploy: install
+	@env SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		DEBUG=0 \
+		DATABASE_URL="$(POSTGRES_URL)" \
+		ALLOWED_HOSTS=pledgebook.example.org \
+		SITE_URL=https://pledgebook.example.org \
+		EMAIL_URL='smtp://mailer:not-a-secret@smtp.example.org:587/?tls=True' \
+		DEFAULT_FROM_EMAIL='Pledgebook <no-reply@pledgebook.example.org>' \
+		TASKS_BACKEND=django_tasks_db.DatabaseBackend \
+		SECURE_SSL_REDIRECT=1 \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var

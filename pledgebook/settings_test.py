@@ -1,0 +1,20 @@
+"""Settings for the test suite: production settings with a throw-away key, immediate tasks
+and in-memory mail.  The database still comes from DATABASE_URL (SQLite by default, PostgreSQL
+in CI's second run)."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+
+from pledgebook.settings import *  # noqa: E402, F403
+from pledgebook.settings import STORAGES  # noqa: E402
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

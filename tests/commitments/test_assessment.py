@@ -1,0 +1,108 @@
+"""The five criteria of a strong commitment, computed and overridden."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pledgebook.commitments.assessment import assess
+from pledgebook.commitments.models import AssessmentOverride
+from pledgebook.commitments.validation import CommitmentData
+from pledgebook.reference.models import Country, Currency, Goal, Target
+from tests import factories
+
+STRONG_TEXT = (
+    "By 2027 we will train 5,000 women cooperative members in climate-resilient agriculture "
+    "across 12 districts of Kenya and Uganda, reaching 40,000 household members. "
+) * 4
+
+
+@pytest.fixture
+def strong(theme, member):
+    org = member.organisations.get()
+    partner = factories.member_of(theme).organisations.get()
+    return CommitmentData(
+        programme=theme.programme,
+        organisation=org,
+        title="Climate-resilient farming for 5,000 women by 2027",
+        description=STRONG_TEXT,
+        types={"financial", "programmatic"},
+        themes=[theme],
+        actions=[factories.ActionFactory(theme=theme)],
+        goals=[Goal.objects.get(number=5)],
+        targets=[Target.objects.get(code="5.a")],
+        countries=[Country.objects.get(iso2="KE")],
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2027, 12, 31),
+        amount=Decimal("2000000"),
+        currency=Currency.objects.get(code="USD"),
+        funds_are_new=True,
+        endorsement_level="minister",
+        co_makers=[partner],
+        confirmed_co_makers=1,
+    )
+
+
+def test_a_strong_commitment_meets_all_five(strong):
+    result = assess(strong)
+    assert [(c.key, c.met) for c in result.criteria] == [
+        ("impact", True),
+        ("funding", True),
+        ("endorsement", True),
+        ("collective", True),
+        ("smart", True),
+    ]
+    assert result.score == 5
+    assert result.label == "Strong commitment"
+
+
+def test_a_vague_commitment_gets_concrete_advice(theme, member):
+    vague = CommitmentData(
+        programme=theme.programme,
+        organisation=member.organisations.get(),
+        title="Support women",
+        description="We support women and girls everywhere with our partners.",
+    )
+    result = assess(vague)
+    assert result.score == 0
+    assert result.label == "Needs work"
+    advice = {c.key: c.advice for c in result.criteria}
+    assert advice["smart"] == (
+        "Be specific: a title that says what will be done, linked to actions or targets.",
+        "Name a measurable target and a date (for example “train 500 teachers by 2027”).",
+        "Make it time-bound: give an end date and say by when each result comes.",
+        "Show its relevance: link the SDG targets it contributes to.",
+    )
+    assert advice["collective"] == (
+        "Design it with other stakeholders: invite co-makers from your coalition.",
+    )
+    assert len(advice["impact"]) == 4
+    assert len(advice["funding"]) == 2
+    assert len(advice["endorsement"]) == 1
+
+
+def test_pending_co_makers_are_not_yet_collective(strong):
+    strong.confirmed_co_makers = 0
+    collective = assess(strong).criteria[3]
+    assert (collective.met, collective.advice) == (
+        False,
+        ("Waiting for your co-makers to confirm their part.",),
+    )
+
+
+def test_funds_that_are_not_new_do_not_meet_funding(strong):
+    strong.funds_are_new = False
+    funding = assess(strong).criteria[1]
+    assert funding.met is False
+
+
+def test_override_replaces_the_computed_value_and_keeps_it_visible(strong):
+    overrides = [AssessmentOverride(criterion="endorsement", met=False, note="Not signed yet.")]
+    endorsement = assess(strong, overrides).criteria[2]
+    assert (endorsement.computed, endorsement.met, endorsement.override_note) == (
+        True,
+        False,
+        "Not signed yet.",
+    )
+    assert endorsement.overridden
+    assert assess(strong, overrides).score == 4
