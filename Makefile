@@ -74,7 +74,11 @@ worker: install
 
 TEST_ENV := export SECRET_KEY=test-only-not-a-secret DEBUG=0;
 
-test: install browser
+# var/static: WhiteNoise warns on every request when STATIC_ROOT does not exist.
+var/static:
+	@mkdir -p $@
+
+test: install browser | var/static
 	@$(TEST_ENV) scripts/check.sh $(PYTEST_ARGS)
 
 lint: install
@@ -87,11 +91,11 @@ typecheck: install
 migrations-check: install
 	@$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-pytest: install browser
+pytest: install browser | var/static
 	@$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL; the test runner creates (and drops) test_<name> itself.
-test-postgres: install browser
+test-postgres: install browser | var/static
 	@scripts/ensure-postgres.sh "$(POSTGRES_URL)"
 	@$(TEST_ENV) export DATABASE_URL="$(POSTGRES_URL)"; $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pledgebook.programmes",
     "pledgebook.organisations",
     "pledgebook.commitments",
+    "pledgebook.reporting",
     "pledgebook.accounts",
     "pledgebook.public",
     "pledgebook.workspace",

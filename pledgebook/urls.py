@@ -7,6 +7,7 @@ urlpatterns = [
     path("workspace/", include("pledgebook.workspace.urls")),
     path("console/", include("pledgebook.console.urls")),
     path("api/", include("pledgebook.api.urls")),
+    path("report/", include("pledgebook.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ worker=""
 stop_worker() {
     if [ -n "$worker" ] && kill -0 "$worker" 2>/dev/null; then
         echo ">>> stopping the task worker (pid $worker)"
-        kill -TERM "$worker" 2>/dev/null || true
+        kill -TERM -- "-$worker" 2>/dev/null || kill -TERM "$worker" 2>/dev/null || true
         wait "$worker" 2>/dev/null || true
     fi
 }
@@ -22,8 +22,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Mail queued by the site is sent by the worker: with DEBUG=1 it goes to the console
-# backend, so verification links show in this terminal.
-"$PY" manage.py db_worker --no-startup-delay &
+# backend, so verification links show in this terminal.  The worker reloads on code changes
+# (a parent and a child process), so it gets a process group of its own, stopped as a whole.
+setsid "$PY" manage.py db_worker --no-startup-delay &
 worker=$!
 
 echo

@@ -106,12 +106,12 @@ def member_of(theme: Theme, *, role: str = Application.Role.MAKER, organisation=
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):
-    """A complete commitment (valid for submission) in one theme of its programme."""
+    """A complete commitment (valid for submission) in ``theme`` (created if not given)."""
 
     class Meta:
         model = Commitment
-        skip_postgeneration_save = True
 
+    theme = factory.SubFactory(ThemeFactory)
     programme = factory.SelfAttribute("theme.programme")
     organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Train 500 women entrepreneurs in digital skills {n}")
@@ -124,14 +124,16 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     endorsement_level = EndorsementLevel.EXECUTIVE
     status = Commitment.Status.DRAFT
 
-    class Params:
-        theme = factory.SubFactory(ThemeFactory)
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):  # noqa: ANN001, ANN206
+        kwargs.pop("theme")
+        return super()._build(model_class, *args, **kwargs)
 
-    @factory.post_generation
-    def relations(self, create, extracted, **kwargs):  # noqa: ANN001, ANN201
-        if not create:
-            return
-        theme = self.programme.themes.first()
-        self.themes.set([theme])
-        self.types.set(CommitmentType.objects.filter(code="programmatic"))
-        self.countries.set(Country.objects.filter(iso2="KE"))
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # noqa: ANN001, ANN206
+        theme = kwargs.pop("theme")
+        commitment = super()._create(model_class, *args, **kwargs)
+        commitment.themes.set([theme])
+        commitment.types.set(CommitmentType.objects.filter(code="programmatic"))
+        commitment.countries.set(Country.objects.filter(iso2="KE"))
+        return commitment

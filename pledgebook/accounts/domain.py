@@ -21,7 +21,7 @@ from pledgebook.core.models import AuditEntry
 from pledgebook.core.notify import notify
 
 
-class DuplicateEmail(Exception):  # noqa: N818 - reads as a condition, like DoesNotExist
+class DuplicateEmail(Exception):
     """Another account already uses this e-mail address."""
 
 
@@ -117,13 +117,11 @@ def resend_verification(*, email: str) -> bool:
     callers must not reveal that to the visitor (no account enumeration)."""
     user_model = get_user_model()
     user = (
-        user_model._default_manager.filter(
-            username__iexact=normalise_email(email), is_active=False
-        )
+        user_model._default_manager.filter(username__iexact=normalise_email(email), is_active=False)
         .order_by("pk")
         .first()
     )
-    if not awaits_verification(user) or not user.has_usable_password():
+    if user is None or not awaits_verification(user) or not user.has_usable_password():
         return False
     send_verification(user=user)
     return True

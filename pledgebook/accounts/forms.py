@@ -55,15 +55,14 @@ class SignupForm(forms.Form):
         return email
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1 = cleaned.get("password1")
         password2 = cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error(
                 "password2",
-                ValidationError(
-                    _("The two passwords are not the same."), code="password_mismatch"
-                ),
+                ValidationError(_("The two passwords are not the same."), code="password_mismatch"),
             )
         if password1:
             candidate = get_user_model()(
@@ -85,8 +84,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
-            "This e-mail address and password do not match an account. Check both and try "
-            "again."
+            "This e-mail address and password do not match an account. Check both and try again."
         ),
         "unverified": _(
             "You have not verified your e-mail address yet. Follow the link in the mail we "
@@ -127,6 +125,7 @@ class EmailAuthenticationForm(AuthenticationForm):
             password = self.cleaned_data.get("password")
             if (
                 user is not None
+                and password
                 and domain.awaits_verification(user)
                 and user.check_password(password)
             ):
@@ -157,7 +156,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
-    def send_mail(  # noqa: PLR0913 - Django's signature
+    def send_mail(
         self,
         subject_template_name: str,
         email_template_name: str,

@@ -1,11 +1,30 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from pledgebook.accounts import views
 
 app_name = "accounts"
-_todo = TemplateView.as_view(template_name="base.html")
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("signup/", _todo, name="signup"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/check-your-mail/", views.verification_sent, name="verification_sent"),
+    path("verify/resend/", views.resend_verification, name="resend_verification"),
+    path("verify/<uidb64>/<token>/", views.verify, name="verify"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

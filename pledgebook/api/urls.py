@@ -1,9 +1,28 @@
+"""``/api/v1/``: the public, read-only JSON API and its OpenAPI description.
+
+URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme-list``,
+``theme-detail``, ``organisation-list``, ``organisation-detail``, ``commitment-list``,
+``commitment-detail``, ``exports``, ``export`` (kwarg ``identifier``), ``schema``, ``docs``.
+"""
+
 from django.urls import path
-from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from pledgebook.api import docs, views
 
 app_name = "api"
-_todo = TemplateView.as_view(template_name="base.html")
+
+router = SimpleRouter()
+router.register("v1/programmes", views.ProgrammeViewSet, basename="programme")
+router.register("v1/themes", views.ThemeViewSet, basename="theme")
+router.register("v1/organisations", views.OrganisationViewSet, basename="organisation")
+router.register("v1/commitments", views.CommitmentViewSet, basename="commitment")
+
 urlpatterns = [
-    path("v1/schema/", _todo, name="schema"),
-    path("v1/docs/", _todo, name="docs"),
+    *router.urls,
+    path("v1/exports/", views.ExportIndexView.as_view(), name="exports"),
+    path("v1/exports/<slug:identifier>/", views.ExportView.as_view(), name="export"),
+    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/docs/", docs.docs, name="docs"),
 ]

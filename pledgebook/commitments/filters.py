@@ -85,11 +85,14 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=ids)
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
-        """Commitments in a country of the region (or sub-region), or naming the region."""
+        """Commitments in a country of the region (or sub-region), or naming the region or
+        one of its sub-regions (M49 nests three levels: region, sub-region, intermediate)."""
         in_countries = _through("countries").filter(
             Q(country__region=value) | Q(country__sub_region=value)
         )
-        naming = _through("regions").filter(region=value)
+        naming = _through("regions").filter(
+            Q(region=value) | Q(region__parent=value) | Q(region__parent__parent=value)
+        )
         return queryset.filter(
             Q(pk__in=in_countries.values("commitment_id"))
             | Q(pk__in=naming.values("commitment_id"))

@@ -5,7 +5,7 @@ the form's fields by :func:`add_domain_errors`."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -27,7 +27,7 @@ from pledgebook.reference.models import Goal
 RESERVED_SLUGS = {"programmes"}
 
 
-def add_domain_errors(form: forms.Form, exc: ValidationError) -> None:
+def add_domain_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a domain ``ValidationError`` on ``form``: at its field when the form has one,
     otherwise as an error of the whole form."""
     if not hasattr(exc, "error_dict"):
@@ -79,8 +79,10 @@ class ProgrammeForm(ConsoleModelForm):
         }
 
     def __init__(self, *args: Any, instance: Programme | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, instance=copy.copy(instance) if instance else None, **kwargs)
-        self.fields["commitment_types"].queryset = CommitmentType.objects.order_by("position")
+        kwargs["instance"] = copy.copy(instance) if instance else None
+        super().__init__(*args, **kwargs)
+        types = cast(forms.ModelMultipleChoiceField, self.fields["commitment_types"])
+        types.queryset = CommitmentType.objects.order_by("position")
         zone = settings.TIME_ZONE
         for name in ("registration_opens_at", "registration_closes_at"):
             self.fields[name].help_text = _("Date and time, %(zone)s.") % {"zone": zone}
@@ -100,10 +102,10 @@ class ProgrammeForm(ConsoleModelForm):
         return slug
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        for name, messages in check_programme(cleaned).items():
+        super().clean()
+        for name, messages in check_programme(self.cleaned_data).items():
             self.add_error(name if name in self.fields else None, messages)
-        return cleaned
+        return self.cleaned_data
 
     def domain_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -194,7 +196,7 @@ class ApplicationFilterForm(ConsoleForm):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = programme.themes.all()
+        cast(forms.ModelChoiceField, self.fields["theme"]).queryset = programme.themes.all()
 
 
 class ApplicationDecisionForm(ConsoleForm):
@@ -220,8 +222,8 @@ class CommitmentFilterForm(ConsoleForm):
 
     def __init__(self, *args: Any, programme: Programme, statuses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = programme.themes.all()
-        self.fields["status"].choices = [
+        cast(forms.ModelChoiceField, self.fields["theme"]).queryset = programme.themes.all()
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             ("", _("All")),
             *((s, Commitment.Status(s).label) for s in statuses),
         ]
@@ -265,5 +267,11 @@ class AuditFilterForm(ConsoleForm):
 
     def __init__(self, *args: Any, actions: Any, object_types: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All")), *((a, a) for a in actions)]
-        self.fields["object_type"].choices = [("", _("All")), *((t, t) for t in object_types)]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
+            ("", _("All")),
+            *((a, a) for a in actions),
+        ]
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [
+            ("", _("All")),
+            *((t, t) for t in object_types),
+        ]

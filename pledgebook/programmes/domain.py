@@ -300,8 +300,10 @@ def revoke_role(*, actor: Any, role: ProgrammeRole) -> None:
             .exists()
         ):
             raise ValidationError(
-                _("The programme needs at least one secretariat member: grant the role to "
-                  "someone else first.")
+                _(
+                    "The programme needs at least one secretariat member: grant the role to "
+                    "someone else first."
+                )
             )
         audit.record(
             actor=actor,

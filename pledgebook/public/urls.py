@@ -1,16 +1,15 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from pledgebook.public import views
 
 app_name = "public"
-# Placeholders: the public app's owner replaces these with the real views.
-_todo = TemplateView.as_view(template_name="base.html")
 urlpatterns = [
-    path("", _todo, name="home"),
-    path("programmes/", _todo, name="programmes"),
-    path("programmes/<slug:programme>/", _todo, name="programme"),
-    path("programmes/<slug:programme>/themes/<slug:theme>/", _todo, name="theme"),
-    path("commitments/", _todo, name="directory"),
-    path("commitments/<int:pk>/", _todo, name="commitment"),
-    path("organisations/<slug:slug>/", _todo, name="organisation"),
-    path("how-commitments-are-assessed/", _todo, name="assessment_rules"),
+    path("", views.home, name="home"),
+    path("programmes/", views.programmes, name="programmes"),
+    path("programmes/<slug:programme>/", views.programme, name="programme"),
+    path("programmes/<slug:programme>/themes/<slug:theme>/", views.theme, name="theme"),
+    path("commitments/", views.directory, name="directory"),
+    path("commitments/<int:pk>/", views.commitment, name="commitment"),
+    path("organisations/<slug:slug>/", views.organisation, name="organisation"),
+    path("how-commitments-are-assessed/", views.assessment_rules, name="assessment_rules"),
 ]

@@ -1,0 +1,253 @@
+"""Server time per request, measured in-process with Django's test Client.
+
+Each request is timed from ``client.get()`` to its full response content (middleware, view,
+queries, template rendering; no network, no WSGI server).  The test Client keeps the database
+connection open between requests (it does not send ``close_old_connections``), as a server with
+``CONN_MAX_AGE > 0`` does.  Warm-up requests run first and are not counted.  Query counts are
+measured in a second pass over the same URLs with ``CaptureQueriesContext``, so that capturing
+does not weigh on the timings.
+"""
+
+import argparse
+import gc
+import html
+import json
+import math
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.core.management import call_command
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.vocabulary import words_of
+from bench.worker import db_label, emit
+from pledgebook.commitments import search
+from pledgebook.commitments.filters import CommitmentFilter, public_commitments
+from pledgebook.commitments.models import Commitment
+from pledgebook.reference.models import Country
+
+TARGET_P95_MS = 100.0
+
+
+def log(message: str) -> None:
+    print(f"[bench {db_label()}] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+class Sample:
+    """Realistic request parameters drawn from the generated data."""
+
+    def __init__(self, rng: random.Random, meta: dict) -> None:
+        self.rng = rng
+        self.public_ids = list(public_commitments().values_list("pk", flat=True))
+        self.words = self._words(meta)
+        self._matches: dict[str, list[int]] = {}
+
+    def _words(self, meta: dict) -> list[str]:
+        """Words matching 1-5 % of the public rows (as the search sees them: prefix match)."""
+        n = meta["n"]
+        public = len(self.public_ids)
+        # Domain words only: country names are in the texts too, but a country has its filter.
+        countries = set().union(
+            *(words_of(c) for c in Country.objects.values_list("name", flat=True))
+        )
+        candidates = sorted(
+            (
+                w
+                for w, c in meta["df"].items()
+                if w.isalpha() and len(w) >= 4 and w not in countries and 0.006 <= c / n <= 0.07
+            ),
+            key=lambda w: abs(meta["df"][w] / n - 0.025),
+        )[:80]
+        chosen = []
+        for word in candidates:
+            count = search.search(public_commitments(), word).count()
+            if 0.01 * public <= count <= 0.05 * public:
+                chosen.append((word, count))
+            if len(chosen) == 40:
+                break
+        if len(chosen) < 5:
+            raise SystemExit(f"only {len(chosen)} search words match 1-5 % of rows")
+        chosen.sort()
+        log(
+            f"{len(chosen)} search words (rows matched): "
+            + ", ".join(f"{w} ({c})" for w, c in chosen)
+        )
+        return [w for w, _ in chosen]
+
+    def matching(self, word: str) -> list[int]:
+        if word not in self._matches:
+            qs = search.search(public_commitments(), word)
+            self._matches[word] = list(qs.values_list("pk", flat=True))
+        return self._matches[word]
+
+    def relations(self, pk: int) -> dict[str, list]:
+        through = Commitment.types.through.objects.filter(commitment_id=pk)
+        return {
+            "type": list(through.values_list("commitmenttype_id", flat=True)),
+            "country": list(
+                Commitment.countries.through.objects.filter(commitment_id=pk).values_list(
+                    "country_id", flat=True
+                )
+            ),
+            "sdg": list(
+                Commitment.goals.through.objects.filter(commitment_id=pk).values_list(
+                    "goal_id", flat=True
+                )
+            ),
+        }
+
+    def filters(self, word: str, names: tuple[str, ...]) -> dict[str, str]:
+        """Half of the requests take their filter values from a commitment that matches the
+        word (results exist), half from any public commitment (often no result)."""
+        if self.rng.random() < 0.5:
+            pk = self.rng.choice(self.matching(word))
+        else:
+            pk = self.rng.choice(self.public_ids)
+        rel = self.relations(pk)
+        return {name: str(self.rng.choice(rel[name])) for name in names}
+
+    def directory_url(self) -> str:
+        word = self.rng.choice(self.words)
+        params = {"q": word, **self.filters(word, ("type", "country"))}
+        return f"/commitments/?{urlencode(params)}"
+
+    def api_url(self) -> str:
+        word = self.rng.choice(self.words)
+        params = {"q": word, **self.filters(word, ("sdg",))}
+        return f"/api/v1/commitments/?{urlencode(params)}"
+
+    def page_url(self) -> str:
+        return f"/commitments/{self.rng.choice(self.public_ids)}/"
+
+
+def body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def ready_directory(client: Client, sample: Sample) -> str | None:
+    r = client.get("/commitments/")
+    if r.status_code != 200:
+        return f"GET /commitments/ answers {r.status_code}"
+    if b'name="q"' not in body(r):
+        return "GET /commitments/ has no search form (placeholder view)"
+    return None
+
+
+def ready_page(client: Client, sample: Sample) -> str | None:
+    pk = sample.public_ids[0]
+    r = client.get(f"/commitments/{pk}/")
+    if r.status_code != 200:
+        return f"GET /commitments/{pk}/ answers {r.status_code}"
+    title = Commitment.objects.get(pk=pk).title
+    if html.escape(title).encode() not in body(r):
+        return f"GET /commitments/{pk}/ does not show the commitment's title (placeholder view)"
+    return None
+
+
+def ready_api(client: Client, sample: Sample) -> str | None:
+    r = client.get("/api/v1/commitments/")
+    if r.status_code != 200:
+        return f"GET /api/v1/commitments/ answers {r.status_code}"
+    try:
+        data = json.loads(body(r))
+    except ValueError:
+        return "GET /api/v1/commitments/ is not JSON (placeholder view)"
+    if not isinstance(data, list | dict) or (isinstance(data, dict) and "results" not in data):
+        return "GET /api/v1/commitments/ has no results"
+    return None
+
+
+def result_count(url: str) -> int | None:
+    """Rows the directory's own FilterSet finds for the URL's query string (None: not a list)."""
+    if "?" not in url:
+        return None
+    data = QueryDict(url.split("?", 1)[1])
+    return CommitmentFilter(data=data, queryset=public_commitments()).qs.count()
+
+
+def time_requests(client: Client, urls: list[str]) -> list[float]:
+    timings = []
+    for url in urls:
+        t0 = time.perf_counter()
+        response = client.get(url)
+        body(response)
+        elapsed = (time.perf_counter() - t0) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
+        timings.append(elapsed)
+    return timings
+
+
+def count_queries(client: Client, urls: list[str]) -> list[int]:
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as ctx:
+            body(client.get(url))
+        counts.append(len(ctx.captured_queries))
+    return counts
+
+
+BENCHES: dict[str, tuple[Callable, Callable]] = {
+    "directory_search": (Sample.directory_url, ready_directory),
+    "commitment_page": (Sample.page_url, ready_page),
+    "api_commitments": (Sample.api_url, ready_api),
+}
+
+
+def run(args: argparse.Namespace, meta: dict) -> None:
+    db = db_label()
+    n = meta["n"]
+    call_command("collectstatic", interactive=False, verbosity=0)
+    rng = random.Random(args.seed + 1)
+    sample = Sample(rng, meta)
+    client = Client()
+    only = [b for b in args.only.split(",") if b] or list(BENCHES)
+    for name in only:
+        make_url, ready = BENCHES[name]
+        problem = ready(client, sample)
+        if problem:
+            log(f"SKIP {name}: {problem}")
+            continue
+        warmup = [make_url(sample) for _ in range(args.warmup)]
+        urls = [make_url(sample) for _ in range(args.requests)]
+        time_requests(client, warmup)
+        gc.collect()
+        timings = time_requests(client, urls)
+        queries = count_queries(client, urls)
+        rows = [result_count(u) for u in urls]
+        p50, p95 = statistics.median(timings), percentile(timings, 95)
+        emit(name, db, n, "p50_ms", round(p50, 2))
+        emit(name, db, n, "p95_ms", round(p95, 2))
+        with_rows = [q for q, r in zip(queries, rows, strict=True) if r is None or r > 0]
+        distinct = sorted(set(with_rows))
+        extra = {} if len(distinct) <= 1 else {"varies": distinct}
+        emit(name, db, n, "queries", max(with_rows) if with_rows else max(queries), **extra)
+        found = [r for r in rows if r is not None]
+        summary = ""
+        if found:
+            summary = (
+                f"; rows found: median {statistics.median(found)}, max {max(found)}, "
+                f"{sum(1 for r in found if r == 0)} of {len(found)} empty"
+            )
+        log(
+            f"{name}: {len(urls)} requests, p50 {p50:.1f} ms, p95 {p95:.1f} ms, max "
+            f"{max(timings):.1f} ms (target p95 <= {TARGET_P95_MS:.0f} ms: "
+            f"{p95 / TARGET_P95_MS:.2f}x); queries {sorted(set(queries))}{summary}"
+        )
+        slowest = sorted(zip(timings, urls, strict=True), reverse=True)[:3]
+        log("slowest: " + "; ".join(f"{t:.1f} ms {u}" for t, u in slowest))

@@ -1,0 +1,298 @@
+"""Read-only representations of the public API (v1).
+
+Nothing here reaches a person: organisations are shown by name, slug, category and country,
+never by the people who act for them.  Every ``url`` is the canonical public page
+(``SITE_URL`` + path, as in e-mails), so an open-data row links to the same place whichever
+host served it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from pledgebook.commitments.assessment import assess
+from pledgebook.commitments.exports import public_url
+from pledgebook.commitments.models import Application, Commitment
+from pledgebook.commitments.validation import CommitmentData
+from pledgebook.organisations.models import Organisation
+from pledgebook.programmes.models import Action, Programme, Theme
+from pledgebook.reference.models import Goal
+
+
+class PublicURLField(serializers.Field):
+    """The absolute address of the object's public page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return public_url(value.get_absolute_url())
+
+
+extend_schema_field(OpenApiTypes.URI)(PublicURLField)
+
+
+def _slugs(slug_field: str, **kwargs: Any) -> serializers.Field:
+    """Related objects by one of their fields (a slug, a code)."""
+    kwargs.setdefault("read_only", True)
+    return serializers.SlugRelatedField(slug_field=slug_field, **kwargs)
+
+
+def _keys(**kwargs: Any) -> serializers.Field:
+    """Related objects by primary key (an SDG number, a country code...)."""
+    kwargs.setdefault("read_only", True)
+    return serializers.PrimaryKeyRelatedField(**kwargs)
+
+
+# Every field read-only, so the schema marks each as always present.  (A comment, not a
+# docstring: drf-spectacular would inherit a docstring as every object's description.)
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+
+# Programmes and themes -------------------------------------------------------------------
+
+
+class ThemeBriefSerializer(ReadOnlyModelSerializer):
+    url = PublicURLField(help_text="Public page of the theme.")
+
+    class Meta:
+        model = Theme
+        fields = ["id", "slug", "name", "url"]
+
+
+class ProgrammeSerializer(ReadOnlyModelSerializer):
+    url = PublicURLField(help_text="Public page of the programme.")
+    commitment_types = _slugs(
+        many=True,
+        slug_field="code",
+        help_text="Codes of the commitment types this programme accepts.",
+    )
+    registration_is_open = serializers.SerializerMethodField()
+    themes = ThemeBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "slug",
+            "name",
+            "url",
+            "kind",
+            "summary",
+            "starts_on",
+            "ends_on",
+            "registration_opens_at",
+            "registration_closes_at",
+            "registration_is_open",
+            "commitment_types",
+            "application_review_days",
+            "leader_min_years",
+            "leader_max_years",
+            "maker_min_years",
+            "maker_max_years",
+            "reporting_cycle",
+            "themes",
+        ]
+
+    def get_registration_is_open(self, obj: Programme) -> bool:
+        return obj.registration_is_open()
+
+
+class ActionSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Action
+        fields = ["id", "code", "title", "description"]
+
+
+class GoalSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Goal
+        fields = ["number", "title"]
+
+
+class ThemeSerializer(ReadOnlyModelSerializer):
+    url = PublicURLField(help_text="Public page of the theme.")
+    programme = _slugs(slug_field="slug")
+    goals = _keys(many=True, help_text="Numbers of the SDGs the theme serves.")
+
+    class Meta:
+        model = Theme
+        fields = ["id", "slug", "name", "url", "programme", "description", "goals"]
+
+
+class ThemeDetailSerializer(ThemeSerializer):
+    actions = ActionSerializer(many=True, read_only=True, help_text="The theme's blueprint.")
+    goals = GoalSerializer(many=True, read_only=True)  # type: ignore[assignment]
+
+    class Meta(ThemeSerializer.Meta):
+        fields = [*ThemeSerializer.Meta.fields, "actions"]
+
+
+# Organisations ----------------------------------------------------------------------------
+
+
+class OrganisationBriefSerializer(ReadOnlyModelSerializer):
+    country = serializers.CharField(source="country_id", help_text="ISO 3166-1 alpha-2 code.")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "category", "country"]
+
+
+class OrganisationSerializer(ReadOnlyModelSerializer):
+    url = PublicURLField(help_text="Public page of the organisation.")
+    country = serializers.CharField(source="country_id", help_text="ISO 3166-1 alpha-2 code.")
+    region = serializers.CharField(
+        source="country.region_id", help_text="UN M49 code of the country's region."
+    )
+    sub_region = serializers.CharField(
+        source="country.sub_region_id", help_text="UN M49 code of the country's sub-region."
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "slug",
+            "url",
+            "category",
+            "country",
+            "region",
+            "sub_region",
+            "website",
+            "description",
+            "is_grassroots",
+        ]
+
+
+class MembershipSerializer(ReadOnlyModelSerializer):
+    """An approved application: the organisation takes part in a theme."""
+
+    programme = _slugs(slug_field="slug")
+    theme = ThemeBriefSerializer(read_only=True)
+    since = serializers.DateTimeField(source="decided_at", allow_null=True)
+
+    class Meta:
+        model = Application
+        fields = ["programme", "theme", "role", "since"]
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    memberships = MembershipSerializer(many=True, read_only=True, source="public_memberships")
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "memberships"]
+
+
+# Commitments ------------------------------------------------------------------------------
+
+
+class CriterionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="impact, funding, endorsement, collective or smart.")
+    label = serializers.CharField()  # type: ignore[assignment]
+    met = serializers.BooleanField()
+
+
+class AssessmentSerializer(serializers.Serializer):
+    score = serializers.IntegerField(help_text="Number of criteria met, 0 to 5.")
+    label = serializers.CharField()  # type: ignore[assignment]
+    criteria = CriterionSerializer(many=True)
+
+
+class ThemeRefSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["id", "slug", "name"]
+
+
+class ActionRefSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Action
+        fields = ["id", "code", "title"]
+
+
+class CommitmentSerializer(ReadOnlyModelSerializer):
+    url = PublicURLField(help_text="Public page of the commitment.")
+    status = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in Commitment.PUBLIC_STATUSES]
+    )
+    programme = _slugs(slug_field="slug")
+    lead_organisation = OrganisationBriefSerializer(source="organisation", read_only=True)
+    co_makers = serializers.SerializerMethodField(help_text="Co-makers that confirmed their part.")
+    types = _slugs(many=True, slug_field="code")
+    themes = ThemeRefSerializer(many=True, read_only=True)
+    actions = ActionRefSerializer(many=True, read_only=True)
+    goals = _keys(many=True, help_text="SDG numbers.")
+    targets = _keys(many=True, help_text="SDG target codes, e.g. 5.a.")
+    countries = _keys(many=True, help_text="ISO 3166-1 alpha-2 codes.")
+    regions = _keys(many=True, help_text="UN M49 codes.")
+    currency = serializers.CharField(
+        source="currency_id", allow_null=True, help_text="ISO 4217 code."
+    )
+    assessment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "url",
+            "title",
+            "description",
+            "status",
+            "programme",
+            "lead_organisation",
+            "co_makers",
+            "types",
+            "themes",
+            "actions",
+            "goals",
+            "targets",
+            "scope",
+            "countries",
+            "regions",
+            "starts_on",
+            "ends_on",
+            "amount",
+            "currency",
+            "funds_are_new",
+            "endorsement_level",
+            "is_conditional",
+            "submitted_at",
+            "decided_at",
+            "assessment",
+        ]
+
+    @extend_schema_field(OrganisationBriefSerializer(many=True))
+    def get_co_makers(self, obj: Commitment) -> list[dict[str, Any]]:
+        confirmed = [c.organisation for c in obj.co_makers.all() if c.confirmed_at]
+        return [OrganisationBriefSerializer(org).data for org in confirmed]
+
+    @extend_schema_field(AssessmentSerializer)
+    def get_assessment(self, obj: Commitment) -> dict[str, Any]:
+        result = assess(CommitmentData.from_commitment(obj), obj.assessment_overrides.all())
+        return {
+            "score": result.score,
+            "label": result.label,
+            "criteria": [{"key": c.key, "label": c.label, "met": c.met} for c in result.criteria],
+        }
+
+
+# Exports ----------------------------------------------------------------------------------
+
+
+class ExporterSerializer(serializers.Serializer):
+    identifier = serializers.CharField()
+    verbose_name = serializers.CharField()
+    subject = serializers.CharField(help_text="What it lists, e.g. commitments.")
+    content_type = serializers.CharField()
+    url = serializers.URLField(help_text="Download address; add the subject's filters.")

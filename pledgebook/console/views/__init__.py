@@ -1,0 +1,1 @@
+"""Console views: one module per area (home, programme set-up, applications, review, audit)."""

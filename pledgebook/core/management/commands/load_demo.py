@@ -1,0 +1,377 @@
+"""``manage.py load_demo``: three programmes from the seed documents, 26 organisations, their
+applications and commitments in every state, and one login per role.
+
+Every application and commitment goes through the domain functions (``apply_to_join``,
+``decide_application``, ``save_draft``, ``submit_commitment``, ``start_review``, ...), so the
+states, the permission checks and the audit log are the real ones.  Mail is not sent: the
+command runs with the immediate task backend and the in-memory mail backend.
+
+Idempotent: when the demo programmes exist, it does nothing but print the logins.
+``--reset`` deletes the demo (programmes, organisations and people of the demo) and loads it
+again, for example when the open registration windows have closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import models, transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+from django.utils.text import slugify
+
+from pledgebook.commitments import domain
+from pledgebook.commitments.models import Application, CoMaker, Commitment
+from pledgebook.commitments.validation import add_years
+from pledgebook.core.management.commands import _demo_data as data
+from pledgebook.core.models import AuditEntry
+from pledgebook.organisations.models import Organisation, Representative
+from pledgebook.programmes.models import (
+    Action,
+    CommitmentType,
+    Programme,
+    ProgrammeRole,
+    Theme,
+)
+from pledgebook.reference.models import Country, Currency, Goal, Region, Target
+
+S = Commitment.Status
+QUIET_SETTINGS = {
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}
+OPEN_WINDOW_STARTED_DAYS_AGO = 30
+OPEN_WINDOW_CLOSES_IN_DAYS = 60
+
+
+def demo_users() -> models.QuerySet[Any]:
+    return get_user_model().objects.filter(username__endswith=f"@{data.DOMAIN}")
+
+
+def demo_organisations() -> models.QuerySet[Organisation]:
+    return Organisation.objects.filter(slug__in=[slugify(o.name) for o in data.ORGANISATIONS])
+
+
+def demo_programmes() -> models.QuerySet[Programme]:
+    return Programme.objects.filter(slug__in=[p.slug for p in data.PROGRAMMES])
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data (programmes, organisations, applications, commitments, logins); "
+        "does nothing when it is already there."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo programmes, organisations and people first, then load again.",
+        )
+
+    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
+        if reset:
+            self.delete()
+        found = demo_programmes().count()
+        if found == len(data.PROGRAMMES):
+            self.stdout.write("Demo data already loaded: nothing to do (--reset loads it anew).")
+        elif found:
+            raise CommandError(
+                "Some demo programmes exist but not all of them: "
+                "run `manage.py load_demo --reset` to load the demo anew."
+            )
+        else:
+            outbox_before = len(getattr(mail, "outbox", []))
+            with override_settings(**QUIET_SETTINGS), transaction.atomic():
+                loader = Loader(now=timezone.now())
+                loader.load()
+            held = len(getattr(mail, "outbox", [])) - outbox_before
+            self.stdout.write(self.style.SUCCESS("Demo data loaded:"))
+            for name, number in loader.summary().items():
+                self.stdout.write(f"  {name:<24} {number}")
+            self.stdout.write(f"  {'mails not sent':<24} {held}")
+        self.print_logins()
+
+    def delete(self) -> None:
+        with transaction.atomic():
+            programmes = demo_programmes().delete()[0]
+            organisations = demo_organisations().delete()[0]
+            users = demo_users().delete()[0]
+        self.stdout.write(
+            f"Deleted the demo: {programmes + organisations + users} rows with their relations."
+        )
+
+    def print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {data.PASSWORD})")
+        for role, login, what in data.LOGINS:
+            self.stdout.write(f"  {role:<37} {login:<33} {what}")
+        self.stdout.write("")
+
+
+class Loader:
+    """Builds the demo inside the caller's transaction; raises CommandError on bad data."""
+
+    def __init__(self, *, now: dt.datetime) -> None:
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.password = make_password(data.PASSWORD)  # hashed once: the same for everyone
+        self.users: dict[str, Any] = {}
+        self.orgs: dict[str, Organisation] = {}
+        self.people: dict[str, Any] = {}  # organisation key -> its representative
+        self.programmes: dict[str, Programme] = {}
+        self.themes: dict[tuple[str, str], Theme] = {}
+        self.actions: dict[tuple[str, str], Action] = {}
+
+    def load(self) -> None:
+        self.load_staff()
+        self.load_programmes()
+        self.load_organisations()
+        self.load_applications()
+        self.load_commitments()
+
+    def summary(self) -> dict[str, int]:
+        rows: dict[str, int] = {
+            "programmes": len(self.programmes),
+            "themes": len(self.themes),
+            "blueprint actions": len(self.actions),
+            "organisations": len(self.orgs),
+            "people": demo_users().count(),
+        }
+        programmes = list(self.programmes.values())
+        applications = Counter(
+            Application.objects.filter(programme__in=programmes).values_list("status", flat=True)
+        )
+        for app_status in Application.Status:
+            rows[f"applications {app_status.value}"] = applications[app_status.value]
+        commitments = Counter(
+            Commitment.objects.filter(programme__in=programmes).values_list("status", flat=True)
+        )
+        for status in S:
+            rows[f"commitments {status.value}"] = commitments[status.value]
+        rows["audit entries"] = AuditEntry.objects.filter(programme__in=programmes).count()
+        return rows
+
+    # People and programmes ----------------------------------------------------------------
+
+    def user(self, handle: str, first: str, last: str, **flags: bool) -> Any:
+        address = data.email(handle)
+        user, _created = get_user_model().objects.update_or_create(
+            username=address,
+            defaults={
+                "email": address,
+                "first_name": first,
+                "last_name": last,
+                "password": self.password,
+                "is_active": True,
+                **flags,
+            },
+        )
+        self.users[handle] = user
+        return user
+
+    def load_staff(self) -> None:
+        self.user("secretariat", "Sofía", "Martínez")
+        self.user("reviewer", "Daniel", "Okoye")
+        self.user("admin", "Platform", "Administrator", is_staff=True, is_superuser=True)
+
+    def load_programmes(self) -> None:
+        types = {t.code: t for t in CommitmentType.objects.all()}
+        for spec in data.PROGRAMMES:
+            if spec.window == "open":
+                opens = self.now - dt.timedelta(days=OPEN_WINDOW_STARTED_DAYS_AGO)
+                closes = self.now + dt.timedelta(days=OPEN_WINDOW_CLOSES_IN_DAYS)
+            else:
+                assert spec.past_window is not None
+                opens, closes = spec.past_window
+            programme = Programme.objects.create(
+                slug=spec.slug,
+                name=spec.name,
+                kind=spec.kind,
+                summary=spec.summary,
+                starts_on=spec.starts_on,
+                ends_on=spec.ends_on,
+                is_published=True,
+                registration_opens_at=opens,
+                registration_closes_at=closes,
+                application_review_days=spec.review_days,
+                leader_min_years=spec.leader_years[0],
+                leader_max_years=spec.leader_years[1],
+                maker_min_years=spec.maker_years[0],
+                maker_max_years=spec.maker_years[1],
+                reporting_cycle=spec.reporting_cycle,
+            )
+            programme.commitment_types.set([types[code] for code in spec.types])
+            self.programmes[spec.key] = programme
+            for position, theme_spec in enumerate(spec.themes):
+                theme = Theme.objects.create(
+                    programme=programme,
+                    slug=theme_spec.slug,
+                    name=theme_spec.name,
+                    description=theme_spec.description,
+                    position=position,
+                )
+                theme.goals.set(lookup(Goal.objects, "number", theme_spec.goals))
+                self.themes[spec.key, theme_spec.slug] = theme
+                for number, (code, title, text) in enumerate(theme_spec.actions):
+                    self.actions[spec.key, code] = Action.objects.create(
+                        theme=theme, code=code, title=title, description=text, position=number
+                    )
+            ProgrammeRole.objects.create(
+                programme=programme,
+                user=self.users["secretariat"],
+                role=ProgrammeRole.Role.SECRETARIAT,
+            )
+        ProgrammeRole.objects.create(
+            programme=self.programmes["ge"],
+            user=self.users["reviewer"],
+            role=ProgrammeRole.Role.REVIEWER,
+        )
+
+    def load_organisations(self) -> None:
+        for spec in data.ORGANISATIONS:
+            organisation = Organisation.objects.create(
+                name=spec.name,
+                slug=slugify(spec.name),
+                category=spec.category,
+                country=Country.objects.get(iso2=spec.country),
+                website=spec.website,
+                description=spec.description,
+                is_grassroots=spec.grassroots,
+            )
+            self.orgs[spec.key] = organisation
+            person = self.user(*spec.person)
+            Representative.objects.create(organisation=organisation, user=person, is_admin=True)
+            self.people[spec.key] = person
+
+    # Applications and commitments ----------------------------------------------------------
+
+    def load_applications(self) -> None:
+        for spec in data.APPLICATIONS:
+            themes = [self.themes[spec.programme, slug] for slug in spec.themes]
+            submitted = spec.at or self.now - dt.timedelta(days=spec.days_ago)
+            with explained(f"application of {spec.org} to {spec.themes}"):
+                applications = domain.apply_to_join(
+                    actor=self.people[spec.org],
+                    organisation=self.orgs[spec.org],
+                    themes=themes,
+                    role=spec.role,
+                    motivation=spec.motivation,
+                    now=submitted,
+                )
+                if spec.outcome == "pending":
+                    continue
+                for application in applications:
+                    domain.decide_application(
+                        actor=self.users["secretariat"],
+                        application=application,
+                        approve=spec.outcome == "approved",
+                        reason=spec.reason,
+                    )
+
+    def reviewer_of(self, programme: Programme) -> Any:
+        if programme == self.programmes["ge"]:
+            return self.users["reviewer"]
+        return self.users["secretariat"]
+
+    def load_commitments(self) -> None:
+        for spec in data.COMMITMENTS:
+            with explained(f"commitment {spec.title!r}"):
+                commitment = self.draft(spec)
+                self.advance(spec, commitment)
+            if commitment.status != spec.status:  # pragma: no cover - a bug in this file
+                raise CommandError(f"{spec.title!r} ended {commitment.status}, not {spec.status}")
+
+    def draft(self, spec: data.CommitmentSpec) -> Commitment:
+        programme = self.programmes[spec.programme]
+        starts_on = ends_on = None
+        if spec.years is not None:
+            starts_on = spec.starts_on or dt.date(self.today.year + spec.starts_in, 1, 1)
+            ends_on = add_years(starts_on, spec.years)
+        currency = Currency.objects.get(pk=spec.currency) if spec.currency else None
+        commitment = Commitment(
+            programme=programme,
+            organisation=self.orgs[spec.org],
+            title=spec.title,
+            description=spec.description,
+            scope=spec.scope,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            amount=Decimal(spec.amount) if spec.amount else None,
+            currency=currency,
+            funds_are_new=spec.funds_are_new,
+            endorsement_level=spec.endorsement,
+            is_conditional=bool(spec.condition),
+            condition=spec.condition,
+        )
+        domain.save_draft(
+            actor=self.people[spec.org],
+            commitment=commitment,
+            co_makers=[self.orgs[key] for key, _confirmed in spec.co_makers],
+            types=lookup(CommitmentType.objects, "code", spec.types),
+            themes=[self.themes[spec.programme, slug] for slug in spec.themes],
+            actions=[self.actions[spec.programme, code] for code in spec.actions],
+            goals=lookup(Goal.objects, "number", spec.goals),
+            targets=lookup(Target.objects, "code", spec.targets),
+            countries=lookup(Country.objects, "iso2", spec.countries),
+            regions=lookup(Region.objects, "m49", spec.regions),
+        )
+        for key, confirmed in spec.co_makers:
+            if confirmed:
+                domain.confirm_co_maker(
+                    actor=self.people[key],
+                    co_maker=CoMaker.objects.get(
+                        commitment=commitment, organisation=self.orgs[key]
+                    ),
+                )
+        return commitment
+
+    def advance(self, spec: data.CommitmentSpec, commitment: Commitment) -> None:
+        if spec.status == S.DRAFT:
+            return
+        domain.submit_commitment(
+            actor=self.people[spec.org], commitment=commitment, now=spec.submitted_at
+        )
+        if spec.status == S.SUBMITTED:
+            return
+        reviewer = self.reviewer_of(commitment.programme)
+        domain.start_review(actor=reviewer, commitment=commitment)
+        if spec.status == S.RETURNED:
+            domain.return_for_revision(actor=reviewer, commitment=commitment, reason=spec.reason)
+        elif spec.status == S.DECLINED:
+            domain.decline_commitment(actor=reviewer, commitment=commitment, reason=spec.reason)
+        elif spec.status in (S.CONFIRMED, S.FEATURED):
+            domain.confirm_commitment(actor=reviewer, commitment=commitment)
+            if spec.status == S.FEATURED:
+                domain.feature_commitment(actor=self.users["secretariat"], commitment=commitment)
+
+
+def lookup(manager: Any, field: str, values: Iterable[Any]) -> list[Any]:
+    """The rows whose ``field`` is one of ``values``, failing loudly on a typo."""
+    wanted = list(values)
+    rows = list(manager.filter(**{f"{field}__in": wanted}))
+    missing = set(wanted) - {getattr(row, field) for row in rows}
+    if missing:
+        raise CommandError(f"Unknown {manager.model.__name__} {field}: {sorted(missing)}")
+    return rows
+
+
+@contextmanager
+def explained(what: str) -> Iterator[None]:
+    """Turn a refusal of a domain function into a CommandError naming the item."""
+    try:
+        yield
+    except ValidationError as error:
+        raise CommandError(f"Demo data rejected for {what}: {error.messages}") from error
+    except PermissionDenied as error:
+        raise CommandError(f"Demo data not permitted for {what}") from error

@@ -1,0 +1,468 @@
+"""Public pages: anyone can read them, no login.
+
+Read only: these views query and render, they never change state.  Every list is built with
+``select_related``/``prefetch_related`` so that the number of queries does not grow with the rows
+shown (tests in ``tests/public/test_query_counts.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils import formats, timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_htmx.http import reswap, retarget
+
+from pledgebook.commitments import assessment
+from pledgebook.commitments.exports import ORDERING
+from pledgebook.commitments.filters import CommitmentFilter, public_commitments
+from pledgebook.commitments.models import (
+    HIGH_ENDORSEMENT,
+    Application,
+    CoMaker,
+    Commitment,
+    EndorsementLevel,
+)
+from pledgebook.commitments.rules import (
+    is_co_maker_representative,
+    is_lead_representative,
+    reviews_programme,
+)
+from pledgebook.commitments.validation import CommitmentData
+from pledgebook.core import exports
+from pledgebook.organisations.models import Organisation
+from pledgebook.programmes.models import Action, Programme, Theme
+from pledgebook.reference.models import Country
+
+PAGE_SIZE = 25
+FEATURED_ON_HOME = 6
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def _with_row_relations(queryset: QuerySet) -> QuerySet:
+    """What a commitment row shows: organisation, programme, types, countries, regions; in the
+    order of the API and the CSV export (newest submission first, NULLs last everywhere)."""
+    return (
+        queryset.select_related("organisation", "programme")
+        .prefetch_related("types", "countries", "regions")
+        .order_by(*ORDERING)
+    )
+
+
+def _page(request: HttpRequest, queryset: QuerySet) -> Page:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    """The filters of the current request, for page and download links: without ``page``
+    and without the empty fields a submitted form sends."""
+    params = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        kept = [v for v in values if v != ""]
+        if key != "page" and kept:
+            params.setlist(key, kept)
+    return params.urlencode()
+
+
+def _day(value: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(value), "j F Y")
+
+
+def registration_state(programme: Programme, now: dt.datetime | None = None) -> str:
+    """The registration window of ``programme`` in words.
+
+    The window is ``[opens, closes)``: a deadline at midnight means the day before is the
+    last day, so the day shown is the last day one can register.
+    """
+    now = now or timezone.now()
+    opens, closes = programme.registration_opens_at, programme.registration_closes_at
+    if opens is None or closes is None:
+        return _("No registration window has been announced.")
+    last_day = _day(closes - dt.timedelta(microseconds=1))
+    if now < opens:
+        return _("Registration not yet open: it opens on %(date)s.") % {"date": _day(opens)}
+    if now < closes:
+        return _("Registration open until %(date)s.") % {"date": last_day}
+    return _("Registration closed on %(date)s.") % {"date": last_day}
+
+
+def _published_programme(slug: str) -> Programme:
+    return get_object_or_404(Programme, slug=slug, is_published=True)
+
+
+def _count_of(queryset: QuerySet, group_by: str) -> Coalesce:
+    """A correlated ``COUNT(*)`` of ``queryset`` rows grouped by ``group_by``."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _themes_with_counts(programme: Programme) -> QuerySet:
+    approved = Application.objects.approved().filter(theme=OuterRef("pk"))
+    public_links = Commitment.themes.through.objects.filter(
+        theme=OuterRef("pk"),
+        commitment__status__in=Commitment.PUBLIC_STATUSES,
+        commitment__programme=programme,
+    )
+    return programme.themes.annotate(
+        n_leaders=_count_of(approved.filter(role=Application.Role.LEADER), "theme"),
+        n_makers=_count_of(approved.filter(role=Application.Role.MAKER), "theme"),
+        n_commitments=_count_of(public_links, "theme"),
+    )
+
+
+# Home and programmes ----------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    public = public_commitments()
+    confirmed_co_makers = CoMaker.objects.filter(confirmed_at__isnull=False, commitment__in=public)
+    counts = {
+        "commitments": public.count(),
+        "organisations": Organisation.objects.filter(
+            Q(pk__in=public.values("organisation"))
+            | Q(pk__in=confirmed_co_makers.values("organisation"))
+        ).count(),
+        "countries": Country.objects.filter(
+            pk__in=Commitment.countries.through.objects.filter(commitment__in=public).values(
+                "country"
+            )
+        ).count(),
+    }
+    featured = _with_row_relations(public.filter(status=Commitment.Status.FEATURED)).order_by(
+        F("decided_at").desc(nulls_last=True), "-id"
+    )[:FEATURED_ON_HOME]
+    programmes = Programme.objects.filter(is_published=True)
+    return render(
+        request,
+        "public/home.html",
+        {"counts": counts, "featured": featured, "programmes": programmes},
+    )
+
+
+def programmes(request: HttpRequest) -> HttpResponse:
+    public_in_programme = Commitment.objects.public().filter(programme=OuterRef("pk"))
+    rows = Programme.objects.filter(is_published=True).annotate(
+        n_themes=_count_of(Theme.objects.filter(programme=OuterRef("pk")), "programme"),
+        n_commitments=_count_of(public_in_programme, "programme"),
+    )
+    items = [(p, registration_state(p)) for p in rows]
+    return render(request, "public/programmes.html", {"items": items})
+
+
+def programme(request: HttpRequest, programme: str) -> HttpResponse:
+    prog = _published_programme(programme)
+    return render(
+        request,
+        "public/programme.html",
+        {
+            "programme": prog,
+            "registration": registration_state(prog),
+            "registration_open": prog.registration_is_open(),
+            "themes": _themes_with_counts(prog).prefetch_related("goals"),
+            "types": prog.commitment_types.all(),
+        },
+    )
+
+
+def theme(request: HttpRequest, programme: str, theme: str) -> HttpResponse:
+    prog = _published_programme(programme)
+    th = get_object_or_404(Theme.objects.prefetch_related("goals"), programme=prog, slug=theme)
+    public_in_theme = public_commitments().filter(programme=prog, themes=th)
+    advancing = Commitment.actions.through.objects.filter(
+        action=OuterRef("pk"),
+        commitment__status__in=Commitment.PUBLIC_STATUSES,
+        commitment__programme=prog,
+    )
+    actions = Action.objects.filter(theme=th).annotate(n_commitments=_count_of(advancing, "action"))
+    members = (
+        Application.objects.approved()
+        .filter(programme=prog, theme=th)
+        .select_related("organisation__country")
+        .order_by("organisation__name", "organisation_id")
+    )
+    members = list(members)
+    return render(
+        request,
+        "public/theme.html",
+        {
+            "programme": prog,
+            "theme": th,
+            "actions": actions,
+            "leaders": [a for a in members if a.role == Application.Role.LEADER],
+            "makers": [a for a in members if a.role == Application.Role.MAKER],
+            "page_obj": _page(request, _with_row_relations(public_in_theme)),
+            "querystring": _query_without_page(request),
+        },
+    )
+
+
+# Directory ---------------------------------------------------------------------------------
+
+
+def _directory_filter(request: HttpRequest) -> CommitmentFilter:
+    filterset = CommitmentFilter(request.GET, queryset=_with_row_relations(public_commitments()))
+    form = filterset.form
+    form.label_suffix = ""
+    form.fields["q"].widget.input_type = "search"
+    for field in form.fields.values():
+        if hasattr(field, "empty_label"):
+            field.empty_label = _("Any")
+            field.widget.choices = field.choices  # the widget's copy points at the class field
+    # Themes of different programmes may share a name: say which programme each is in.
+    form.fields["theme"].label_from_instance = lambda t: f"{t.programme.name}: {t.name}"
+    return filterset
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    filterset = _directory_filter(request)
+    valid = filterset.is_valid()
+    querystring = _query_without_page(request)
+    context: dict[str, Any] = {
+        "filter": filterset,
+        "form": filterset.form,
+        "valid": valid,
+        "querystring": querystring,
+        "page_obj": _page(request, filterset.qs) if valid else None,
+        "exporters": exports.for_subject("commitments") if valid else [],
+    }
+    htmx = getattr(request, "htmx", None)
+    target = htmx.target if htmx and not htmx.history_restore_request else None
+    if target == "results" and valid:
+        response = render(request, "public/_directory_results.html", context)
+    elif target in ("results", "directory"):
+        # Errors show at their field, so the form is replaced along with the results (and
+        # once corrected, the form is replaced again to drop the old errors).
+        response = render(request, "public/_directory_body.html", context)
+        response = reswap(retarget(response, "#directory"), "innerHTML")
+    else:
+        response = render(request, "public/directory.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+# Commitment --------------------------------------------------------------------------------
+
+
+def _commitment_queryset() -> QuerySet:
+    return Commitment.objects.select_related(
+        "programme", "organisation__country", "currency"
+    ).prefetch_related(
+        "types",
+        Prefetch("themes", queryset=Theme.objects.select_related("programme")),
+        "actions",
+        "goals",
+        "targets",
+        "countries",
+        "regions",
+        Prefetch(
+            "co_makers",
+            queryset=CoMaker.objects.select_related("organisation").order_by(
+                "organisation__name", "pk"
+            ),
+        ),
+        "assessment_overrides",
+    )
+
+
+def commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    c = get_object_or_404(_commitment_queryset(), pk=pk)
+    user = request.user
+    if not user.has_perm("commitments.view_commitment", c):
+        raise Http404
+    # People who work on the commitment (its makers, the programme's reviewers) also see the
+    # co-makers who have not confirmed yet and the advice behind each criterion.
+    insider = bool(
+        user.is_authenticated
+        and (
+            is_lead_representative(user, c)
+            or is_co_maker_representative(user, c)
+            or reviews_programme(user, c)
+        )
+    )
+    co_makers = [m for m in c.co_makers.all() if insider or m.confirmed_at]
+    result = assessment.assess(CommitmentData.from_commitment(c), c.assessment_overrides.all())
+    goals = list(c.goals.all())
+    targets = list(c.targets.all())
+    goal_targets = [(g, [t for t in targets if t.goal_id == g.pk]) for g in goals]
+    orphan_targets = [t for t in targets if t.goal_id not in {g.pk for g in goals}]
+    return render(
+        request,
+        "public/commitment.html",
+        {
+            "commitment": c,
+            "insider": insider,
+            "co_makers": co_makers,
+            "assessment": result,
+            "goal_targets": goal_targets,
+            "orphan_targets": orphan_targets,
+        },
+    )
+
+
+# Organisation ------------------------------------------------------------------------------
+
+
+def organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    org = get_object_or_404(
+        Organisation.objects.select_related("country__region", "country__sub_region"), slug=slug
+    )
+    memberships = (
+        Application.objects.approved()
+        .filter(organisation=org, programme__is_published=True)
+        .select_related("theme__programme")
+        .order_by("programme__name", "theme__position", "theme__name")
+    )
+    led = _with_row_relations(public_commitments().filter(organisation=org))
+    co_ids = CoMaker.objects.filter(organisation=org, confirmed_at__isnull=False).values(
+        "commitment_id"
+    )
+    co = _with_row_relations(public_commitments().filter(pk__in=co_ids))
+    return render(
+        request,
+        "public/organisation.html",
+        {
+            "organisation": org,
+            "memberships": memberships,
+            "led": led,
+            "co_commitments": co,
+        },
+    )
+
+
+# Rules -------------------------------------------------------------------------------------
+
+# What seed 001 (section 7) says a strong commitment is, per criterion.
+CRITERION_DEFINITIONS = {
+    "impact": gettext_lazy(
+        "A strong commitment aims to achieve significant, transformative change in the lives "
+        "of the people it concerns."
+    ),
+    "funding": gettext_lazy(
+        "A strong commitment is resourced by new and scaled funds, clearly expressed and "
+        "integrated into budgets."
+    ),
+    "endorsement": gettext_lazy("A strong commitment is endorsed at the highest level."),
+    "collective": gettext_lazy(
+        "A strong commitment is ideally designed collectively by several stakeholders."
+    ),
+    "smart": gettext_lazy(
+        "A strong commitment is specific, measurable, attainable, relevant and time-bound."
+    ),
+}
+
+
+def _criterion_checks() -> dict[str, list[str]]:
+    """How ``commitments.assessment`` computes each criterion, with its thresholds."""
+    high = sorted(str(EndorsementLevel(level).label) for level in HIGH_ENDORSEMENT)
+    return {
+        "impact": [
+            _("The description has at least %(n)s words.") % {"n": assessment.IMPACT_MIN_WORDS},
+            _("At least one blueprint action is linked."),
+            _("The description contains a number (people, places or institutions reached)."),
+            _("It says where it applies: countries, regions or a global scope."),
+        ],
+        "funding": [
+            _("An amount and its currency are given."),
+            _("The funds are stated to be new and additional."),
+        ],
+        "endorsement": [
+            _("The level of endorsement is one of: %(levels)s.") % {"levels": "; ".join(high)},
+        ],
+        "collective": [
+            _("At least one co-maker organisation has confirmed its part."),
+        ],
+        "smart": [
+            _(
+                "Specific: the title has at least %(n)s words and the commitment is linked to "
+                "blueprint actions or SDG targets."
+            )
+            % {"n": assessment.SPECIFIC_MIN_TITLE_WORDS},
+            _("Measurable: the description contains a number."),
+            _(
+                "Time-bound: an end date is given and a year (such as 2027) appears in the "
+                "title or description."
+            ),
+            _("Relevant: linked to at least one SDG goal or target."),
+        ],
+    }
+
+
+def _overall_labels() -> list[tuple[int, int, str]]:
+    """(fewest, most criteria met, label), computed by ``Assessment.label`` itself."""
+    total = len(assessment.CRITERIA)
+    bands: list[tuple[int, int, str]] = []
+    for met in range(total, -1, -1):
+        criteria = tuple(
+            assessment.CriterionResult(
+                key=key, label=str(label), computed=i < met, met=i < met, advice=()
+            )
+            for i, (key, label) in enumerate(assessment.CRITERIA.items())
+        )
+        label = assessment.Assessment(criteria=criteria).label
+        if bands and bands[-1][2] == label:
+            bands[-1] = (met, bands[-1][1], label)
+        else:
+            bands.append((met, met, label))
+    return bands
+
+
+STATUS_EXPLANATIONS = {
+    Commitment.Status.DRAFT: gettext_lazy("Being written by its makers; not yet submitted."),
+    Commitment.Status.SUBMITTED: gettext_lazy(
+        "Sent to the programme's secretariat, waiting for review."
+    ),
+    Commitment.Status.IN_REVIEW: gettext_lazy("A reviewer of the programme is assessing it."),
+    Commitment.Status.RETURNED: gettext_lazy(
+        "Sent back to its makers with the changes asked for; they can edit and resubmit it."
+    ),
+    Commitment.Status.CONFIRMED: gettext_lazy(
+        "Accepted by the programme and published in the directory."
+    ),
+    Commitment.Status.DECLINED: gettext_lazy(
+        "Not accepted by the programme, with a reason given to its makers."
+    ),
+    Commitment.Status.FEATURED: gettext_lazy(
+        "Confirmed and chosen by the secretariat as an example of a strong commitment."
+    ),
+}
+
+
+def assessment_rules(request: HttpRequest) -> HttpResponse:
+    checks = _criterion_checks()
+    criteria = [
+        {
+            "key": key,
+            "label": label,
+            "definition": CRITERION_DEFINITIONS.get(key, ""),
+            "checks": checks.get(key, []),
+        }
+        for key, label in assessment.CRITERIA.items()
+    ]
+    statuses = [
+        {
+            "label": status.label,
+            "explanation": STATUS_EXPLANATIONS.get(status, ""),
+            "public": status in Commitment.PUBLIC_STATUSES,
+        }
+        for status in Commitment.Status
+    ]
+    return render(
+        request,
+        "public/assessment_rules.html",
+        {
+            "criteria": criteria,
+            "n_criteria": len(criteria),
+            "bands": _overall_labels(),
+            "statuses": statuses,
+        },
+    )

@@ -1,0 +1,480 @@
+"""Every state change of reporting: one keyword-only function each (permission, atomic
+change, audit, notification)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pledgebook.commitments.models import CoMaker, Commitment
+from pledgebook.core import audit
+from pledgebook.core.notify import notify
+from pledgebook.organisations.models import Organisation
+from pledgebook.reporting import links
+from pledgebook.reporting.models import (
+    CoMakerConfirmation,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Invitation,
+    ProgressReport,
+    Reminder,
+    ReportingCycle,
+)
+
+C = ReportingCycle.Status
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "text/csv": ".csv",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+
+
+def _emails(organisation: Organisation) -> list[str]:
+    return [u.email for u in organisation.people.filter(is_active=True)]
+
+
+def _require_secretariat(actor: Any, cycle: ReportingCycle) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(
+        "programmes.change_programme", cycle.programme
+    ):
+        raise PermissionDenied
+
+
+def active_commitments(cycle: ReportingCycle) -> QuerySet[Commitment]:
+    """Commitments expected to report in ``cycle``: public, and running during it."""
+    return Commitment.objects.public().filter(
+        Q(programme=cycle.programme),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.opens_at.date()),
+        Q(starts_on__isnull=True) | Q(starts_on__lte=cycle.closes_at.date()),
+    )
+
+
+def makers(cycle: ReportingCycle) -> QuerySet[Organisation]:
+    """Organisations that report in ``cycle``: leads and co-makers of active commitments."""
+    active = active_commitments(cycle)
+    return Organisation.objects.filter(
+        Q(pk__in=active.values("organisation_id"))
+        | Q(pk__in=CoMaker.objects.filter(commitment__in=active).values("organisation_id"))
+    )
+
+
+# Cycles --------------------------------------------------------------------------------------
+
+
+def check_cycle_dates(
+    *, opens_at: dt.datetime, deadline: dt.datetime, closes_at: dt.datetime
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if deadline <= opens_at:
+        errors["deadline"] = [_("The deadline must come after the opening.")]
+    if closes_at < deadline:
+        errors["closes_at"] = [_("The cycle cannot close before its deadline.")]
+    return errors
+
+
+def schedule_cycle(
+    *,
+    actor: Any,
+    programme: Any,
+    name: str,
+    opens_at: dt.datetime,
+    deadline: dt.datetime,
+    closes_at: dt.datetime,
+    kind: str = ReportingCycle.Kind.ANNUAL,
+) -> ReportingCycle:
+    if not actor.has_perm("programmes.change_programme", programme):
+        raise PermissionDenied
+    errors = check_cycle_dates(opens_at=opens_at, deadline=deadline, closes_at=closes_at)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        cycle = ReportingCycle.objects.create(
+            programme=programme,
+            name=name,
+            kind=kind,
+            opens_at=opens_at,
+            deadline=deadline,
+            closes_at=closes_at,
+        )
+        audit.record(actor=actor, action="cycle.scheduled", obj=cycle, programme=programme)
+    return cycle
+
+
+def link_path(invitation: Invitation) -> str:
+    return reverse("reporting:link", kwargs={"token": links.make_token(invitation)})
+
+
+def _send_link(invitation: Invitation) -> None:
+    url = link_path(invitation)
+    notify(
+        to=_emails(invitation.organisation),
+        template="reporting_link",
+        context={"invitation": invitation, "cycle": invitation.cycle, "path": url},
+    )
+
+
+def open_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = None) -> int:
+    """Open the cycle and send every maker its personal link.  Returns the number invited."""
+    _require_secretariat(actor, cycle)
+    now = now or timezone.now()
+    if cycle.status != C.SCHEDULED:
+        raise ValidationError(_("Only a scheduled cycle can be opened."))
+    if now >= cycle.closes_at:
+        raise ValidationError(_("This cycle has already closed: change its dates first."))
+    with transaction.atomic():
+        cycle.status = C.OPEN
+        cycle.opened_at = now
+        cycle.save(update_fields=["status", "opened_at"])
+        invited = 0
+        for organisation in makers(cycle).order_by("pk"):
+            invitation = Invitation.objects.create(
+                cycle=cycle, organisation=organisation, sent_at=now
+            )
+            _send_link(invitation)
+            invited += 1
+        audit.record(
+            actor=actor,
+            action="cycle.opened",
+            obj=cycle,
+            programme=cycle.programme,
+            data={"invited": invited},
+        )
+    return invited
+
+
+def resend_link(
+    *, actor: Any, invitation: Invitation, now: dt.datetime | None = None
+) -> Invitation:
+    _require_secretariat(actor, invitation.cycle)
+    if invitation.cycle.status != C.OPEN:
+        raise ValidationError(_("Links can be sent only while the cycle is open."))
+    with transaction.atomic():
+        invitation.nonce = Invitation._meta.get_field("nonce").get_default()
+        invitation.sent_at = now or timezone.now()
+        invitation.times_sent += 1
+        invitation.save(update_fields=["nonce", "sent_at", "times_sent"])
+        _send_link(invitation)
+        audit.record(
+            actor=actor,
+            action="cycle.link_resent",
+            obj=invitation.cycle,
+            programme=invitation.cycle.programme,
+            data={"organisation": invitation.organisation.name},
+        )
+    return invitation
+
+
+def close_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = None) -> None:
+    _require_secretariat(actor, cycle)
+    if cycle.status != C.OPEN:
+        raise ValidationError(_("Only an open cycle can be closed."))
+    with transaction.atomic():
+        cycle.status = C.CLOSED
+        cycle.closed_at = now or timezone.now()
+        cycle.save(update_fields=["status", "closed_at"])
+        audit.record(actor=actor, action="cycle.closed", obj=cycle, programme=cycle.programme)
+
+
+# Reports -------------------------------------------------------------------------------------
+
+
+def _reporting_org(actor: Any) -> set[int]:
+    if isinstance(actor, links.LinkActor):
+        return {actor.organisation_id}
+    if getattr(actor, "is_authenticated", False):
+        return set(actor.organisations.values_list("pk", flat=True))
+    return set()
+
+
+def can_report(actor: Any, commitment: Commitment) -> bool:
+    """The lead maker reports (through its link or its workspace)."""
+    return commitment.organisation_id in _reporting_org(actor)
+
+
+def _require_open(cycle: ReportingCycle, now: dt.datetime) -> None:
+    if cycle.status != C.OPEN or now >= cycle.closes_at:
+        raise ValidationError(
+            _("The %(cycle)s reporting cycle is closed: reports can no longer be sent.")
+            % {"cycle": cycle.name}
+        )
+
+
+@dataclass
+class IndicatorEntry:
+    indicator: Indicator
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    value: Decimal | None = None
+
+
+def check_report(report: ProgressReport, *, for_submission: bool) -> dict[str, list[str]]:
+    """The content rules of a progress report (one place; the form maps them to fields)."""
+    errors: dict[str, list[str]] = {}
+    commitment = report.commitment
+    if report.disbursed_amount is not None:
+        if report.disbursed_amount < 0:
+            errors.setdefault("disbursed_amount", []).append(
+                _("Disbursed money cannot be negative.")
+            )
+        pledged = commitment.currency_id
+        currency = report.disbursed_currency_id or pledged
+        if pledged and currency != pledged and report.exchange_rate is None:
+            errors.setdefault("exchange_rate", []).append(
+                _("The money was pledged in %(pledged)s: give the exchange rate from %(cur)s.")
+                % {"pledged": pledged, "cur": currency}
+            )
+        if report.exchange_rate is not None and report.exchange_rate <= 0:
+            errors.setdefault("exchange_rate", []).append(_("The rate must be greater than zero."))
+    if for_submission:
+        if not report.implementation_status:
+            errors.setdefault("implementation_status", []).append(_("Choose a status."))
+        if len(report.narrative.split()) < 5:
+            errors.setdefault("narrative", []).append(_("Say in a few sentences what happened."))
+    return errors
+
+
+def draft_for(*, actor: Any, commitment: Commitment, cycle: ReportingCycle) -> ProgressReport:
+    """The draft of this commitment's report for the cycle, created (from the latest submitted
+    version, for a correction) when there is none."""
+    if not can_report(actor, commitment) or commitment.programme_id != cycle.programme_id:
+        raise PermissionDenied
+    draft = ProgressReport.objects.filter(
+        commitment=commitment, cycle=cycle, status=ProgressReport.Status.DRAFT
+    ).first()
+    if draft:
+        return draft
+    latest = (
+        ProgressReport.objects.filter(commitment=commitment, cycle=cycle)
+        .order_by("-version")
+        .first()
+    )
+    draft = ProgressReport(
+        commitment=commitment,
+        cycle=cycle,
+        version=(latest.version + 1) if latest else 1,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if latest:
+        for name in (
+            "implementation_status",
+            "narrative",
+            "challenges",
+            "disbursed_amount",
+            "disbursed_currency",
+            "exchange_rate",
+        ):
+            setattr(draft, name, getattr(latest, name))
+    return draft
+
+
+def save_report(
+    *,
+    actor: Any,
+    report: ProgressReport,
+    entries: Iterable[IndicatorEntry] = (),
+    evidence_links: Iterable[str] = (),
+    evidence_files: Iterable[Any] = (),
+    submit: bool = False,
+    now: dt.datetime | None = None,
+) -> ProgressReport:
+    """Save a draft report, and submit it when ``submit``.  The draft is saved even when the
+    submission is refused, so nothing typed is lost."""
+    now = now or timezone.now()
+    if not can_report(actor, report.commitment):
+        raise PermissionDenied
+    if report.status != ProgressReport.Status.DRAFT:
+        raise ValidationError(_("A submitted report is never changed: start a correction."))
+    _require_open(report.cycle, now)
+    errors = check_report(report, for_submission=False)
+    if errors:
+        raise ValidationError(errors)
+    files = list(evidence_files)
+    for f in files:
+        content_type = getattr(f, "content_type", "")
+        if content_type not in EVIDENCE_TYPES:
+            raise ValidationError(
+                {
+                    "evidence_files": _(
+                        "%(name)s: files of this type are not accepted (%(types)s)."
+                    )
+                    % {"name": f.name, "types": ", ".join(sorted(set(EVIDENCE_TYPES.values())))}
+                }
+            )
+        if f.size > MAX_EVIDENCE_BYTES:
+            raise ValidationError(
+                {"evidence_files": _("%(name)s is larger than 10 MB.") % {"name": f.name}}
+            )
+    with transaction.atomic():
+        created = report.pk is None
+        report.save()
+        for entry in entries:
+            IndicatorValue.objects.update_or_create(
+                report=report,
+                indicator=entry.indicator,
+                defaults={"baseline": entry.baseline, "target": entry.target, "value": entry.value},
+            )
+        for url in evidence_links:
+            if url:
+                Evidence.objects.get_or_create(report=report, url=url)
+        for f in files:
+            Evidence.objects.create(
+                report=report,
+                file=f,
+                original_name=f.name[:255],
+                content_type=f.content_type,
+                size=f.size,
+            )
+        if created and report.version > 1:
+            _copy_previous(report)
+        audit.record(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action="report.saved",
+            obj=report,
+            programme=report.cycle.programme,
+            data={"via_link": isinstance(actor, links.LinkActor)},
+        )
+    if submit:
+        submit_report(actor=actor, report=report, now=now)
+    return report
+
+
+def _copy_previous(report: ProgressReport) -> None:
+    previous = ProgressReport.objects.get(
+        commitment=report.commitment, cycle=report.cycle, version=report.version - 1
+    )
+    have = set(report.values.values_list("indicator_id", flat=True))
+    for value in previous.values.all():
+        if value.indicator_id not in have:
+            IndicatorValue.objects.create(
+                report=report,
+                indicator=value.indicator,
+                baseline=value.baseline,
+                target=value.target,
+                value=value.value,
+            )
+    for ev in previous.evidence.all():
+        Evidence.objects.create(
+            report=report,
+            url=ev.url,
+            file=ev.file.name if ev.file else "",
+            original_name=ev.original_name,
+            content_type=ev.content_type,
+            size=ev.size,
+        )
+
+
+def submit_report(
+    *, actor: Any, report: ProgressReport, now: dt.datetime | None = None
+) -> ProgressReport:
+    now = now or timezone.now()
+    if not can_report(actor, report.commitment):
+        raise PermissionDenied
+    if report.status != ProgressReport.Status.DRAFT:
+        raise ValidationError(_("This report has already been submitted."))
+    _require_open(report.cycle, now)
+    errors = check_report(report, for_submission=True)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        report.status = ProgressReport.Status.SUBMITTED
+        report.submitted_at = now
+        report.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit.record(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action="report.submitted" if report.version == 1 else "report.corrected",
+            obj=report,
+            programme=report.cycle.programme,
+            data={"version": report.version},
+        )
+        for co_maker in report.commitment.co_makers.select_related("organisation"):
+            notify(
+                to=_emails(co_maker.organisation),
+                template="report_to_confirm",
+                context={"report": report, "commitment": report.commitment},
+            )
+    return report
+
+
+def confirm_report(*, actor: Any, report: ProgressReport, organisation: Organisation) -> None:
+    """A co-maker confirms the lead maker's submitted report."""
+    if organisation.pk not in _reporting_org(actor):
+        raise PermissionDenied
+    if not report.commitment.co_makers.filter(organisation=organisation).exists():
+        raise PermissionDenied
+    if report.status != ProgressReport.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be confirmed."))
+    with transaction.atomic():
+        CoMakerConfirmation.objects.get_or_create(
+            report=report,
+            organisation=organisation,
+            defaults={"confirmed_by": actor if getattr(actor, "is_authenticated", False) else None},
+        )
+        audit.record(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action="report.confirmed",
+            obj=report,
+            programme=report.cycle.programme,
+            data={"organisation": organisation.name},
+        )
+
+
+# Reminders -----------------------------------------------------------------------------------
+
+
+def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> int:
+    """Remind makers who have not reported every active commitment: once in the days before
+    the deadline and once after it.  Safe to run any number of times (a unique row per maker,
+    cycle, kind and deadline).  Returns the number of reminders sent."""
+    now = now or timezone.now()
+    if cycle.status != C.OPEN or now >= cycle.closes_at:
+        return 0
+    if cycle.deadline - dt.timedelta(days=cycle.remind_days_before) <= now < cycle.deadline:
+        kind = Reminder.Kind.BEFORE
+    elif now >= cycle.deadline + dt.timedelta(days=cycle.remind_days_after):
+        kind = Reminder.Kind.AFTER
+    else:
+        return 0
+    reported = ProgressReport.objects.filter(
+        cycle=cycle, status=ProgressReport.Status.SUBMITTED
+    ).values("commitment_id")
+    silent = Organisation.objects.filter(
+        pk__in=active_commitments(cycle).exclude(pk__in=reported).values("organisation_id")
+    ).order_by("pk")
+    sent = 0
+    for organisation in silent:
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    cycle=cycle, organisation=organisation, kind=kind, deadline=cycle.deadline
+                )
+                invitation = Invitation.objects.filter(
+                    cycle=cycle, organisation=organisation
+                ).first()
+                notify(
+                    to=_emails(organisation),
+                    template=f"reporting_reminder_{kind}",
+                    context={
+                        "cycle": cycle,
+                        "organisation": organisation,
+                        "path": link_path(invitation) if invitation else None,
+                    },
+                )
+        except IntegrityError:
+            continue  # already reminded for this deadline
+        sent += 1
+    return sent

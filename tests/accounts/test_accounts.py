@@ -1,0 +1,295 @@
+"""Sign-up with e-mail verification, sign-in, resend, password reset."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from pledgebook.core.models import AuditEntry
+from tests import factories
+
+User = get_user_model()
+PASSWORD = "a long and unusual passphrase 42"
+LINK = re.compile(r"http://testserver(/accounts/[^\s]+/)")
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "http://testserver"
+
+
+def signup(client, email="Ana.Silva@Example.org"):
+    return client.post(
+        reverse("accounts:signup"),
+        {
+            "email": email,
+            "full_name": "Ana Silva",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+
+def link_in(message) -> str:
+    match = LINK.search(message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+@pytest.mark.django_db
+def test_signup_mail_verify_then_login(client) -> None:
+    response = signup(client)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:verification_sent")
+    user = User.objects.get()
+    assert (user.username, user.email, user.first_name, user.is_active) == (
+        "ana.silva@example.org",
+        "ana.silva@example.org",
+        "Ana Silva",
+        False,
+    )
+    assert user.check_password(PASSWORD)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ana.silva@example.org"]
+    assert message.subject == "Verify your e-mail address for Pledgebook"
+    path = link_in(message)
+    assert path.startswith("/accounts/verify/")
+    page = client.get(reverse("accounts:verification_sent"))
+    assert "We have sent a link to ana.silva@example.org." in page.content.decode()
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workspace:home")
+    user.refresh_from_db()
+    assert user.is_active is True
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert list(
+        AuditEntry.objects.filter(object_id=user.pk, object_type="auth.user")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["account.created", "account.verified"]
+
+    client.post(reverse("accounts:logout"))
+    assert "_auth_user_id" not in client.session
+    response = client.post(
+        reverse("accounts:login"), {"username": "ANA.SILVA@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workspace:home")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_the_link_works_once(client) -> None:
+    signup(client)
+    path = link_in(mail.outbox[0])
+    client.get(path)
+    client.post(reverse("accounts:logout"))
+
+    response = client.get(path, follow=True)
+
+    assert response.redirect_chain == [(reverse("accounts:login"), 302)]
+    assert "Your e-mail address is already verified. Please sign in." in (response.content.decode())
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_bad_token_shows_a_clear_page_with_a_resend_form(client) -> None:
+    signup(client)
+    path = link_in(mail.outbox[0])
+    uidb64 = path.split("/")[3]
+
+    response = client.get(reverse("accounts:verify", args=[uidb64, "abc-0123456789abcdef"]))
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "This verification link does not work" in body
+    assert f'action="{reverse("accounts:resend_verification")}"' in body
+    assert User.objects.get().is_active is False
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_unknown_uid_is_a_bad_link(client) -> None:
+    response = client.get(reverse("accounts:verify", args=["bm9wZQ", "abc-123"]))
+
+    assert response.status_code == 400
+    assert "This verification link does not work" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_duplicate_email_is_refused_case_insensitively(client) -> None:
+    factories.UserFactory(username="ana.silva@example.org")
+
+    response = signup(client, email="ANA.Silva@example.ORG")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "email": [
+            "An account with this e-mail address already exists. Sign in, or ask for a new "
+            "verification link if you have not verified it yet."
+        ]
+    }
+    assert User.objects.count() == 1
+    assert mail.outbox == []
+    # What was typed stays in the form.
+    assert 'value="ANA.Silva@example.ORG"' in response.content.decode()
+    assert 'value="Ana Silva"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_password_rules_apply(client) -> None:
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "email": "kofi@example.org",
+            "full_name": "Kofi Mensah",
+            "password1": "password",
+            "password2": "passwort",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["password2"] == ["The two passwords are not the same."]
+    assert errors["password1"] == ["This password is too common."]
+    assert User.objects.count() == 0
+    # Errors are announced with the field: aria-describedby points at the error list.
+    body = response.content.decode()
+    assert 'id="id_password2_error"' in body
+    assert 'aria-describedby="id_password2_helptext id_password2_error"' in body
+    assert 'aria-invalid="true"' in body
+
+
+@pytest.mark.django_db
+def test_password_like_the_email_is_refused(client) -> None:
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "email": "wanjiru.kamau@example.org",
+            "full_name": "Wanjiru Kamau",
+            "password1": "wanjiru.kamau",
+            "password2": "wanjiru.kamau",
+        },
+    )
+
+    assert response.context["form"].errors == {
+        "password1": ["The password is too similar to the username."]
+    }
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_unverified_login_is_told_and_can_resend(client) -> None:
+    signup(client)
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "ana.silva@example.org", "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "You have not verified your e-mail address yet. Follow the link in the mail we sent "
+        "you, or ask for a new link below."
+    ]
+    assert response.context["resend_form"].initial == {"email": "ana.silva@example.org"}
+    assert "_auth_user_id" not in client.session
+
+    response = client.post(
+        reverse("accounts:resend_verification"), {"email": "ana.silva@example.org"}
+    )
+
+    assert response.status_code == 200
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].to == ["ana.silva@example.org"]
+    client.get(link_in(mail.outbox[1]))
+    assert User.objects.get().is_active is True
+
+
+@pytest.mark.django_db
+def test_unverified_with_wrong_password_gets_the_generic_error(client) -> None:
+    signup(client)
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "ana.silva@example.org", "password": "nope"}
+    )
+
+    assert response.context["form"].non_field_errors() == [
+        "This e-mail address and password do not match an account. Check both and try again."
+    ]
+    assert response.context["resend_form"] is None
+
+
+@pytest.mark.django_db
+def test_resend_for_unknown_address_reveals_nothing(client) -> None:
+    response = client.post(reverse("accounts:resend_verification"), {"email": "nobody@example.org"})
+
+    assert response.status_code == 200
+    assert (
+        "If an account at nobody@example.org is waiting for verification, we have sent it a "
+        "new link." in response.content.decode()
+    )
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_deactivated_account_cannot_reactivate_itself(client) -> None:
+    user = factories.UserFactory()
+    client.force_login(user)
+    client.logout()
+    user.refresh_from_db()
+    user.is_active = False
+    user.save()
+
+    client.post(reverse("accounts:resend_verification"), {"email": user.email})
+
+    assert mail.outbox == []
+    from pledgebook.accounts.domain import verification_url
+
+    response = client.get(verification_url(user).removeprefix("http://testserver"))
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert user.is_active is False
+
+
+@pytest.mark.django_db
+def test_logout_is_a_post(client) -> None:
+    client.force_login(factories.UserFactory())
+
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"))
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_signed_in_people_skip_login_and_signup(client) -> None:
+    client.force_login(factories.UserFactory())
+
+    assert client.get(reverse("accounts:login"))["Location"] == reverse("workspace:home")
+    assert client.get(reverse("accounts:signup"))["Location"] == reverse("workspace:home")
+
+
+@pytest.mark.django_db
+def test_password_reset(client) -> None:
+    user = factories.UserFactory(username="kofi@example.org")
+
+    response = client.post(reverse("accounts:password_reset"), {"email": "KOFI@example.org"})
+
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Reset your Pledgebook password"
+    response = client.get(link_in(mail.outbox[0]), follow=True)
+    new = "another long unusual passphrase 7"
+    response = client.post(
+        response.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert response["Location"] == reverse("accounts:password_reset_complete")
+    user.refresh_from_db()
+    assert user.check_password(new)

@@ -1,0 +1,158 @@
+"""Browser journeys of the workspace (Playwright driving Debian's Chromium): sign up, verify,
+sign in, draft a commitment with the live assessment, and the same form without JavaScript."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from pledgebook.commitments.models import Commitment
+from tests import factories
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct horse battery staple"
+NO_NUMBERS_ADVICE = (
+    "Name a measurable target and a date (for example “train 500 teachers by 2027”)."
+)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def member(programme, theme):
+    user = factories.member_of(theme)
+    return user
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/workspace/")
+
+
+def test_sign_up_verify_and_arrive_in_the_workspace(live_server, browser, settings):
+    settings.SITE_URL = live_server.url
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/accounts/signup/")
+    # Playwright reads label text with the visual "(required)" marker, which is aria-hidden
+    # (the inputs carry the required attribute for assistive technology).
+    page.get_by_label("E-mail address").fill("amina@example.org")
+    page.get_by_label("Full name").fill("Amina Yusuf")
+    page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
+    page.get_by_label("Password, again").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    page.get_by_text("We have sent a link to amina@example.org.").wait_for()
+
+    (message,) = mail.outbox
+    link = re.search(r"http://\S+/accounts/verify/\S+/", message.body).group(0)
+    page.goto(link)
+
+    page.wait_for_url(f"{live_server.url}/workspace/")
+    page.get_by_text("Your e-mail address is verified. Welcome to Pledgebook!").wait_for()
+    assert page.locator("h1").inner_text() == "My workspace"
+
+
+def test_draft_with_the_live_assessment(live_server, browser, member):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, live_server.url, member.email)
+    page.get_by_role("link", name="Draft a commitment").click()
+    page.wait_for_url(re.compile(r".*/workspace/commitments/new/\?organisation=.*"))
+    page.evaluate("document.body.dataset.marker = 'same page'")
+
+    page.get_by_label("Title").fill("Support women leaders in rural areas")
+    page.get_by_label("Description").fill("We will support women leaders in rural areas.")
+    assessment = page.locator("#assessment")
+    assessment.get_by_text(NO_NUMBERS_ADVICE).wait_for()
+
+    page.get_by_label("Description").fill(
+        "We will train 300 women leaders in 12 rural districts by 2028."
+    )
+    assessment.get_by_text(NO_NUMBERS_ADVICE).wait_for(state="detached")
+    # The assessment was swapped in place: no page load.
+    assert page.evaluate("document.body.dataset.marker") == "same page"
+
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Your draft is saved.").wait_for()
+    commitment = Commitment.objects.get()
+    assert page.url == f"{live_server.url}/workspace/commitments/{commitment.pk}/edit/"
+    assert commitment.description == (
+        "We will train 300 women leaders in 12 rural districts by 2028."
+    )
+    assert errors == []
+
+
+def test_the_commitment_form_works_without_javascript(live_server, browser, member):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url, member.email)
+    page.goto(f"{live_server.url}/workspace/commitments/new/")
+
+    page.get_by_label("Title").fill("Support women leaders in rural areas")
+    page.get_by_label("Start date").fill("2026-01-01")
+    page.get_by_label("End date").fill("2033-01-01")
+    page.get_by_role("button", name="Save draft").click()
+
+    assert page.locator("#id_ends_on_error").inner_text() == (
+        "Commitments of commitment makers last at most 5 year(s): end by 2031-01-01."
+    )
+    assert page.get_by_label("End date").get_attribute("aria-describedby") == "id_ends_on_error"
+    assert page.get_by_label("Title").input_value() == "Support women leaders in rural areas"
+    assert Commitment.objects.count() == 0
+
+    page.get_by_label("End date").fill("2028-01-01")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Your draft is saved.").wait_for()
+    assert page.locator("#assessment").get_by_text(NO_NUMBERS_ADVICE).count() == 1
+    assert Commitment.objects.get().ends_on.isoformat() == "2028-01-01"
+    context.close()
+
+
+def test_apply_shows_the_themes_of_the_chosen_programme(live_server, browser, programme, theme):
+    other = factories.ThemeFactory(name="Ocean finance")
+    org = factories.OrganisationFactory(name="Blue Futures")
+    user = factories.representative(org)
+    page = browser.new_page()
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/workspace/apply/")
+    page.evaluate("document.body.dataset.marker = 'same page'")
+    themes = page.locator("#theme-choices")
+    assert sorted(themes.locator("label").all_inner_texts()) == sorted(
+        [theme.name, "Ocean finance"]
+    )
+
+    page.get_by_label("Programme").select_option(label=other.programme.name)
+    themes.get_by_text(theme.name).wait_for(state="detached")
+    assert themes.locator("label").all_inner_texts() == ["Ocean finance"]
+    assert page.evaluate("document.body.dataset.marker") == "same page"
+
+    page.get_by_label("Ocean finance").check()
+    page.get_by_label("Motivation").fill("We finance 30 marine reserves.")
+    page.get_by_role("button", name="Send the application").click()
+    page.wait_for_url(f"{live_server.url}/workspace/applications/")
+    assert page.locator("tbody td").nth(1).inner_text() == "Ocean finance"
