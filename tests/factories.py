@@ -40,7 +40,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     is_published = True
 
     @factory.post_generation
-    def commitment_types(self, create, extracted, **kwargs):  # noqa: ANN001, ANN201
+    def commitment_types(self, create, extracted, **kwargs):
         if create:
             self.commitment_types.set(extracted or CommitmentType.objects.all())
 
@@ -73,13 +73,13 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     country = factory.LazyFunction(lambda: Country.objects.get(iso2="KE"))
 
 
-def representative(organisation: Organisation, user=None, *, admin: bool = True):  # noqa: ANN001, ANN201
+def representative(organisation: Organisation, user=None, *, admin: bool = True):
     user = user or UserFactory()
     Representative.objects.create(organisation=organisation, user=user, is_admin=admin)
     return user
 
 
-def staff(programme: Programme, role: str = ProgrammeRole.Role.SECRETARIAT):  # noqa: ANN201
+def staff(programme: Programme, role: str = ProgrammeRole.Role.SECRETARIAT):
     user = UserFactory()
     ProgrammeRole.objects.create(programme=programme, user=user, role=role)
     return user
@@ -96,7 +96,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     due_at = factory.LazyAttribute(lambda o: o.submitted_at + dt.timedelta(days=21))
 
 
-def member_of(theme: Theme, *, role: str = Application.Role.MAKER, organisation=None):  # noqa: ANN001, ANN201
+def member_of(theme: Theme, *, role: str = Application.Role.MAKER, organisation=None):
     """A user representing an organisation approved in ``theme``."""
     organisation = organisation or OrganisationFactory()
     ApplicationFactory(
@@ -125,12 +125,12 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     status = Commitment.Status.DRAFT
 
     @classmethod
-    def _build(cls, model_class, *args, **kwargs):  # noqa: ANN001, ANN206
+    def _build(cls, model_class, *args, **kwargs):
         kwargs.pop("theme")
         return super()._build(model_class, *args, **kwargs)
 
     @classmethod
-    def _create(cls, model_class, *args, **kwargs):  # noqa: ANN001, ANN206
+    def _create(cls, model_class, *args, **kwargs):
         theme = kwargs.pop("theme")
         commitment = super()._create(model_class, *args, **kwargs)
         commitment.themes.set([theme])

@@ -11,18 +11,17 @@ from django.utils import timezone
 
 from pledgebook.commitments.models import CoMaker
 from pledgebook.core.models import AuditEntry
+from pledgebook.reference.models import Currency
 from pledgebook.reporting import domain, links
 from pledgebook.reporting.models import (
     CoMakerConfirmation,
     Evidence,
-    ImplementationStatus,
     Indicator,
     Invitation,
     ProgressReport,
     Reminder,
     ReportingCycle,
 )
-from pledgebook.reference.models import Currency
 from tests import factories
 from tests.reporting.factories import confirmed, cycle
 
@@ -49,7 +48,7 @@ def open_cycle(programme, secretariat, **kw):
 def test_opening_a_cycle_invites_every_maker_with_active_commitments(programme, theme, secretariat):
     (c1, u1), (c2, u2) = confirmed(theme), confirmed(theme)
     factories.CommitmentFactory(theme=theme, organisation=c2.organisation)  # a draft: not active
-    ended, u3 = confirmed(theme, ends_on=dt.date(2024, 12, 31), starts_on=dt.date(2023, 1, 1))
+    confirmed(theme, ends_on=dt.date(2024, 12, 31), starts_on=dt.date(2023, 1, 1))  # ended
     cy = cycle(programme)
     assert domain.open_cycle(actor=secretariat, cycle=cy) == 2
     assert cy.status == ReportingCycle.Status.OPEN
@@ -98,6 +97,7 @@ def test_link_resolves_to_its_maker_and_cycle(programme, setup, secretariat):
     cy = open_cycle(programme, secretariat)
     invitation = Invitation.objects.get()
     assert links.resolve(links.make_token(invitation)) == invitation
+    assert invitation.cycle == cy
     assert invitation.organisation == c.organisation
 
 
@@ -286,7 +286,7 @@ def test_co_maker_confirms_the_lead_report(programme, theme, setup, secretariat)
 
 
 def test_reminders_are_sent_once_per_maker_cycle_and_deadline(programme, theme, secretariat):
-    (c1, u1), (c2, u2) = confirmed(theme), confirmed(theme)
+    (c1, u1), (_c2, u2) = confirmed(theme), confirmed(theme)
     cy = open_cycle(programme, secretariat)
     domain.save_report(actor=u1, report=report(u1, c1, cy), submit=True)
     mail.outbox.clear()
