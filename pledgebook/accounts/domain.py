@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -30,13 +31,26 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def email_taken(email: str) -> bool:
+def accounts_using(email: str) -> list[Any]:
+    """The accounts whose username or e-mail is ``email``, compared case-insensitively."""
     user_model = get_user_model()
     email = normalise_email(email)
-    return (
-        user_model._default_manager.filter(username__iexact=email).exists()
-        or user_model._default_manager.filter(email__iexact=email).exists()
+    return list(
+        user_model._default_manager.filter(
+            Q(username__iexact=email) | Q(email__iexact=email)
+        ).order_by("pk")
     )
+
+
+def email_taken(email: str) -> bool:
+    """Whether a sign-up with ``email`` must be refused.
+
+    A pending sign-up (never verified) does not hold the address: signing up again replaces
+    it.  Otherwise anyone could pre-register someone else's address with a password of their
+    choosing and wait for its owner to verify it (account pre-hijacking).
+    """
+    existing = accounts_using(email)
+    return bool(existing) and not (len(existing) == 1 and awaits_verification(existing[0]))
 
 
 def verification_url(user: Any) -> str:
@@ -88,8 +102,10 @@ def send_verification(*, user: Any) -> None:
 def register(*, email: str, full_name: str, password: str) -> Any:
     """Create an inactive account and send it a verification link.
 
-    Raises :class:`DuplicateEmail` if the address is taken (also when two sign-ups race:
-    the username column is unique).
+    Signing up again with the address of a pending (never verified) sign-up replaces its name
+    and password; the earlier link stops working, since the token covers the password hash.
+    Raises :class:`DuplicateEmail` if an account holds the address (also when two sign-ups
+    race: the username column is unique).
     """
     user_model = get_user_model()
     email = normalise_email(email)
@@ -97,15 +113,23 @@ def register(*, email: str, full_name: str, password: str) -> Any:
         raise DuplicateEmail(email)
     try:
         with transaction.atomic():
-            user = user_model(
-                username=email,
-                email=email,
-                first_name=full_name.strip(),
-                is_active=False,
-            )
+            pending = [
+                u
+                for u in user_model._default_manager.select_for_update().filter(
+                    username__iexact=email
+                )
+                if awaits_verification(u)
+            ]
+            user = pending[0] if pending else user_model(username=email, is_active=False)
+            user.email = email
+            user.first_name = full_name.strip()
             user.set_password(password)
             user.save()
-            audit.record(actor=None, action="account.created", obj=user)
+            audit.record(
+                actor=None,
+                action="account.signup_repeated" if pending else "account.created",
+                obj=user,
+            )
             send_verification(user=user)
     except IntegrityError as exc:
         raise DuplicateEmail(email) from exc

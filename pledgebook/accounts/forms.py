@@ -47,8 +47,8 @@ class SignupForm(forms.Form):
         if domain.email_taken(email):
             raise ValidationError(
                 _(
-                    "An account with this e-mail address already exists. Sign in, or ask "
-                    "for a new verification link if you have not verified it yet."
+                    "An account with this e-mail address already exists. Sign in, or reset "
+                    "your password if you have forgotten it."
                 ),
                 code="duplicate_email",
             )

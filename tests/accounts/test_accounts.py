@@ -131,8 +131,8 @@ def test_duplicate_email_is_refused_case_insensitively(client) -> None:
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "email": [
-            "An account with this e-mail address already exists. Sign in, or ask for a new "
-            "verification link if you have not verified it yet."
+            "An account with this e-mail address already exists. Sign in, or reset your "
+            "password if you have forgotten it."
         ]
     }
     assert User.objects.count() == 1
@@ -140,6 +140,39 @@ def test_duplicate_email_is_refused_case_insensitively(client) -> None:
     # What was typed stays in the form.
     assert 'value="ANA.Silva@example.ORG"' in response.content.decode()
     assert 'value="Ana Silva"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_up_again_replaces_a_pending_sign_up(client) -> None:
+    """Someone else pre-registered the address: its owner's own sign-up wins, and the first
+    link (made with the other password) no longer works."""
+    client.post(
+        reverse("accounts:signup"),
+        {
+            "email": "ana.silva@example.org",
+            "full_name": "Not Ana",
+            "password1": "attacker chosen passphrase 1",
+            "password2": "attacker chosen passphrase 1",
+        },
+    )
+    first_link = link_in(mail.outbox[0])
+
+    response = signup(client)
+
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert (user.first_name, user.is_active) == ("Ana Silva", False)
+    assert user.check_password(PASSWORD)
+    assert len(mail.outbox) == 2
+    assert client.get(first_link).status_code == 400
+    client.get(link_in(mail.outbox[1]))
+    user.refresh_from_db()
+    assert user.is_active is True
+    assert list(
+        AuditEntry.objects.filter(object_id=user.pk, object_type="auth.user")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["account.created", "account.signup_repeated", "account.verified"]
 
 
 @pytest.mark.django_db
