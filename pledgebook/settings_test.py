@@ -8,8 +8,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 
-from pledgebook.settings import *  # noqa: E402, F403
-from pledgebook.settings import STORAGES  # noqa: E402
+from pledgebook.settings import *  # noqa: F403
+from pledgebook.settings import STORAGES
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -10,7 +10,7 @@ from tests import factories
 
 
 @pytest.fixture
-def programme(db):  # noqa: ANN001, ANN201
+def programme(db):
     """A published programme with its registration window open now."""
     now = timezone.now()
     return factories.ProgrammeFactory(
@@ -20,11 +20,11 @@ def programme(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def theme(programme):  # noqa: ANN001, ANN201
+def theme(programme):
     return factories.ThemeFactory(programme=programme)
 
 
 @pytest.fixture
-def member(theme):  # noqa: ANN001, ANN201
+def member(theme):
     """A representative whose organisation is an approved commitment maker of ``theme``."""
     return factories.member_of(theme)

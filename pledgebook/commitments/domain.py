@@ -146,6 +146,22 @@ def _raise_if_invalid(commitment: Commitment, *, for_submission: bool) -> None:
         raise ValidationError(errors)
 
 
+_CONTENT_FIELDS = [
+    "title",
+    "description",
+    "scope",
+    "starts_on",
+    "ends_on",
+    "amount",
+    "currency",
+    "funds_are_new",
+    "endorsement_level",
+    "is_conditional",
+    "condition",
+    "updated_at",
+]
+
+
 def save_draft(
     *,
     actor: Any,
@@ -168,7 +184,14 @@ def save_draft(
         created = commitment.pk is None
         if created:
             commitment.created_by = actor
-        commitment.save()
+            commitment.save()
+        else:
+            # Lock the row: a reviewer's decision made meanwhile is never overwritten by an
+            # author's late save, and the workflow fields are never written from here.
+            current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+            if not current.is_editable:
+                raise PermissionDenied
+            commitment.save(update_fields=_CONTENT_FIELDS)
         for name, values in m2m.items():
             getattr(commitment, name).set(values)
         wanted = {o.pk: o for o in co_makers}

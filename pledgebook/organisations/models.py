@@ -1,5 +1,7 @@
 """Organisations (stakeholders) and the people who act for them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -38,7 +40,7 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     is_grassroots = models.BooleanField(_("grassroots organisation"), default=False)
-    people = models.ManyToManyField(
+    people: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Representative", related_name="organisations"
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -292,3 +292,13 @@ def test_override_by_a_maker_is_denied(commitment, member):
             actor=member, commitment=commitment, criterion="funding", met=True, note="Mine"
         )
     assert AssessmentOverride.objects.count() == 0
+
+
+def test_a_stale_draft_never_overwrites_a_submission(commitment, member):
+    stale = Commitment.objects.get(pk=commitment.pk)
+    domain.submit_commitment(actor=member, commitment=commitment)
+    stale.title = "Edited in another tab"
+    with pytest.raises(PermissionDenied):
+        domain.save_draft(actor=member, commitment=stale)
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.title[:9]) == (S.SUBMITTED, "Train 500")
