@@ -85,10 +85,12 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=ids)
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
-        """Commitments in a country of the region (or sub-region), or naming the region or
-        one of its sub-regions (M49 nests three levels: region, sub-region, intermediate)."""
+        """Commitments in a country of the region (at any of M49's three levels: region,
+        sub-region, intermediate region), or naming the region or one of its sub-regions."""
         in_countries = _through("countries").filter(
-            Q(country__region=value) | Q(country__sub_region=value)
+            Q(country__region=value)
+            | Q(country__sub_region=value)
+            | Q(country__intermediate_region=value)
         )
         naming = _through("regions").filter(
             Q(region=value) | Q(region__parent=value) | Q(region__parent__parent=value)

@@ -41,8 +41,10 @@ def _flag(value: str) -> bool:
 def _upsert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """Create or update ``rows`` (field name -> value, primary key included) by primary key."""
     pk_name = model._meta.pk.name if model._meta.pk else "pk"
+    # A migration's historical model may predate a column: load only the fields it has.
+    known = {f.attname for f in model._meta.concrete_fields}
     for row in rows:
-        values = dict(row)
+        values = {k: v for k, v in row.items() if k in known}
         pk = values.pop(pk_name)
         model._default_manager.update_or_create(pk=pk, defaults=values)
 
@@ -85,6 +87,7 @@ def load_reference_data(apps: Apps | None = None) -> dict[str, int]:
             "is_sids": _flag(r["is_sids"]),
             "is_developed": _flag(r["is_developed"]),
             "currency": r["currency"],
+            "intermediate_region_id": r["intermediate_region_m49"] or None,
         }
         for r in read_rows("countries.csv")
     ]

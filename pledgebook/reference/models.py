@@ -38,6 +38,9 @@ class Country(models.Model):
     name = models.CharField(max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     sub_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    intermediate_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     is_ldc = models.BooleanField(default=False)
     is_lldc = models.BooleanField(default=False)
     is_sids = models.BooleanField(default=False)

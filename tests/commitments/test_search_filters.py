@@ -248,12 +248,6 @@ def test_region_filter_counts_countries_and_named_regions(world):
     assert filtered(region="142") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Country stores its M49 region and sub-region only, not its intermediate region "
-    "(Kenya: Eastern Africa, 014), so an intermediate region finds only the commitments that "
-    "name it.",
-)
 def test_intermediate_region_filter_finds_its_countries(world):
     assert filtered(region="014") == ids(world, "ke_financial", "ke_ug", "eaf_named")
 

@@ -88,6 +88,7 @@ class CountryRow:
     is_sids: bool
     is_developed: bool
     currency: str
+    intermediate_region_m49: str
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,7 @@ def build_countries(
                 is_sids=flag(row["is_SIDS"]),
                 is_developed=status == "Developed",
                 currency=currency[0] if currency else "",
+                intermediate_region_m49=intermediate,
             )
         )
 
