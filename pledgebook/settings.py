@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pledgebook.organisations",
     "pledgebook.commitments",
     "pledgebook.reporting",
+    "pledgebook.similarity",
     "pledgebook.coalitions",
     "pledgebook.accounts",
     "pledgebook.public",

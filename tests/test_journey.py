@@ -259,7 +259,7 @@ def walk_the_journey(base: str, browser) -> None:
     newcomer.get_by_role("button", name="Send the application").click()
     newcomer.wait_for_url(f"{base}/workspace/applications/")
     application = Application.objects.get()
-    due = f"{application.due_at:%d %B %Y}"
+    due = f"{application.due_at.day} {application.due_at:%B %Y}"
     newcomer.get_by_text(
         f"Your application is received. The secretariat decides by {due}; you will get a mail."
     ).wait_for()
@@ -311,7 +311,7 @@ def walk_the_journey(base: str, browser) -> None:
     }
     programmes_table.get_by_role("link", name=PROGRAMME).click()
     staff_page.wait_for_url(f"{base}/console/generation-equality/")
-    staff_page.get_by_role("link", name="1 pending applications").click()
+    staff_page.get_by_role("link", name="1 pending application", exact=True).click()
     staff_page.wait_for_url(f"{base}/console/generation-equality/applications/")
     queue = staff_page.get_by_role("table", name="1 application, earliest due first")
     (row,) = table_rows(queue)
@@ -416,7 +416,7 @@ def walk_the_journey(base: str, browser) -> None:
     newcomer.get_by_role("button", name="Save and submit").click()
     newcomer.wait_for_url(f"{base}/workspace/commitments/{commitment.pk}/")
     newcomer.get_by_text(
-        "Your commitment is submitted. The secretariat will review it; you will get a mail."
+        "Your commitment is submitted. The programme's reviewers will read it; you will get a mail."
     ).wait_for()
     expect(newcomer.locator("h1")).to_have_text(TITLE)
     expect(newcomer.locator("p.lead .badge")).to_have_text("Submitted")
@@ -507,7 +507,7 @@ def walk_the_journey(base: str, browser) -> None:
     assert (entry.actor_id, entry.reason) == (reviewer.pk, REVIEW_NOTE)
     (confirmed_mail,) = mails_to(NEWCOMER_EMAIL)[4:]
     assert confirmed_mail.subject == f"“{TITLE}” was confirmed"
-    assert f"Note from the secretariat: {REVIEW_NOTE}" in confirmed_mail.body
+    assert f"Note from the programme team: {REVIEW_NOTE}" in confirmed_mail.body
     commitment_link = f"{base}/workspace/commitments/{commitment.pk}/"
     assert commitment_link in confirmed_mail.body.split()
 

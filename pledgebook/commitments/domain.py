@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pledgebook.commitments.models import (
@@ -308,11 +309,11 @@ def submit_commitment(
                 "Commitments can be submitted from %(opens)s to %(closes)s. "
                 "Your draft is saved; submit it inside the window."
             ) % {
-                "opens": timezone.localtime(programme.registration_opens_at).strftime(
-                    "%d %B %Y %H:%M"
+                "opens": date_format(
+                    timezone.localtime(programme.registration_opens_at), "j F Y H:i"
                 ),
-                "closes": timezone.localtime(programme.registration_closes_at).strftime(
-                    "%d %B %Y %H:%M"
+                "closes": date_format(
+                    timezone.localtime(programme.registration_closes_at), "j F Y H:i"
                 ),
             }
         raise ValidationError(message)

@@ -6,6 +6,7 @@ Loaded by a data migration from the CSV files in ``reference/data/`` (sources na
 """
 
 from django.db import models
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -94,4 +95,4 @@ class Target(models.Model):
         ordering = ["goal", "position"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.text[:80]}"
+        return f"{self.code} {Truncator(self.text).words(14)}"

@@ -18,6 +18,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -287,7 +289,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                     "Your application is received. The secretariat decides by %(date)s; "
                     "you will get a mail."
                 )
-                % {"date": f"{created[0].due_at:%d %B %Y}"},
+                % {"date": date_format(timezone.localtime(created[0].due_at), "j F Y")},
             )
             return redirect("workspace:applications")
     user: Any = request.user
@@ -473,7 +475,10 @@ def _save_commitment(
         return _render_commitment_form(request, form, commitment=target)
     messages.success(
         request,
-        _("Your commitment is submitted. The secretariat will review it; you will get a mail."),
+        _(
+            "Your commitment is submitted. The programme's reviewers will read it; "
+            "you will get a mail."
+        ),
     )
     return redirect("workspace:commitment_detail", pk=target.pk)
 
