@@ -24,6 +24,7 @@ from pledgebook.coalitions.models import (
     ExpressionOfInterest,
     Membership,
 )
+from pledgebook.coalitions.tasks import reindex
 from pledgebook.coalitions.validation import (
     EOIData,
     Errors,
@@ -185,6 +186,7 @@ def create_eoi(
         eoi.themes.set(themes)
         eoi.goals.set(goals)
         audit.record(actor=actor, action="eoi.created", obj=eoi, programme=programme)
+        reindex(eoi)
     return eoi
 
 
@@ -254,6 +256,7 @@ def update_eoi(
             programme=eoi.programme,
             data={"parts": changed},
         )
+        reindex(eoi)
     return eoi
 
 
@@ -378,6 +381,7 @@ def accept_eoi(*, actor: Any, eoi: ExpressionOfInterest, reason: str = "") -> Ex
         coalition.goals.set(current.goals.all())
         content.Combiner(coalition).absorb(current)
         current.coalition = coalition
+        reindex(coalition)
         audit.record(
             actor=actor,
             action="coalition.created",
@@ -558,6 +562,7 @@ def update_coalition(
             programme=coalition.programme,
             data={"parts": changed},
         )
+        reindex(coalition)
     return coalition
 
 

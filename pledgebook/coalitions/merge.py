@@ -40,6 +40,7 @@ from pledgebook.coalitions.models import (
     MergeInvitation,
     MergeRecord,
 )
+from pledgebook.coalitions.tasks import reindex, reindex_kind
 from pledgebook.core import audit
 from pledgebook.core.notify import notify
 from pledgebook.programmes.models import Programme
@@ -332,6 +333,10 @@ def perform_merge(
                 template="coalition_merged_into",
                 context={"sources": sources, "coalition": target, "record": record},
             )
+        reindex(target)
+        for source in sources:
+            if isinstance(source, Coalition):
+                reindex(source)
     return record
 
 
@@ -416,6 +421,8 @@ def undo_merge(*, actor: Any, merge_record: MergeRecord) -> MergeRecord:
         record.undone_at = timezone.now()
         record.undone_by = actor
         record.save(update_fields=["undone_at", "undone_by"])
+        # A created coalition is gone (the task removes its vector); a restored one is reread.
+        reindex_kind("coalition", target_id)
         for source in restored:
             notify(
                 to=recipients_of(source),

@@ -130,6 +130,22 @@ class Coalition(models.Model):
         "programmes.Theme", blank=True, verbose_name=_("themes"), related_name="coalitions"
     )
     goals = models.ManyToManyField("reference.Goal", blank=True, verbose_name=_("SDGs"))
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    reported_members = models.PositiveIntegerField(
+        _("members reported"),
+        null=True,
+        blank=True,
+        help_text=_("Number of members the source of an imported coalition reported."),
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coalitions",
+        help_text=_("The import that created the coalition."),
+    )
+    import_row = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -534,3 +550,59 @@ class MergeInvitation(models.Model):
     @property
     def to(self) -> ExpressionOfInterest | Coalition:
         return self.to_eoi if self.to_eoi_id else self.to_coalition  # type: ignore[return-value]
+
+
+class ImportBatch(models.Model):
+    """An uploaded file of existing coalitions: kept with its parsed rows (each with its
+    values, errors and warnings) so that the preview can be confirmed without a new upload.
+    Imported all or nothing by ``coalitions.importing.run_import``."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        IMPORTED = "imported", _("Imported")
+
+    class Format(models.TextChoices):
+        TEMPLATE = "template", _("Pledgebook template")
+        UN_CLIMATE = "un_climate", _("UN Climate Initiatives Platform")
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="coalition_imports"
+    )
+    file = models.FileField(upload_to="coalition-imports/%Y/%m/")
+    original_name = models.CharField(max_length=255, blank=True)
+    source_format = models.CharField(max_length=16, choices=Format.choices, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEW)
+    file_errors = models.JSONField(
+        default=list, blank=True, help_text=_("Errors of the whole file (header, format).")
+    )
+    rows = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"Import {self.pk}"
+
+    @property
+    def error_count(self) -> int:
+        return len(self.file_errors) + sum(len(r.get("errors", [])) for r in self.rows)
+
+    @property
+    def rows_with_warnings(self) -> int:
+        return sum(1 for r in self.rows if r.get("warnings"))
+
+    @property
+    def is_clean(self) -> bool:
+        return self.error_count == 0 and bool(self.rows)

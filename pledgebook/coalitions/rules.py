@@ -212,3 +212,5 @@ rules.add_perm("coalitions.answer_merge_invitation", received_merge_invitation)
 # On a programme: configure its coalition settings, merge and undo merges in it.
 rules.add_perm("coalitions.configure_programme", is_secretariat)
 rules.add_perm("coalitions.merge_in_programme", is_secretariat)
+# On a programme: import existing coalitions from a file (console, coalitions/importing.py).
+rules.add_perm("coalitions.import_coalitions", is_secretariat)

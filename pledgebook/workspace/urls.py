@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledgebook.workspace import views
+from pledgebook.workspace import views, views_coalitions, views_reporting
 
 app_name = "workspace"
 urlpatterns = [
@@ -21,4 +21,47 @@ urlpatterns = [
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment_edit"),
     path("co-makers/<int:pk>/confirm/", views.co_maker_confirm, name="co_maker_confirm"),
+    # Progress reports (the personal link's pages, signed in).
+    path("reporting/", views_reporting.cycles, name="reporting"),
+    path("reporting/<int:cycle>/", views_reporting.cycle, name="reporting_cycle"),
+    path(
+        "reporting/<int:cycle>/<int:commitment>/",
+        views_reporting.report,
+        name="reporting_report",
+    ),
+    path(
+        "reporting/<int:cycle>/<int:commitment>/correct/",
+        views_reporting.correct,
+        name="reporting_correct",
+    ),
+    path(
+        "reporting/<int:cycle>/<int:commitment>/confirm/",
+        views_reporting.confirm,
+        name="reporting_confirm",
+    ),
+    path(
+        "reporting/evidence/<int:evidence>/",
+        views_reporting.evidence,
+        name="reporting_evidence",
+    ),
+    # The coalition hub: expressions of interest, merge invitations, coalitions.
+    path("coalitions/", views_coalitions.eoi_list, name="coalitions"),
+    path("coalitions/new/", views_coalitions.eoi_create, name="coalition_eoi_create"),
+    path("coalitions/eoi/<int:pk>/", views_coalitions.eoi_detail, name="coalition_eoi"),
+    path("coalitions/eoi/<int:pk>/edit/", views_coalitions.eoi_edit, name="coalition_eoi_edit"),
+    path(
+        "coalitions/eoi/<int:pk>/invite/",
+        views_coalitions.eoi_invite,
+        name="coalition_eoi_invite",
+    ),
+    path(
+        "coalitions/invitations/<int:pk>/<slug:answer>/",
+        views_coalitions.invitation_answer,
+        name="coalition_invitation_answer",
+    ),
+    path(
+        "coalitions/join-requests/<int:pk>/<slug:answer>/",
+        views_coalitions.join_request_decide,
+        name="coalition_join_request",
+    ),
 ]

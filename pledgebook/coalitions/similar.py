@@ -1,0 +1,224 @@
+"""Similar expressions of interest and coalitions, with the reasons a person can check.
+
+The ranking comes from the similarity engine (sentence embeddings of the title, summary,
+principles and asks: ``pledgebook.similarity.engine``); each suggestion then says *why* in
+plain words: the engine's closeness in meaning, the significant words of the principles and
+asks that both share, the member organisations both have, the same themes and the same SDGs.
+
+    from pledgebook.coalitions.similar import similar_to
+    for s in similar_to(eoi, k=5):
+        s.kind, s.obj, s.score, s.reasons
+
+Scope: an expression of interest is suggested while it is submitted or in review, a coalition
+while it is live, from the programmes whose coalitions may be merged with the container's (the
+shared network, or its own programme only).  ``public_only`` keeps public coalitions only (the
+public coalition page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from pledgebook.coalitions.models import (
+    Coalition,
+    CoalitionSettings,
+    ExpressionOfInterest,
+    Membership,
+)
+from pledgebook.coalitions.tasks import COALITION_KIND, EOI_KIND, kind_of
+from pledgebook.programmes.models import Programme
+from pledgebook.similarity import engine
+
+Container = ExpressionOfInterest | Coalition
+
+
+@dataclass
+class Suggestion:
+    kind: str  # "eoi" or "coalition"
+    obj: Container
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    shared_terms: list[str] = field(default_factory=list)
+    shared_members: list[str] = field(default_factory=list)
+    shared_themes: list[str] = field(default_factory=list)
+    shared_goals: list[str] = field(default_factory=list)
+
+    @property
+    def is_match(self) -> bool:
+        """Likely the same initiative: worth proposing a merge (a person decides)."""
+        return self.score >= engine.MATCH_THRESHOLD
+
+    @property
+    def name(self) -> str:
+        return self.obj.title if isinstance(self.obj, ExpressionOfInterest) else self.obj.name
+
+
+# Texts -----------------------------------------------------------------------------------------
+
+
+def _lines(container: Container, kind: str) -> list[str]:
+    return [i.text for i in getattr(container, kind).all()]
+
+
+def principles_and_asks(container: Container) -> str:
+    return "\n".join([*_lines(container, "principles"), *_lines(container, "asks")])
+
+
+def similarity_text(container: Container) -> str:
+    """What describes the initiative: title, summary, principles and asks (no member lists)."""
+    title = container.title if isinstance(container, ExpressionOfInterest) else container.name
+    parts = [title, container.summary, principles_and_asks(container)]
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def _eoi_text(pk: int) -> str | None:
+    eoi = ExpressionOfInterest.objects.filter(pk=pk).first()
+    return None if eoi is None else similarity_text(eoi)
+
+
+def _coalition_text(pk: int) -> str | None:
+    coalition = Coalition.objects.filter(pk=pk).first()
+    return None if coalition is None else similarity_text(coalition)
+
+
+def register_text_sources() -> None:
+    """Called once from ``CoalitionsConfig.ready``."""
+    engine.register_text_source(EOI_KIND, _eoi_text)
+    engine.register_text_source(COALITION_KIND, _coalition_text)
+
+
+# Scope -----------------------------------------------------------------------------------------
+
+
+def network_programmes(programme: Programme) -> QuerySet[Programme]:
+    """The programmes whose expressions of interest and coalitions may merge with this one's."""
+    if not CoalitionSettings.for_programme(programme).shares_network:
+        return Programme.objects.filter(pk=programme.pk)
+    return Programme.objects.exclude(coalition_settings__shares_network=False)
+
+
+def _candidates(container: Container, *, public_only: bool) -> dict[str, list[int]]:
+    if public_only:
+        coalitions = Coalition.objects.public()
+        return {COALITION_KIND: list(coalitions.values_list("pk", flat=True)), EOI_KIND: []}
+    programmes = network_programmes(container.programme)
+    eois = ExpressionOfInterest.objects.filter(
+        programme__in=programmes, status__in=ExpressionOfInterest.MERGEABLE_STATUSES
+    )
+    coalitions = Coalition.objects.filter(programme__in=programmes).live()
+    if isinstance(container, ExpressionOfInterest):
+        eois = eois.exclude(pk=container.pk)
+        if container.coalition_id:
+            coalitions = coalitions.exclude(pk=container.coalition_id)
+    else:
+        coalitions = coalitions.exclude(pk=container.pk)
+        eois = eois.exclude(coalition=container)
+    return {
+        EOI_KIND: list(eois.values_list("pk", flat=True)),
+        COALITION_KIND: list(coalitions.values_list("pk", flat=True)),
+    }
+
+
+def _with_content(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.select_related("programme").prefetch_related(
+        "principles",
+        "asks",
+        "themes",
+        "goals",
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.exclude(status=Membership.Status.DECLINED).select_related(
+                "organisation"
+            ),
+        ),
+    )
+
+
+def _members(container: Container) -> dict[Any, str]:
+    found: dict[Any, str] = {}
+    for m in container.memberships.all():  # type: ignore[union-attr]
+        if m.status == Membership.Status.DECLINED:
+            continue
+        key = (
+            ("organisation", m.organisation_id) if m.organisation_id else ("email", m.invited_email)
+        )
+        found[key] = m.display_name
+    return found
+
+
+def _goal_label(goal: Any) -> str:
+    number = getattr(goal, "number", None)
+    return _("SDG %(n)s") % {"n": number} if number is not None else str(goal)
+
+
+# The function ----------------------------------------------------------------------------------
+
+
+def similar_to(container: Container, k: int = 5, *, public_only: bool = False) -> list[Suggestion]:
+    """The ``k`` expressions of interest and coalitions most similar to ``container``, best
+    first, each with its score and reasons.  An empty list when nothing is indexed yet."""
+    kind = kind_of(container)
+    allowed = _candidates(container, public_only=public_only)
+    if not any(allowed.values()):
+        return []
+    kinds = {name for name, ids in allowed.items() if ids}
+    hits = engine.similar(kind, container.pk, kinds=kinds, k=k, allowed_ids=allowed)
+    if not hits and engine.get_index().vector(kind, container.pk) is None:
+        # Not indexed yet (the worker is behind): index this one text now and ask again.
+        engine.index_text(kind, container.pk, similarity_text(container))
+        hits = engine.similar(kind, container.pk, kinds=kinds, k=k, allowed_ids=allowed)
+    if not hits:
+        return []
+    objects: dict[tuple[str, int], Container] = {}
+    for hit_kind, model in ((EOI_KIND, ExpressionOfInterest), (COALITION_KIND, Coalition)):
+        ids = [object_id for h_kind, object_id, _s in hits if h_kind == hit_kind]
+        if ids:
+            for obj in _with_content(model.objects.filter(pk__in=ids)):
+                objects[(hit_kind, obj.pk)] = obj
+    mine = _with_content(type(container).objects.filter(pk=container.pk)).get()
+    my_text = principles_and_asks(mine)
+    my_members = _members(mine)
+    my_themes = {t.pk: t for t in mine.themes.all()}
+    my_goals = {g.pk: g for g in mine.goals.all()}
+    suggestions = []
+    for hit_kind, object_id, score in hits:
+        obj = objects.get((hit_kind, object_id))
+        if obj is None:  # gone since it was indexed
+            continue
+        s = Suggestion(kind=hit_kind, obj=obj, score=round(score, 3))
+        s.shared_terms = engine.top_terms_shared(my_text, principles_and_asks(obj))
+        theirs = _members(obj)
+        s.shared_members = sorted(my_members[key] for key in my_members.keys() & theirs.keys())
+        s.shared_themes = sorted(
+            str(t)
+            for t in obj.themes.all()
+            if t.pk in my_themes  # type: ignore[union-attr]
+        )
+        s.shared_goals = [
+            _goal_label(g)
+            for g in sorted(obj.goals.all(), key=lambda g: g.pk)  # type: ignore[union-attr]
+            if g.pk in my_goals
+        ]
+        if s.is_match:
+            s.reasons.append(_("Close in meaning: possibly the same initiative"))
+        else:
+            s.reasons.append(_("Related in meaning"))
+        if s.shared_terms:
+            s.reasons.append(
+                _("Shared words in principles and asks: %(words)s")
+                % {"words": ", ".join(s.shared_terms)}
+            )
+        if s.shared_members:
+            s.reasons.append(
+                _("Shared members: %(names)s") % {"names": ", ".join(s.shared_members)}
+            )
+        if s.shared_themes:
+            s.reasons.append(_("Same themes: %(names)s") % {"names": ", ".join(s.shared_themes)})
+        if s.shared_goals:
+            s.reasons.append(_("Same SDGs: %(names)s") % {"names": ", ".join(s.shared_goals)})
+        suggestions.append(s)
+    return suggestions
