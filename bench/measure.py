@@ -69,15 +69,16 @@ class Sample:
                 for w, c in meta["df"].items()
                 if w.isalpha() and len(w) >= 4 and w not in countries and 0.006 <= c / n <= 0.07
             ),
-            key=lambda w: abs(meta["df"][w] / n - 0.025),
-        )[:80]
+            key=lambda w: meta["df"][w],
+        )
+        # Spread over the range: every k-th candidate by frequency, then the real count.
+        step = max(1, len(candidates) // 100)
         chosen = []
-        for word in candidates:
+        for word in candidates[::step]:
             count = search.search(public_commitments(), word).count()
             if 0.01 * public <= count <= 0.05 * public:
                 chosen.append((word, count))
-            if len(chosen) == 40:
-                break
+        chosen = chosen[:: max(1, len(chosen) // 40)][:40]
         if len(chosen) < 5:
             raise SystemExit(f"only {len(chosen)} search words match 1-5 % of rows")
         chosen.sort()

@@ -59,6 +59,9 @@ def main() -> int:
         "--only", default="", help="comma-separated: directory_search,commitment_page,..."
     )
     parser.add_argument(
+        "--prepare-only", action="store_true", help="generate/migrate the databases, no timing"
+    )
+    parser.add_argument(
         "--explain", nargs="+", metavar="URL", help="show the queries and plan of URLs instead"
     )
     args = parser.parse_args()
@@ -76,7 +79,7 @@ def main() -> int:
     failed = []
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
         env = environment(DATABASES[db])
-        for phase in ("prepare", "measure"):
+        for phase in ("prepare",) if args.prepare_only else ("prepare", "measure"):
             cmd = [sys.executable, "-m", "bench.worker", phase, *common]
             if phase == "prepare" and args.fresh:
                 cmd.append("--fresh")

@@ -169,6 +169,11 @@ def main(argv: list[str] | None = None) -> None:
         meta = load_meta()
         if meta is None:
             raise SystemExit("no generated data: run the prepare phase first")
+        unknown = set(filter(None, args.only.split(","))) - set(measure.BENCHES)
+        if unknown:
+            raise SystemExit(
+                f"unknown bench {', '.join(sorted(unknown))}: {', '.join(measure.BENCHES)}"
+            )
         measure.run(args, meta)
 
 

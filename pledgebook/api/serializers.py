@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from pledgebook.coalitions.models import Coalition, Membership, Milestone
 from pledgebook.commitments.assessment import assess
 from pledgebook.commitments.exports import public_url
 from pledgebook.commitments.models import Application, Commitment
@@ -21,6 +22,8 @@ from pledgebook.commitments.validation import CommitmentData
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Action, Programme, Theme
 from pledgebook.reference.models import Goal
+from pledgebook.reporting.figures import LIGHTS, status_lights
+from pledgebook.reporting.models import ImplementationStatus, ProgressReport, ReportingCycle
 
 
 class PublicURLField(serializers.Field):
@@ -240,6 +243,13 @@ class CommitmentSerializer(ReadOnlyModelSerializer):
         source="currency_id", allow_null=True, help_text="ISO 4217 code."
     )
     assessment = serializers.SerializerMethodField()
+    status_light = serializers.SerializerMethodField(
+        help_text=(
+            "Progress reporting: reported (a report in the current cycle), due (the cycle is "
+            "open, its deadline not passed), late (the deadline passed without a report), "
+            "inactive (no report in the two latest cycles) or none (no cycle yet)."
+        )
+    )
 
     class Meta:
         model = Commitment
@@ -270,12 +280,13 @@ class CommitmentSerializer(ReadOnlyModelSerializer):
             "submitted_at",
             "decided_at",
             "assessment",
+            "status_light",
         ]
 
     @extend_schema_field(OrganisationBriefSerializer(many=True))
     def get_co_makers(self, obj: Commitment) -> list[dict[str, Any]]:
         confirmed = [c.organisation for c in obj.co_makers.all() if c.confirmed_at]
-        return [OrganisationBriefSerializer(org).data for org in confirmed]
+        return list(OrganisationBriefSerializer(confirmed, many=True).data)
 
     @extend_schema_field(AssessmentSerializer)
     def get_assessment(self, obj: Commitment) -> dict[str, Any]:
@@ -285,6 +296,66 @@ class CommitmentSerializer(ReadOnlyModelSerializer):
             "label": result.label,
             "criteria": [{"key": c.key, "label": c.label, "met": c.met} for c in result.criteria],
         }
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(LIGHTS)))
+    def get_status_light(self, obj: Commitment) -> str:
+        # A list computes the lights of its page at once (``status_lights`` in the context).
+        lights = self.context.get("status_lights")
+        if not lights or obj.pk not in lights:
+            lights = status_lights([obj])
+        return lights[obj.pk]
+
+
+# Progress reports -------------------------------------------------------------------------
+
+
+class CycleBriefSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = ReportingCycle
+        fields = ["id", "name", "kind", "status", "opens_at", "deadline", "closes_at"]
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    code = serializers.CharField(source="indicator.code")
+    name = serializers.CharField(source="indicator.name")
+    unit = serializers.CharField(source="indicator.unit")
+    baseline = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    target = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+
+
+class ProgressReportSerializer(ReadOnlyModelSerializer):
+    """The latest submitted version of a commitment's report in one cycle."""
+
+    cycle = CycleBriefSerializer(read_only=True)
+    implementation_status = serializers.ChoiceField(choices=ImplementationStatus.choices)
+    disbursed_currency = serializers.CharField(
+        source="disbursed_currency_id",
+        allow_null=True,
+        help_text="ISO 4217 code; null means the pledged currency.",
+    )
+    indicators = IndicatorValueSerializer(many=True, read_only=True, source="values")
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "cycle",
+            "version",
+            "implementation_status",
+            "submitted_at",
+            "disbursed_amount",
+            "disbursed_currency",
+            "exchange_rate",
+            "indicators",
+        ]
+
+
+class CommitmentProgressSerializer(serializers.Serializer):
+    commitment = serializers.IntegerField(help_text="Id of the commitment.")
+    status_light = serializers.ChoiceField(choices=list(LIGHTS))
+    reports = ProgressReportSerializer(
+        many=True, help_text="The latest submitted report of each cycle, newest cycle first."
+    )
 
 
 # Exports ----------------------------------------------------------------------------------
@@ -296,3 +367,88 @@ class ExporterSerializer(serializers.Serializer):
     subject = serializers.CharField(help_text="What it lists, e.g. commitments.")
     content_type = serializers.CharField()
     url = serializers.URLField(help_text="Download address; add the subject's filters.")
+
+
+# Coalitions -------------------------------------------------------------------------------
+
+
+class CoalitionMemberSerializer(serializers.Serializer):
+    # An active member, by organisation name, category and country; never an e-mail address.
+    name = serializers.CharField()
+    category = serializers.CharField(help_text="Stakeholder category code.")
+    country = serializers.CharField(allow_null=True, help_text="ISO 3166-1 alpha-2 code.")
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class CoalitionMilestoneSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "status"]
+
+
+class CoalitionSerializer(ReadOnlyModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Public page of the coalition.")
+    programme = _slugs(slug_field="slug")
+    state = serializers.ChoiceField(choices=[(s.value, s.label) for s in Coalition.PUBLIC_STATES])
+    themes = ThemeRefSerializer(many=True, read_only=True)
+    goals = _keys(many=True, help_text="SDG numbers.")
+
+    class Meta:
+        model = Coalition
+        fields = [
+            "slug",
+            "name",
+            "url",
+            "programme",
+            "state",
+            "summary",
+            "website",
+            "is_pre_existing",
+            "themes",
+            "goals",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj: Coalition) -> str:
+        from pledgebook.public.views_coalitions import coalition_path
+
+        return public_url(coalition_path(obj.slug))
+
+
+class CoalitionDetailSerializer(CoalitionSerializer):
+    principles = serializers.SerializerMethodField()
+    asks = serializers.SerializerMethodField()
+    members = serializers.SerializerMethodField(help_text="Active members, leads first.")
+    milestones = CoalitionMilestoneSerializer(many=True, read_only=True)
+
+    class Meta(CoalitionSerializer.Meta):
+        fields = [
+            *CoalitionSerializer.Meta.fields,
+            "reported_members",
+            "principles",
+            "asks",
+            "members",
+            "milestones",
+        ]
+
+    def get_principles(self, obj: Coalition) -> list[str]:
+        return [p.text for p in obj.principles.all()]  # type: ignore[attr-defined]
+
+    def get_asks(self, obj: Coalition) -> list[str]:
+        return [a.text for a in obj.asks.all()]  # type: ignore[attr-defined]
+
+    @extend_schema_field(CoalitionMemberSerializer(many=True))
+    def get_members(self, obj: Coalition) -> list[dict[str, Any]]:
+        rows = []
+        for m in obj.active_members:  # type: ignore[attr-defined]
+            org = m.organisation
+            rows.append(
+                {
+                    "name": org.name if org else m.invited_name,
+                    "category": org.category if org else m.invited_category,
+                    "country": org.country_id if org else m.invited_country_id,
+                    "role": m.role,
+                }
+            )
+        rows.sort(key=lambda r: (r["role"] != Membership.Role.LEAD, r["name"].casefold()))
+        return rows

@@ -1,13 +1,14 @@
 """The commitment directory's filters: one FilterSet for the public directory, the API and the
 CSV export, so that the same query string gives the same rows everywhere.
 
-Many-to-many filters use ``pk__in`` subqueries, so no ``DISTINCT`` and no duplicate rows.
+Many-to-many filters use ``pk__in`` or ``EXISTS`` subqueries, so no ``DISTINCT`` and no
+duplicate rows.
 """
 
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.commitments import search
@@ -19,6 +20,11 @@ from pledgebook.reference.models import Country, Goal, Region
 
 def _through(field: str) -> Any:
     return getattr(Commitment, field).through.objects
+
+
+def _linked(field: str, **lookup: Any) -> Exists:
+    """A row of the many-to-many table ``field`` links the commitment to ``lookup``."""
+    return Exists(_through(field).filter(commitment_id=OuterRef("pk"), **lookup))
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -72,13 +78,14 @@ class CommitmentFilter(django_filters.FilterSet):
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search.search(queryset, value)
 
+    # Filters with few distinct values (themes, 4 types, 17 goals) have long id lists that are
+    # never worth driving a query from: a correlated EXISTS lets the database start from the
+    # selective part (the text match, the country).  See docs/BENCHMARKS.md.
     def filter_theme(self, queryset: QuerySet, name: str, value: Theme) -> QuerySet:
-        ids = _through("themes").filter(theme=value).values("commitment_id")
-        return queryset.filter(pk__in=ids)
+        return queryset.filter(_linked("themes", theme=value))
 
     def filter_type(self, queryset: QuerySet, name: str, value: CommitmentType) -> QuerySet:
-        ids = _through("types").filter(commitmenttype=value).values("commitment_id")
-        return queryset.filter(pk__in=ids)
+        return queryset.filter(_linked("types", commitmenttype=value))
 
     def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
         ids = _through("countries").filter(country=value).values("commitment_id")
@@ -101,8 +108,7 @@ class CommitmentFilter(django_filters.FilterSet):
         )
 
     def filter_sdg(self, queryset: QuerySet, name: str, value: Goal) -> QuerySet:
-        ids = _through("goals").filter(goal=value).values("commitment_id")
-        return queryset.filter(pk__in=ids)
+        return queryset.filter(_linked("goals", goal=value))
 
 
 def public_commitments() -> QuerySet:

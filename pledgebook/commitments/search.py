@@ -1,13 +1,13 @@
 """Full-text search of commitments, on each database's own engine.
 
-* PostgreSQL: a GIN expression index on ``to_tsvector('simple', title || ' ' || description)``
-  (the 'simple' configuration: no stemming, so it treats the 20+ languages of real registries
-  alike).
+* PostgreSQL: a stored generated column ``search_document`` =
+  ``to_tsvector('simple', title || ' ' || description)`` with a GIN index.  The 'simple'
+  configuration does no stemming, so it treats the 20+ languages of real registries alike.
 * SQLite: an FTS5 external-content table kept in step by triggers (unicode61 tokenizer with
   diacritics removed).
 
-Both are created by migration ``0002_full_text_search``.  A query is split into words; every
-word must match, as a prefix ("fin" finds "financing").
+Both are created by migrations ``0004_full_text_search`` and ``0005_search_document``.  A
+query is split into words; every word must match, as a prefix ("fin" finds "financing").
 """
 
 import re
@@ -20,7 +20,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 
 SQLITE_TABLE = "commitments_commitment_fts"
-PG_DOCUMENT = "to_tsvector('simple'::regconfig, title || ' ' || description)"
+# A stored generated column (migration 0005) with a GIN index.
+PG_DOCUMENT = "search_document"
 
 
 def terms(text: str) -> list[str]:

@@ -1,0 +1,429 @@
+"""Benchmark of the annual accountability report at scale: building it end to end (data,
+charts, PDF, Word, CSV, XLSX) for one cycle of a programme of 100,000 commitments with
+300,000 progress reports (three cycles of 100,000 rows, corrections included).
+
+    .venv/bin/python bench/annual.py                       # n=100000, SQLite and PostgreSQL
+    .venv/bin/python bench/annual.py --db sqlite --n 2000  # a quick small run
+    .venv/bin/python bench/annual.py --fresh               # rebuild the generated databases
+
+Prints one JSON object a line on stdout (progress on stderr), e.g.
+``{"bench": "annual_report", "db": "sqlite", "n": 100000, "metric": "seconds", "value": 41.2}``
+and the process's peak RSS (``"metric": "rss_mb"``), then the time of each step
+(``"bench": "annual_report_step"``, with ``"step"``) and of a second request for the same data
+(``"bench": "annual_report_reuse"``: the files are reused).  Target: 60 s end to end.
+
+Standalone, and callable from ``bench/run.py`` (``python bench/annual.py ...`` or
+``bench.annual.main(argv)``).  It has databases of its own (``var/bench/annual.sqlite3`` and
+``pledgebook_bench_annual`` on PostgreSQL, or ``BENCH_ANNUAL_POSTGRES_URL``), so it never
+touches the ones of ``bench/run.py``; commitments come from ``bench.generate.generate`` (the
+same generator), progress reports from :func:`generate_reports` here.  Each database is
+prepared and measured in subprocesses of their own, so the measured process's peak RSS is the
+report's, not the generator's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+if str(BASE_DIR) not in sys.path:  # run as a script: make ``bench`` and ``pledgebook`` importable
+    sys.path.insert(0, str(BASE_DIR))
+
+SQLITE_PATH = BASE_DIR / "var" / "bench" / "annual.sqlite3"
+DATABASES = {
+    "sqlite": f"sqlite:///{SQLITE_PATH}",
+    "postgresql": os.environ.get(
+        "BENCH_ANNUAL_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/pledgebook_bench_annual"
+    ),
+}
+GENERATOR_VERSION = 1
+TARGET_SECONDS = 60.0
+CHUNK = 5000
+CYCLES = (2024, 2025, 2026)  # annual cycles; the last one is measured
+STATUS_WEIGHTS = {
+    "on_track": 45,
+    "delayed": 20,
+    "completed": 15,
+    "not_started": 15,
+    "discontinued": 5,
+}
+
+
+def log(message: str) -> None:
+    from django.db import connection
+
+    print(f"[bench annual {connection.vendor}] {message}", file=sys.stderr, flush=True)
+
+
+def meta_path() -> Path:
+    from bench.worker import db_label
+
+    return BASE_DIR / "var" / "bench" / f"annual-{db_label()}.meta.json"
+
+
+def reset_database() -> None:
+    """Drop this benchmark's database and create it empty."""
+    from django.db import connection
+
+    from bench.worker import _pg_admin
+
+    connection.close()
+    if connection.vendor == "sqlite":
+        name = Path(connection.settings_dict["NAME"])
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
+    else:
+        name = connection.settings_dict["NAME"]
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    meta_path().unlink(missing_ok=True)
+
+
+# Data ----------------------------------------------------------------------------------------
+
+
+def generate_reports(n_per_cycle: int, seed: int) -> dict:
+    """Three closed annual cycles of the generated programme, each with ``n_per_cycle``
+    progress report rows: 80 % of the commitments report (a version 1), and a quarter of
+    those also have a version 2 (a correction, a few still drafts).  Half the reports give a
+    value for each of the programme's two indicators; financial commitments report money
+    disbursed, some in another currency with a rate."""
+    from django.db import transaction
+
+    from bench.generate import PROGRAMME_SLUG
+    from pledgebook.commitments.models import Commitment
+    from pledgebook.programmes.models import Programme
+    from pledgebook.reporting.models import (
+        Indicator,
+        IndicatorValue,
+        ProgressReport,
+        ReportingCycle,
+    )
+
+    rng = random.Random(seed + 1)
+    started = time.perf_counter()
+    programme = Programme.objects.get(slug=PROGRAMME_SLUG)
+    indicators = [
+        Indicator.objects.create(
+            programme=programme, code="people-reached", name="People reached", unit="people"
+        ),
+        Indicator.objects.create(
+            programme=programme,
+            code="funds-mobilised",
+            name="Funds mobilised",
+            unit="USD",
+            position=1,
+        ),
+    ]
+    commitments = list(
+        Commitment.objects.filter(programme=programme)
+        .order_by("pk")
+        .values_list("pk", "amount", "currency_id")
+    )
+    statuses = list(STATUS_WEIGHTS)
+    weights = list(STATUS_WEIGHTS.values())
+    first = round(n_per_cycle * 0.8)
+    second = n_per_cycle - first
+    if first > len(commitments) or second > first:
+        raise SystemExit(f"{n_per_cycle} reports per cycle need {first} commitments")
+    rows = 0
+    values = 0
+    for year in CYCLES:
+        cycle = ReportingCycle.objects.create(
+            programme=programme,
+            name=f"{year} annual report",
+            opens_at=dt.datetime(year, 1, 15, tzinfo=dt.UTC),
+            deadline=dt.datetime(year, 3, 31, 23, 59, tzinfo=dt.UTC),
+            closes_at=dt.datetime(year, 4, 30, tzinfo=dt.UTC),
+            status=ReportingCycle.Status.CLOSED,
+            opened_at=dt.datetime(year, 1, 15, tzinfo=dt.UTC),
+            closed_at=dt.datetime(year, 4, 30, tzinfo=dt.UTC),
+        )
+        chosen = rng.sample(commitments, first)
+        plan = [(c, 1) for c in chosen] + [(c, 2) for c in chosen[:second]]
+        for start in range(0, len(plan), CHUNK):
+            reports = []
+            for (pk, amount, currency), version in plan[start : start + CHUNK]:
+                draft = version == 2 and rng.random() < 0.05
+                disbursed = rate = other = None
+                if amount is not None and rng.random() < 0.8:
+                    disbursed = (amount * Decimal(rng.randint(0, 100)) / 100).quantize(
+                        Decimal("0.01")
+                    )
+                    if rng.random() < 0.1:
+                        other = "EUR" if currency != "EUR" else "USD"
+                        rate = Decimal(rng.randint(50, 200)) / 100
+                submitted = dt.datetime(year, 2, 1, tzinfo=dt.UTC) + dt.timedelta(
+                    minutes=rng.randrange(60 * 24 * 80)
+                )
+                reports.append(
+                    ProgressReport(
+                        commitment_id=pk,
+                        cycle=cycle,
+                        version=version,
+                        status="draft" if draft else "submitted",
+                        implementation_status=rng.choices(statuses, weights)[0],
+                        narrative="We trained the first cohort and opened two more centres.",
+                        disbursed_amount=disbursed,
+                        disbursed_currency_id=other,
+                        exchange_rate=rate,
+                        submitted_at=None if draft else submitted,
+                    )
+                )
+            with transaction.atomic():
+                created = ProgressReport.objects.bulk_create(reports, batch_size=1000)
+                indicator_values = [
+                    IndicatorValue(
+                        report_id=r.pk,
+                        indicator=indicator,
+                        value=Decimal(rng.randint(0, 100_000)),
+                    )
+                    for r in created
+                    if rng.random() < 0.5
+                    for indicator in indicators
+                ]
+                IndicatorValue.objects.bulk_create(indicator_values, batch_size=5000)
+            rows += len(reports)
+            values += len(indicator_values)
+        log(f"cycle {year}: {len(plan)} reports, {time.perf_counter() - started:.1f}s")
+    return {
+        "reports": rows,
+        "indicator_values": values,
+        "reports_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def prepare(args: argparse.Namespace) -> None:
+    from bench import generate
+    from bench.worker import emit, ensure_database, migrate
+    from pledgebook.commitments.models import Commitment
+    from pledgebook.reporting.models import ProgressReport
+
+    ensure_database()
+    if args.fresh:
+        reset_database()
+    applied = migrate()
+    wanted = {"n": args.n, "organisations": args.orgs, "seed": args.seed}
+    try:
+        meta = json.loads(meta_path().read_text())
+    except (OSError, ValueError):
+        meta = None
+    count = Commitment.objects.count()
+    reports = ProgressReport.objects.count()
+    if (
+        meta
+        and meta.get("version") == GENERATOR_VERSION
+        and all(meta.get(k) == v for k, v in wanted.items())
+        and count == args.n
+        and reports == meta["reports"]
+    ):
+        log(f"reusing the database: {count} commitments, {reports} progress reports")
+        if applied:
+            generate.analyze()
+        return
+    if count or reports:
+        log(f"database holds {count} commitments and {reports} reports: rebuilding")
+        reset_database()
+        ensure_database()
+        migrate()
+    meta = generate.generate(args.n, args.orgs, args.seed)
+    meta.pop("df", None)
+    meta.update(generate_reports(args.n, args.seed))
+    meta["seconds"] = round(meta["seconds"] + meta["reports_seconds"], 1)
+    generate.analyze()
+    meta["version"] = GENERATOR_VERSION
+    meta_path().write_text(json.dumps(meta))
+    log(f"generated {args.n} commitments and {meta['reports']} progress reports")
+    emit("annual_generate", _db(), args.n, "seconds", meta["seconds"])
+
+
+# Measure -------------------------------------------------------------------------------------
+
+
+def _db() -> str:
+    from bench.worker import db_label
+
+    return db_label()
+
+
+def _rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def measure(args: argparse.Namespace) -> None:
+    from django.test.utils import override_settings
+
+    from bench.generate import PROGRAMME_SLUG
+    from bench.worker import emit
+    from pledgebook.reporting import annual, charts, documents, exports
+    from pledgebook.reporting.models import AnnualReport, ReportingCycle
+
+    db = _db()
+    cycle = (
+        ReportingCycle.objects.select_related("programme")
+        .filter(programme__slug=PROGRAMME_SLUG)
+        .order_by("-deadline")
+        .first()
+    )
+    if cycle is None:
+        raise SystemExit("no generated data: run the prepare phase first")
+    AnnualReport.objects.filter(cycle__programme=cycle.programme).delete()  # no reuse
+    rss_before = _rss_mb()
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        report = AnnualReport.objects.create(cycle=cycle)
+        started = time.perf_counter()
+        annual.generate(report.pk)
+        seconds = time.perf_counter() - started
+        report.refresh_from_db()
+        if report.status != AnnualReport.Status.DONE:
+            raise SystemExit(f"generation failed: {report.error}")
+        sizes = {kind: getattr(report, kind).size for kind in annual.FILE_KINDS}
+        emit(
+            "annual_report",
+            db,
+            args.n,
+            "seconds",
+            round(seconds, 2),
+            target=TARGET_SECONDS,
+            reports_in_db=args.reports,
+            bytes=sizes,
+        )
+        emit("annual_report", db, args.n, "rss_mb", _rss_mb(), rss_mb_before=rss_before)
+
+        # The same data again: the digest matches, the files are reused.
+        again = AnnualReport.objects.create(cycle=cycle)
+        started = time.perf_counter()
+        annual.generate(again.pk)
+        emit("annual_report_reuse", db, args.n, "seconds", round(time.perf_counter() - started, 2))
+
+    # Each step on its own (a second pass over the same data).
+    steps: dict[str, float] = {}
+    t = time.perf_counter()
+    data = annual.build(cycle)
+    steps["build"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rendered = charts.render_all(data)
+    steps["charts"] = time.perf_counter() - t
+    t = time.perf_counter()
+    documents.render_pdf(data, rendered)
+    steps["pdf"] = time.perf_counter() - t
+    t = time.perf_counter()
+    documents.render_docx(data, rendered)
+    steps["docx"] = time.perf_counter() - t
+    for kind, exporter in (
+        ("csv", exports.ProgressReportsCSVExporter(cycle=cycle)),
+        ("xlsx", exports.ProgressReportsXLSXExporter(cycle=cycle, data=data)),
+    ):
+        t = time.perf_counter()
+        for _chunk in exporter.render(exporter.rows(cycle)):
+            pass
+        steps[kind] = time.perf_counter() - t
+    for step, value in steps.items():
+        emit("annual_report_step", db, args.n, "seconds", round(value, 2), step=step)
+
+    # The console's web version of the report (built on every request), median of 3.
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from pledgebook.programmes.models import ProgrammeRole
+
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-secretariat@example.org",
+        defaults={"email": "bench-secretariat@example.org"},
+    )
+    ProgrammeRole.objects.get_or_create(
+        programme=cycle.programme, user=user, role=ProgrammeRole.Role.SECRETARIAT
+    )
+    client = Client()
+    client.force_login(user)
+    page = reverse(
+        "console:annual_report", kwargs={"programme": cycle.programme.slug, "cycle": cycle.pk}
+    )
+    timings = []
+    for _ in range(3):
+        t = time.perf_counter()
+        response = client.get(page)
+        timings.append(time.perf_counter() - t)
+        if response.status_code != 200:
+            raise SystemExit(f"{page}: {response.status_code}")
+    emit("annual_report_page", db, args.n, "seconds", round(sorted(timings)[1], 2))
+    log(
+        f"expected {data.totals.expected}, reported {data.totals.reported}, "
+        f"non-reporters {len(data.non_reporters)} makers"
+    )
+
+
+# Driver --------------------------------------------------------------------------------------
+
+
+def environment(database_url: str) -> dict[str, str]:
+    from bench.run import environment as bench_environment
+
+    return bench_environment(database_url)
+
+
+def worker(argv: list[str]) -> None:
+    import django
+
+    parser = argparse.ArgumentParser(prog="bench/annual.py worker")
+    parser.add_argument("phase", choices=["prepare", "measure"])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--orgs", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=20240308)
+    parser.add_argument("--fresh", action="store_true")
+    args = parser.parse_args(argv)
+    if args.orgs is None:
+        args.orgs = max(10, args.n // 5)
+    args.reports = 3 * args.n
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    django.setup()
+    if args.phase == "prepare":
+        prepare(args)
+    else:
+        measure(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/annual.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="commitments (default 100000)")
+    parser.add_argument("--orgs", type=int, default=None, help="organisations (default n/5)")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the generated databases")
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args(argv)
+    common = ["--n", str(args.n)]
+    if args.orgs:
+        common += ["--orgs", str(args.orgs)]
+    failed = []
+    for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
+        env = environment(DATABASES[db])
+        for phase in ("prepare", "measure"):
+            cmd = [sys.executable, str(Path(__file__).resolve()), "worker", phase, *common]
+            if phase == "prepare" and args.fresh:
+                cmd.append("--fresh")
+            result = subprocess.run(cmd, cwd=BASE_DIR, env=env, check=False)
+            if result.returncode != 0:
+                print(f"[bench annual {db}] {phase} failed ({result.returncode})", file=sys.stderr)
+                failed.append(db)
+                break
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "worker":
+        worker(sys.argv[2:])
+    else:
+        sys.exit(main())
