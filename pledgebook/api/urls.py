@@ -2,7 +2,8 @@
 
 URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme-list``,
 ``theme-detail``, ``organisation-list``, ``organisation-detail``, ``commitment-list``,
-``commitment-detail``, ``exports``, ``export`` (kwarg ``identifier``), ``schema``, ``docs``.
+``commitment-detail``, ``coalition-list``, ``coalition-detail``, ``exports``, ``export``
+(kwarg ``identifier``), ``schema``, ``docs``.
 """
 
 from django.urls import path
@@ -18,6 +19,7 @@ router.register("v1/programmes", views.ProgrammeViewSet, basename="programme")
 router.register("v1/themes", views.ThemeViewSet, basename="theme")
 router.register("v1/organisations", views.OrganisationViewSet, basename="organisation")
 router.register("v1/commitments", views.CommitmentViewSet, basename="commitment")
+router.register("v1/coalitions", views.CoalitionViewSet, basename="coalition")
 
 urlpatterns = [
     *router.urls,

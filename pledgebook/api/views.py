@@ -24,6 +24,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
@@ -34,12 +35,16 @@ from rest_framework.views import APIView
 
 from pledgebook.api import serializers
 from pledgebook.api.filters import OrganisationFilter, ThemeFilter
+from pledgebook.coalitions.filters import CoalitionFilter, public_coalitions
+from pledgebook.coalitions.models import Coalition, Membership
 from pledgebook.commitments.exports import ORDERING, public_url, with_relations
 from pledgebook.commitments.filters import CommitmentFilter, public_commitments
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.core import exports
 from pledgebook.organisations.models import Category, Organisation
 from pledgebook.programmes.models import Programme, Theme
+from pledgebook.reporting.figures import status_lights
+from pledgebook.reporting.progress import latest_submitted
 
 INVALID_FILTER = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
@@ -326,7 +331,146 @@ class CommitmentViewSet(DetailIgnoresFilters, viewsets.ReadOnlyModelViewSet):
     filterset_class = CommitmentFilter
 
     def get_queryset(self) -> QuerySet[Commitment]:
+        if self.action == "progress":
+            return public_commitments()
         return with_relations(public_commitments()).order_by(*ORDERING)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.action == "progress":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        # The status lights of the whole page in two queries, for the serializer.
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self.status_lights = status_lights(page)
+        return page
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["status_lights"] = getattr(self, "status_lights", None)
+        return context
+
+    @extend_schema(
+        summary="Progress reports of one public commitment",
+        description=(
+            "The latest submitted version of the commitment's progress report in each "
+            "reporting cycle, newest cycle first: implementation status, indicator values "
+            "and money disbursed.  A correction replaces the version shown."
+        ),
+        responses={
+            200: serializers.CommitmentProgressSerializer,
+            404: _not_found("Commitment"),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="progress")
+    def progress(self, request: Request, pk: str | None = None) -> Response:
+        commitment = self.get_object()
+        data = {
+            "commitment": commitment.pk,
+            "status_light": status_lights([commitment])[commitment.pk],
+            "reports": latest_submitted(commitment.pk),
+        }
+        return Response(serializers.CommitmentProgressSerializer(data).data)
+
+
+# Coalitions ------------------------------------------------------------------------------
+
+COALITION_FILTERS = [
+    OpenApiParameter(
+        "q",
+        str,
+        description=("Full-text search in name and summary: every word must match, as a prefix."),
+        examples=_example("Words", "plastic ocean"),
+    ),
+    OpenApiParameter(
+        "semantic",
+        str,
+        description=(
+            "Describe what you look for, in any language: the coalitions nearest in meaning, "
+            "best first (at most 50), after the other filters."
+        ),
+        examples=_example("Description", "plastic pollution in small island states"),
+    ),
+    OpenApiParameter("programme", str, description="Programme slug."),
+    OpenApiParameter("theme", int, description="Theme id (see /api/v1/themes/)."),
+    OpenApiParameter(
+        "sdg",
+        int,
+        enum=list(range(1, 18)),
+        description="Number of a Sustainable Development Goal the coalition names.",
+        examples=_example("Climate action", 13),
+    ),
+    OpenApiParameter(
+        "region",
+        str,
+        description=(
+            "UN M49 code of a region, sub-region or intermediate region: coalitions with an "
+            "active member based there."
+        ),
+        examples=_example("Oceania", "009"),
+    ),
+    OpenApiParameter(
+        "category",
+        str,
+        enum=Category.values,
+        description="Stakeholder category of an active member.",
+        examples=_example("Civil society", Category.CIVIL_SOCIETY.value),
+    ),
+    OpenApiParameter(
+        "state",
+        str,
+        enum=[s.value for s in Coalition.PUBLIC_STATES],
+        description="accepted, active or closed.",
+    ),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Coalitions of the network",
+        description=(
+            "Public coalitions (accepted, active, closed) of every published programme that "
+            "shares the network, by name (or by closeness to ``semantic``), 50 a page.  The "
+            "filters are those of the directory page /coalitions/."
+        ),
+        parameters=COALITION_FILTERS,
+        responses={200: serializers.CoalitionSerializer(many=True), 400: INVALID_FILTER},
+    ),
+    retrieve=extend_schema(
+        summary="One public coalition, with principles, asks, members and work plan",
+        responses={200: serializers.CoalitionDetailSerializer, 404: _not_found("Coalition")},
+    ),
+)
+@extend_schema(tags=["coalitions"])
+class CoalitionViewSet(DetailIgnoresFilters, viewsets.ReadOnlyModelViewSet):
+    """Coalitions: principles, asks, members (organisations, never people) and work plans."""
+
+    filterset_class = CoalitionFilter
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet[Coalition]:
+        queryset = Coalition.objects.public() if self.action == "retrieve" else public_coalitions()
+        queryset = queryset.select_related("programme").prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("position", "name")), "goals"
+        )
+        if self.action == "retrieve":
+            members = Membership.objects.filter(status=Membership.Status.ACTIVE).select_related(
+                "organisation"
+            )
+            queryset = queryset.prefetch_related(
+                "principles",
+                "asks",
+                "milestones",
+                Prefetch("memberships", queryset=members, to_attr="active_members"),
+            )
+        return queryset
+
+    def get_serializer_class(self) -> type[serializers.CoalitionSerializer]:
+        if self.action == "retrieve":
+            return serializers.CoalitionDetailSerializer
+        return serializers.CoalitionSerializer
 
 
 # Exports ----------------------------------------------------------------------------------

@@ -43,13 +43,12 @@ from django.utils.translation import gettext as _
 
 from pledgebook.coalitions import content
 from pledgebook.coalitions.models import Ask, Coalition, ImportBatch, Membership, Principle
-from pledgebook.coalitions.search import KIND, similarity_text
+from pledgebook.coalitions.tasks import reindex
 from pledgebook.coalitions.validation import normalise_text
 from pledgebook.core import audit
 from pledgebook.organisations.models import Category, Organisation
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reference.models import Country, Goal
-from pledgebook.similarity.tasks import index_object
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -772,7 +771,7 @@ def run_import(*, actor: Any, batch: ImportBatch, accept_warnings: bool = False)
             },
         )
         for coalition in created:
-            index_object.enqueue(kind=KIND, object_id=coalition.pk, text=similarity_text(coalition))
+            reindex(coalition)
     return created
 
 

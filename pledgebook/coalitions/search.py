@@ -16,19 +16,20 @@ the caller may show.  :func:`similarity_text` is the text a coalition is indexed
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db import connection
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
+from pledgebook.coalitions.similar import similarity_text  # noqa: F401 - one text per kind
+from pledgebook.coalitions.tasks import COALITION_KIND
 from pledgebook.similarity import engine
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 #: How many coalitions a semantic query returns at most (best first).
 SEMANTIC_LIMIT = 50
-KIND = "coalition"
+KIND = COALITION_KIND
 
 SQLITE_TABLE = "coalitions_coalition_fts"
 PG_DOCUMENT = "to_tsvector('simple'::regconfig, name || ' ' || summary)"
@@ -79,12 +80,3 @@ def semantic(queryset: QuerySet, text: str, *, limit: int = SEMANTIC_LIMIT) -> Q
         output_field=IntegerField(),
     )
     return queryset.filter(pk__in=ids).annotate(semantic_rank=rank).order_by("semantic_rank")
-
-
-def similarity_text(coalition: Any) -> str:
-    """What describes a coalition for the similarity engine: name, summary, principles and
-    asks (no member lists: they make unrelated texts look alike; see docs/SIMILARITY.md)."""
-    parts = [coalition.name, coalition.summary]
-    parts += [p.text for p in coalition.principles.all()]
-    parts += [a.text for a in coalition.asks.all()]
-    return "\n".join(p.strip() for p in parts if p and p.strip())

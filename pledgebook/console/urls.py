@@ -1,6 +1,16 @@
 from django.urls import path
 
-from pledgebook.console.views import applications, audit, home, programme, review
+from pledgebook.console.views import (
+    annual,
+    applications,
+    audit,
+    coalition_import,
+    coalitions,
+    home,
+    programme,
+    reporting,
+    review,
+)
 
 app_name = "console"
 P = "<slug:programme>/"
@@ -28,4 +38,107 @@ urlpatterns = [
     ),
     path(P + "commitments/<int:pk>/<slug:action>/", review.act, name="commitment_action"),
     path(P + "audit/", audit.audit_log, name="audit"),
+    # Import of existing coalitions (coalitions/importing.py).
+    path(P + "coalitions/import/", coalition_import.upload, name="coalition_import"),
+    path(
+        P + "coalitions/import/template.csv",
+        coalition_import.template,
+        name="coalition_import_template",
+    ),
+    path(
+        P + "coalitions/import/<int:batch>/",
+        coalition_import.preview,
+        name="coalition_import_preview",
+    ),
+    path(
+        P + "coalitions/import/<int:batch>/confirm/",
+        coalition_import.confirm,
+        name="coalition_import_confirm",
+    ),
+    # Accountability: framework, cycles, dashboard, escalation, reports.
+    path(P + "reporting/", reporting.overview, name="reporting"),
+    path(
+        P + "reporting/indicators/new/",
+        reporting.indicator_create,
+        name="reporting_indicator_create",
+    ),
+    path(
+        P + "reporting/indicators/<int:indicator>/",
+        reporting.indicator_edit,
+        name="reporting_indicator",
+    ),
+    path(
+        P + "reporting/indicators/<int:indicator>/delete/",
+        reporting.indicator_delete,
+        name="reporting_indicator_delete",
+    ),
+    path(P + "reporting/cycles/new/", reporting.cycle_create, name="reporting_cycle_create"),
+    path(P + "reporting/cycles/<int:cycle>/", reporting.cycle_detail, name="reporting_cycle"),
+    path(
+        P + "reporting/cycles/<int:cycle>/open/",
+        reporting.cycle_open,
+        name="reporting_cycle_open",
+    ),
+    path(
+        P + "reporting/cycles/<int:cycle>/close/",
+        reporting.cycle_close,
+        name="reporting_cycle_close",
+    ),
+    path(
+        P + "reporting/cycles/<int:cycle>/reminders/",
+        reporting.cycle_remind,
+        name="reporting_cycle_remind",
+    ),
+    path(
+        P + "reporting/cycles/<int:cycle>/reports/",
+        reporting.cycle_reports,
+        name="reporting_reports",
+    ),
+    path(
+        P + "reporting/cycles/<int:cycle>/dashboard/",
+        reporting.dashboard,
+        name="reporting_dashboard",
+    ),
+    path(
+        P + "reporting/invitations/<int:invitation>/resend/",
+        reporting.invitation_resend,
+        name="reporting_resend",
+    ),
+    path(P + "reporting/escalation/", reporting.escalation, name="reporting_escalation"),
+    path(P + "reporting/reports/<int:report>/", reporting.report_detail, name="reporting_report"),
+    path(
+        P + "reporting/evidence/<int:evidence>/",
+        reporting.evidence_download,
+        name="reporting_evidence",
+    ),
+    # The annual accountability report of a reporting cycle.
+    path(P + "reporting/cycles/<int:cycle>/report/", annual.report, name="annual_report"),
+    path(
+        P + "reporting/cycles/<int:cycle>/report/generate/",
+        annual.generate,
+        name="annual_generate",
+    ),
+    path(P + "reporting/cycles/<int:cycle>/report/status/", annual.status, name="annual_status"),
+    path(
+        P + "reporting/cycles/<int:cycle>/report/<int:report>/<slug:kind>/",
+        annual.download,
+        name="annual_download",
+    ),
+    # The coalition hub: EOI review, merges and undo, coalition states.
+    path(P + "coalitions/eois/", coalitions.eoi_queue, name="coalitions_eois"),
+    path(P + "coalitions/eois/<int:pk>/", coalitions.eoi_detail, name="coalitions_eoi"),
+    path(
+        P + "coalitions/eois/<int:pk>/<slug:action>/",
+        coalitions.eoi_action,
+        name="coalitions_eoi_action",
+    ),
+    path(P + "coalitions/merge/", coalitions.merge_preview, name="coalitions_merge"),
+    path(P + "coalitions/merges/", coalitions.merges, name="coalitions_merges"),
+    path(P + "coalitions/merges/<int:pk>/undo/", coalitions.merge_undo, name="coalitions_undo"),
+    path(P + "coalitions/", coalitions.coalition_list, name="coalitions"),
+    path(
+        P + "coalitions/<int:pk>/<slug:action>/",
+        coalitions.coalition_action,
+        name="coalitions_action",
+    ),
 ]

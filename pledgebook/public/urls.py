@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledgebook.public import views
+from pledgebook.public import views, views_coalition_page, views_coalitions
 
 app_name = "public"
 urlpatterns = [
@@ -11,5 +11,7 @@ urlpatterns = [
     path("commitments/", views.directory, name="directory"),
     path("commitments/<int:pk>/", views.commitment, name="commitment"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
+    path("coalitions/", views_coalitions.directory, name="coalitions"),
     path("how-commitments-are-assessed/", views.assessment_rules, name="assessment_rules"),
+    path("coalitions/<slug:slug>/", views_coalition_page.coalition, name="coalition"),
 ]

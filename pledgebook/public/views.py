@@ -41,6 +41,8 @@ from pledgebook.core import exports
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Action, Programme, Theme
 from pledgebook.reference.models import Country
+from pledgebook.reporting import progress
+from pledgebook.reporting.figures import status_lights
 
 PAGE_SIZE = 25
 FEATURED_ON_HOME = 6
@@ -61,6 +63,16 @@ def _with_row_relations(queryset: QuerySet) -> QuerySet:
 
 def _page(request: HttpRequest, queryset: QuerySet) -> Page:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _with_status_lights(page: Page) -> Page:
+    """Give each commitment of the page its reporting status light (two queries)."""
+    rows = list(page.object_list)
+    lights = status_lights(rows)
+    for c in rows:
+        c.status_light = lights[c.pk]
+    page.object_list = rows
+    return page
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -232,7 +244,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "form": filterset.form,
         "valid": valid,
         "querystring": querystring,
-        "page_obj": _page(request, filterset.qs) if valid else None,
+        "page_obj": _with_status_lights(_page(request, filterset.qs)) if valid else None,
         "exporters": exports.for_subject("commitments") if valid else [],
     }
     htmx = getattr(request, "htmx", None)
@@ -305,6 +317,8 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": result,
             "goal_targets": goal_targets,
             "orphan_targets": orphan_targets,
+            "status_light": status_lights([c])[c.pk],
+            "progress_reports": progress.latest_submitted(c.pk),
         },
     )
 

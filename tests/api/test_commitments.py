@@ -120,6 +120,7 @@ def test_detail_representation_is_exact(client, world: World) -> None:
                 {"key": "smart", "label": "SMART", "met": True},
             ],
         },
+        "status_light": "none",  # the programme has no reporting cycle yet
     }
 
 
@@ -363,6 +364,7 @@ def test_query_count_does_not_grow_with_the_page(client, db, params, filter_quer
 
     assert (count_one, count_three) == (1, 3)
     # count + page + 9 prefetches (types, themes, actions, goals, targets, countries,
-    # regions, co-makers with their organisations, overrides), plus one query per
-    # model-choice filter to validate its value.
-    assert one == three == 11 + filter_queries
+    # regions, co-makers with their organisations, overrides) + the page's status lights
+    # (cycles, submitted reports), plus one query per model-choice filter to validate its
+    # value.
+    assert one == three == 13 + filter_queries

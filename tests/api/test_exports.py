@@ -80,7 +80,21 @@ def test_index_lists_the_registered_exporters(client) -> None:
             "subject": "commitments",
             "content_type": "text/csv; charset=utf-8",
             "url": f"{SITE}{URL}",
-        }
+        },
+        {
+            "identifier": "progress-reports-csv",
+            "verbose_name": "Progress reports of a cycle (CSV)",
+            "subject": "progress-reports",
+            "content_type": "text/csv; charset=utf-8",
+            "url": f"{SITE}/api/v1/exports/progress-reports-csv/",
+        },
+        {
+            "identifier": "progress-reports-xlsx",
+            "verbose_name": "Progress reports, totals and non-reporters of a cycle (XLSX)",
+            "subject": "progress-reports",
+            "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "url": f"{SITE}/api/v1/exports/progress-reports-xlsx/",
+        },
     ]
 
 

@@ -26,6 +26,9 @@ PATHS = {
     "/api/v1/organisations/{slug}/",
     "/api/v1/commitments/",
     "/api/v1/commitments/{id}/",
+    "/api/v1/commitments/{id}/progress/",
+    "/api/v1/coalitions/",
+    "/api/v1/coalitions/{slug}/",
     "/api/v1/exports/",
     "/api/v1/exports/{identifier}/",
 }
