@@ -99,8 +99,12 @@ test-postgres: install browser | var/static
 	@scripts/ensure-postgres.sh "$(POSTGRES_URL)"
 	@$(TEST_ENV) export DATABASE_URL="$(POSTGRES_URL)"; $(BIN)/pytest $(PYTEST_ARGS)
 
+# One JSON object a line: directory, commitment page and API (SQLite and PostgreSQL), the
+# similarity engine (throughput, top-10, serving RSS), and the annual accountability report.
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/similarity.py
+	@if [ -f bench/annual.py ]; then $(PY) bench/annual.py; fi
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install
