@@ -32,15 +32,15 @@ import json
 import logging
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -188,7 +188,9 @@ def round2(value: Fraction) -> Decimal:
 
 def _statuses(by_status: dict[str, Fraction]) -> tuple[StatusCount, ...]:
     return tuple(
-        StatusCount(status.value, str(status.label), round2(by_status.get(status.value, Fraction())))
+        StatusCount(
+            status.value, str(status.label), round2(by_status.get(status.value, Fraction()))
+        )
         for status in ImplementationStatus
     )
 
@@ -325,12 +327,12 @@ def build(cycle: ReportingCycle) -> AnnualReportData:
     completed_ids = latest_submitted(cycle).filter(
         implementation_status=ImplementationStatus.COMPLETED
     )
-    completed_by_theme = dict(
-        through.filter(commitment_id__in=completed_ids.values("commitment_id"))
+    completed_by_theme = {
+        row["theme_id"]: row["n"]
+        for row in through.filter(commitment_id__in=completed_ids.values("commitment_id"))
         .values("theme_id")
         .annotate(n=Count("commitment_id"))
-        .values_list("theme_id", "n")
-    )
+    }
     highlights = tuple(
         Highlight(str(pk), name, completed_by_theme.get(pk, 0), theme_rates[str(pk)].expected)
         for pk, name in themes
@@ -339,7 +341,7 @@ def build(cycle: ReportingCycle) -> AnnualReportData:
 
     non_reporters = _non_reporters(cycle)
     total_rate = rates["programme"][0]
-    makers = active_commitments(cycle).values("organisation_id").distinct().count()
+    makers = active_commitments(cycle).order_by().values("organisation_id").distinct().count()
     total = rollup.programme
     deadline = timezone.localtime(cycle.deadline).date()
     facts = Facts(
@@ -374,13 +376,17 @@ def build(cycle: ReportingCycle) -> AnnualReportData:
         by_type=by_type,
         by_category=by_category,
         by_region=by_region,
-        rates_by_theme=tuple(_rate(theme_rates[str(pk)]) for pk, _n in themes if str(pk) in theme_rates),
+        rates_by_theme=tuple(
+            _rate(theme_rates[str(pk)]) for pk, _n in themes if str(pk) in theme_rates
+        ),
         rates_by_category=tuple(
             _rate(category_rates[code], label)
             for code, label in categories
             if code in category_rates
         ),
-        rates_by_region=tuple(_rate(region_rates[key]) for key, _l in regions if key in region_rates),
+        rates_by_region=tuple(
+            _rate(region_rates[key]) for key, _l in regions if key in region_rates
+        ),
         highlights=highlights,
         completed=int(total.by_status.get(ImplementationStatus.COMPLETED, 0)),
         non_reporters=non_reporters,
@@ -431,24 +437,26 @@ def _progress(report: AnnualReport, progress: int, step: str, **fields: Any) -> 
     AnnualReport.objects.filter(pk=report.pk).update(progress=progress, step=step, **fields)
 
 
-@contextlib.contextmanager
-def _spooled() -> Iterator[IO[bytes]]:
-    with tempfile.TemporaryFile() as handle:
-        yield handle
-
-
 def generate(report_id: int) -> AnnualReport:
     """Generate the files of an annual report, recording progress as it goes.  Safe to run
     twice: a finished report is left as it is.  If a finished report of the same cycle has
     the same data digest, its files are reused (the same data gives the same documents)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _generate(report_id)
+
+
+def _generate(report_id: int) -> AnnualReport:
     from pledgebook.reporting import charts, documents, exports
 
     report = AnnualReport.objects.select_related("cycle__programme").get(pk=report_id)
     if report.status == AnnualReport.Status.DONE:
         return report
     _progress(report, 0, _("Building the data"), status=AnnualReport.Status.RUNNING, error="")
+    # Run inline inside a transaction (the immediate task backend), a savepoint lets a database
+    # error be recorded as a failure; run by a worker, each progress update commits at once.
+    inline = transaction.get_connection().in_atomic_block
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with transaction.atomic() if inline else contextlib.nullcontext():
             cycle = report.cycle
             data = build(cycle)
             digest = data_digest(data)
@@ -484,7 +492,7 @@ def generate(report_id: int) -> AnnualReport:
                     ("csv", exports.ProgressReportsCSVExporter(cycle=cycle)),
                     ("xlsx", exports.ProgressReportsXLSXExporter(cycle=cycle, data=data)),
                 ):
-                    with _spooled() as handle:
+                    with tempfile.TemporaryFile() as handle:
                         for chunk in exporter.render(exporter.rows(cycle)):
                             handle.write(chunk.encode() if isinstance(chunk, str) else chunk)
                         handle.seek(0)

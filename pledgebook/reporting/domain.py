@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import CoMaker, Commitment
 from pledgebook.core import audit
@@ -22,6 +23,7 @@ from pledgebook.core.notify import notify
 from pledgebook.organisations.models import Organisation
 from pledgebook.reporting import links
 from pledgebook.reporting.models import (
+    AnnualReport,
     CoMakerConfirmation,
     Evidence,
     Indicator,
@@ -31,8 +33,10 @@ from pledgebook.reporting.models import (
     Reminder,
     ReportingCycle,
 )
+from pledgebook.reporting.tasks import generate_annual_report
 
 C = ReportingCycle.Status
+ANNUAL_REPORT_STALE_AFTER = dt.timedelta(hours=1)
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {
     "application/pdf": ".pdf",
@@ -188,6 +192,102 @@ def close_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = 
         cycle.closed_at = now or timezone.now()
         cycle.save(update_fields=["status", "closed_at"])
         audit.record(actor=actor, action="cycle.closed", obj=cycle, programme=cycle.programme)
+
+
+# Accountability framework ------------------------------------------------------------------
+
+
+def _require_framework_editable(programme: Any) -> None:
+    """The indicators cannot change while a cycle is open: its reports answer them."""
+    cycle = ReportingCycle.objects.filter(programme=programme, status=C.OPEN).first()
+    if cycle is not None:
+        raise ValidationError(
+            _(
+                "The %(cycle)s cycle is open and its reports answer these indicators: change "
+                "the framework after it closes."
+            )
+            % {"cycle": cycle.name}
+        )
+
+
+def _check_indicator_code(programme: Any, code: str, exclude: int | None = None) -> None:
+    taken = Indicator.objects.filter(programme=programme, code=code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        raise ValidationError({"code": [_("Another indicator of this programme has this code.")]})
+
+
+def create_indicator(
+    *,
+    actor: Any,
+    programme: Any,
+    code: str,
+    name: str,
+    unit: str = "",
+    description: str = "",
+    position: int = 0,
+) -> Indicator:
+    if not actor.has_perm("programmes.change_programme", programme):
+        raise PermissionDenied
+    _require_framework_editable(programme)
+    _check_indicator_code(programme, code)
+    with transaction.atomic():
+        indicator = Indicator.objects.create(
+            programme=programme,
+            code=code,
+            name=name,
+            unit=unit,
+            description=description,
+            position=position,
+        )
+        audit.record(actor=actor, action="indicator.created", obj=indicator, programme=programme)
+    return indicator
+
+
+def update_indicator(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    code: str,
+    name: str,
+    unit: str = "",
+    description: str = "",
+    position: int = 0,
+) -> Indicator:
+    programme = indicator.programme
+    if not actor.has_perm("programmes.change_programme", programme):
+        raise PermissionDenied
+    _require_framework_editable(programme)
+    _check_indicator_code(programme, code, exclude=indicator.pk)
+    with transaction.atomic():
+        indicator.code, indicator.name, indicator.unit = code, name, unit
+        indicator.description, indicator.position = description, position
+        indicator.save()
+        audit.record(actor=actor, action="indicator.changed", obj=indicator, programme=programme)
+    return indicator
+
+
+def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
+    programme = indicator.programme
+    if not actor.has_perm("programmes.change_programme", programme):
+        raise PermissionDenied
+    _require_framework_editable(programme)
+    answered = indicator.values.count()
+    if answered:
+        raise ValidationError(
+            ngettext(
+                "A report answers this indicator, so it cannot be deleted: its value would be "
+                "lost.",
+                "%(n)s reports answer this indicator, so it cannot be deleted: their values "
+                "would be lost.",
+                answered,
+            )
+            % {"n": answered}
+        )
+    with transaction.atomic():
+        audit.record(actor=actor, action="indicator.deleted", obj=indicator, programme=programme)
+        indicator.delete()
 
 
 # Reports -------------------------------------------------------------------------------------
@@ -478,3 +578,38 @@ def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> 
             continue  # already reminded for this deadline
         sent += 1
     return sent
+
+
+# Annual report --------------------------------------------------------------------------------
+
+
+def request_annual_report(*, actor: Any, cycle: ReportingCycle) -> AnnualReport:
+    """Queue the generation of the cycle's annual report (PDF, Word, CSV, XLSX).  A request
+    while one is queued or running returns that one.  The files of an earlier report with the
+    same data are reused by the task (see ``annual.generate``).  A report still queued or
+    running an hour after it was asked for is taken as lost (a worker stopped) and no longer
+    holds back a new request."""
+    _require_secretariat(actor, cycle)
+    if cycle.status == C.SCHEDULED:
+        raise ValidationError(_("The report can be generated once the cycle has opened."))
+    with transaction.atomic():
+        pending = (
+            AnnualReport.objects.select_for_update()
+            .filter(
+                cycle=cycle,
+                status__in=[AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING],
+                requested_at__gte=timezone.now() - ANNUAL_REPORT_STALE_AFTER,
+            )
+            .first()
+        )
+        if pending is not None:
+            return pending
+        report = AnnualReport.objects.create(cycle=cycle, requested_by=actor)
+        audit.record(
+            actor=actor, action="annual_report.requested", obj=report, programme=cycle.programme
+        )
+        # Enqueued inside the transaction: with the database backend the task row commits
+        # (or not) with the report row.
+        generate_annual_report.enqueue(report_id=report.pk)
+    report.refresh_from_db()
+    return report

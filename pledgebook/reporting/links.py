@@ -21,7 +21,12 @@ SALT = "pledgebook.reporting.link"
 
 
 class LinkError(Exception):
-    """The link cannot be used; ``str(error)`` says why, for the person holding it."""
+    """The link cannot be used; ``str(error)`` says why, for the person holding it, and
+    ``code`` is ``invalid`` (forged or damaged), ``replaced`` or ``expired``."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def make_token(invitation: Invitation) -> str:
@@ -41,13 +46,15 @@ def resolve(token: str, *, now: dt.datetime | None = None) -> Invitation:
     )
     if invitation is None or invitation.nonce != nonce:
         raise LinkError(
-            _("This reporting link has been replaced by a newer one: use the latest e-mail.")
+            _("This reporting link has been replaced by a newer one: use the latest e-mail."),
+            "replaced",
         )
     now = now or timezone.now()
     if now >= invitation.cycle.closes_at or invitation.cycle.status == "closed":
         raise LinkError(
             _("This reporting link expired when the cycle closed on %(date)s.")
-            % {"date": timezone.localtime(invitation.cycle.closes_at).strftime("%d %B %Y")}
+            % {"date": timezone.localtime(invitation.cycle.closes_at).strftime("%d %B %Y")},
+            "expired",
         )
     return invitation
 

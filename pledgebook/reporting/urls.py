@@ -1,8 +1,16 @@
+"""``/report/``: a maker's personal reporting link (no login).  ``reporting:link`` is the
+address sent by e-mail (``domain.link_path``)."""
+
 from django.urls import path
-from django.views.generic import TemplateView
+
+from pledgebook.reporting import views
 
 app_name = "reporting"
-_todo = TemplateView.as_view(template_name="base.html")
+T = "<str:token>/"
 urlpatterns = [
-    path("<str:token>/", _todo, name="link"),
+    path(T, views.link_home, name="link"),
+    path(T + "<int:commitment>/", views.link_report, name="report"),
+    path(T + "<int:commitment>/correct/", views.link_correct, name="correct"),
+    path(T + "<int:commitment>/confirm/", views.link_confirm, name="confirm"),
+    path(T + "evidence/<int:evidence>/", views.link_evidence, name="evidence"),
 ]

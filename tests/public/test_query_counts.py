@@ -49,10 +49,11 @@ def test_directory_queries_do_not_grow_with_rows(client, theme):
     loaded(theme)
     three = queries(client, reverse("public:directory"))
     # count, rows, types, countries, regions; the choices of programme, theme, type, country,
-    # region and SDG.  Search and filters are subqueries inside the count and the rows; a
-    # model-choice filter adds one query to look up its value.
-    assert one == three == 11
-    assert two == 12
+    # region and SDG; the status lights of the page (cycles, submitted reports).  Search and
+    # filters are subqueries inside the count and the rows; a model-choice filter adds one
+    # query to look up its value.
+    assert one == three == 13
+    assert two == 14
 
 
 def test_commitment_page_queries_do_not_grow_with_countries_or_targets(client, theme):
@@ -64,8 +65,9 @@ def test_commitment_page_queries_do_not_grow_with_countries_or_targets(client, t
     one = queries(client, small.get_absolute_url())
     five = queries(client, big.get_absolute_url())
     # The commitment, then types, themes, actions, goals, targets, countries, regions,
-    # co-makers and assessment overrides.
-    assert one == five == 10
+    # co-makers and assessment overrides; its status light (cycles, submitted reports) and
+    # its progress reports.
+    assert one == five == 13
 
 
 def test_commitment_page_for_its_maker_is_constant_too(client, theme):

@@ -1,0 +1,140 @@
+"""Browser journey of accountability (Playwright driving Debian's Chromium): the secretariat
+opens a reporting cycle, the maker follows the personal link from the e-mail and submits a
+report, the secretariat sees the response rate change and generates the annual report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from pledgebook.commitments.models import Commitment
+from pledgebook.programmes.models import ProgrammeRole
+from pledgebook.reporting.models import Indicator, ProgressReport, ReportingCycle
+from tests import factories
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield b
+        b.close()
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/workspace/")
+
+
+def test_open_report_and_see_the_response_rate(live_server, browser, settings, theme):
+    settings.SITE_URL = live_server.url
+    programme = theme.programme
+    secretariat = factories.staff(programme, ProgrammeRole.Role.SECRETARIAT)
+    maker = factories.member_of(theme)
+    commitment = factories.CommitmentFactory(
+        theme=theme, organisation=maker.organisations.get(), status=Commitment.Status.CONFIRMED
+    )
+    indicator = Indicator.objects.create(
+        programme=programme, code="people", name="People reached", unit="people"
+    )
+    now = timezone.now()
+    cycle = ReportingCycle.objects.create(
+        programme=programme,
+        name="2026 annual report",
+        opens_at=now - dt.timedelta(days=1),
+        deadline=now + dt.timedelta(days=30),
+        closes_at=now + dt.timedelta(days=60),
+    )
+    errors: list[str] = []
+
+    # The secretariat opens the cycle.
+    staff_page = browser.new_page()
+    staff_page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(staff_page, live_server.url, secretariat.email)
+    staff_page.goto(f"{live_server.url}/console/{programme.slug}/reporting/")
+    staff_page.get_by_role("link", name="2026 annual report").click()
+    staff_page.get_by_role("button", name="Open the cycle and send the links").click()
+    staff_page.get_by_text(
+        "The cycle is open: 1 maker received its personal reporting link."
+    ).wait_for()
+    staff_page.get_by_role("link", name="Response rates").click()
+    assert staff_page.locator("#response-rate strong").inner_text() == "0.0 %"
+
+    # The maker follows the link of the e-mail, without an account session.
+    (message,) = mail.outbox
+    assert message.to == [maker.email]
+    link = re.search(r"http://\S+/report/\S+/", message.body).group(0)
+    maker_page = browser.new_context().new_page()
+    maker_page.on("pageerror", lambda e: errors.append(str(e)))
+    maker_page.goto(link)
+    maker_page.get_by_role("link", name=f"Write the report {commitment.title}").click()
+    maker_page.get_by_label("On track").check()
+    maker_page.get_by_label("What happened").fill(
+        "We trained 120 women entrepreneurs in two counties and opened a help desk."
+    )
+    maker_page.get_by_label("People reached: Value reached (people)").fill("abc")
+    maker_page.get_by_role("button", name="Submit").click()
+    # A non-number: the error is at its field and what was typed stays.
+    error = maker_page.locator(f"#id_indicator_{indicator.pk}_value_error")
+    error.wait_for()
+    assert error.inner_text() == "Enter a number."
+    value = maker_page.get_by_label("People reached: Value reached (people)")
+    assert value.input_value() == "abc"
+    assert value.get_attribute("aria-describedby") == f"id_indicator_{indicator.pk}_value_error"
+    assert maker_page.get_by_label("What happened").input_value().startswith("We trained 120")
+    assert ProgressReport.objects.count() == 0
+    maker_page.get_by_label("People reached: Value reached (people)").fill("120")
+    maker_page.get_by_label("Money disbursed so far").fill("5000")
+    maker_page.get_by_role("button", name="Submit").click()
+    maker_page.get_by_text("Thank you: version 1 of the report").wait_for()
+    report = ProgressReport.objects.get()
+    assert (report.status, report.version, report.implementation_status) == (
+        "submitted",
+        1,
+        "on_track",
+    )
+    assert report.values.get().value == 120
+
+    # The secretariat sees the response rate change.
+    staff_page.reload()
+    assert staff_page.locator("#response-rate strong").inner_text() == "100.0 %"
+    assert staff_page.locator("#progress-index strong").inner_text() == "50.0 %"
+
+    # ... and generates the annual report, then downloads the PDF.
+    staff_page.goto(f"{live_server.url}/console/{programme.slug}/reporting/cycles/{cycle.pk}/")
+    staff_page.get_by_role("link", name="Annual report").click()
+    staff_page.get_by_role("button", name="Generate PDF and Word").click()
+    pdf_link = staff_page.locator("#annual-reports").get_by_role("link", name="PDF")
+    pdf_link.wait_for(timeout=120_000)
+    with staff_page.expect_download() as download_info:
+        pdf_link.click()
+    path = download_info.value.path()
+    with open(path, "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    assert errors == []
