@@ -3,6 +3,7 @@ and in-memory mail.  The database still comes from DATABASE_URL (SQLite by defau
 in CI's second run)."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -21,3 +22,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # WhiteNoise warns on every request when STATIC_ROOT does not exist.
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
+
+# Uploaded evidence and generated reports go to a throw-away folder, not var/media.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="pledgebook-test-media-")
