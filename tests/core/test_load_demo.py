@@ -13,12 +13,37 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from pledgebook.coalitions.models import (
+    Ask,
+    Coalition,
+    CoalitionSettings,
+    ExpressionOfInterest,
+    Membership,
+    MergeRecord,
+    Milestone,
+    Principle,
+)
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.commitments.validation import CommitmentData, check_commitment
 from pledgebook.core.management.commands import _demo_data as demo
 from pledgebook.core.models import AuditEntry
 from pledgebook.organisations.models import Organisation, Representative
 from pledgebook.programmes.models import Action, Programme, ProgrammeRole, Theme
+from pledgebook.reporting import figures, links
+from pledgebook.reporting.domain import active_commitments
+from pledgebook.reporting.models import (
+    AnnualReport,
+    CoMakerConfirmation,
+    Evidence,
+    ImplementationStatus,
+    Indicator,
+    IndicatorValue,
+    Invitation,
+    ProgressReport,
+    Reminder,
+    ReportingCycle,
+)
+from pledgebook.similarity.models import Vector
 
 ROOT = Path(__file__).resolve().parents[2]
 S = Commitment.Status
@@ -33,6 +58,35 @@ EXPECTED_COMMITMENTS = {
     S.FEATURED: 2,
 }
 EXPECTED_APPLICATIONS = {"pending": 6, "approved": 29, "declined": 3}
+EXPECTED_EOIS = {
+    "draft": 1,
+    "submitted": 1,
+    "in_review": 1,
+    "accepted": 5,
+    "merged": 2,
+    "declined": 1,
+    "withdrawn": 1,
+}
+# "proposed" is the one state no domain function leaves a coalition in.
+EXPECTED_COALITIONS = {
+    "under_consideration": 1,
+    "accepted": 1,
+    "active": 2,
+    "merged": 1,
+    "closed": 1,
+}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """The sample annual report is written under a throw-away MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def counts(model, *fields):
+    if len(fields) == 1:
+        return dict(Counter(model.objects.values_list(fields[0], flat=True)))
+    return dict(Counter(model.objects.values_list(*fields)))
 
 
 def load() -> str:
@@ -54,6 +108,26 @@ def snapshot() -> dict[str, object]:
         "commitments": dict(Counter(Commitment.objects.values_list("status", flat=True))),
         "co_makers": CoMaker.objects.count(),
         "audit": dict(Counter(AuditEntry.objects.values_list("action", flat=True))),
+        "indicators": Indicator.objects.count(),
+        "cycles": counts(ReportingCycle, "name", "status"),
+        "invitations": counts(Invitation, "cycle__name", "times_sent"),
+        "reports": counts(
+            ProgressReport, "cycle__name", "status", "implementation_status", "version"
+        ),
+        "indicator_values": IndicatorValue.objects.count(),
+        "evidence": Evidence.objects.count(),
+        "confirmations": CoMakerConfirmation.objects.count(),
+        "reminders": counts(Reminder, "kind"),
+        "annual_reports": counts(AnnualReport, "status"),
+        "coalition_settings": CoalitionSettings.objects.count(),
+        "eois": dict(Counter(ExpressionOfInterest.objects.values_list("status", flat=True))),
+        "coalitions": dict(Counter(Coalition.objects.values_list("state", flat=True))),
+        "memberships": counts(Membership, "status", "role"),
+        "principles": Principle.objects.count(),
+        "asks": Ask.objects.count(),
+        "milestones": counts(Milestone, "status"),
+        "merges": MergeRecord.objects.count(),
+        "vectors": counts(Vector, "kind"),
     }
 
 
@@ -73,6 +147,11 @@ def test_loading_twice_gives_the_same_data():
     assert first["organisations"] == 26
     assert first["applications"] == EXPECTED_APPLICATIONS
     assert first["commitments"] == EXPECTED_COMMITMENTS
+    assert first["indicators"] == 3
+    assert first["eois"] == EXPECTED_EOIS
+    assert first["coalitions"] == EXPECTED_COALITIONS
+    assert first["annual_reports"] == {"done": 1}
+    assert first["vectors"] == {"eoi": 12, "coalition": 6}
 
 
 @pytest.mark.django_db
@@ -87,9 +166,14 @@ def test_reset_deletes_and_loads_the_same_demo_again():
     load()
     first = snapshot()
     out = StringIO()
+    files = [f.path for r in AnnualReport.objects.all() for f in (r.pdf, r.docx, r.xlsx, r.csv)]
     call_command("load_demo", "--reset", stdout=out)
     assert snapshot() == first
     assert "Deleted the demo" in out.getvalue()
+    assert "and 4 generated files" in out.getvalue()
+    new = [f.path for r in AnnualReport.objects.all() for f in (r.pdf, r.docx, r.xlsx, r.csv)]
+    assert all(Path(path).is_file() for path in new)
+    assert not [path for path in files if path not in new and Path(path).exists()]
 
 
 @pytest.mark.django_db
@@ -202,18 +286,167 @@ def test_each_demo_login_has_its_role():
         Commitment.objects.filter(organisation__people=maker).values_list("status", flat=True)
     ) == ["confirmed", "draft", "returned", "submitted"]
 
+    # maker@ has an open personal reporting link and a report still to write.
+    current = ReportingCycle.objects.get(status="open")
+    kestrel = Organisation.objects.get(people=maker)
+    invitation = Invitation.objects.get(cycle=current, organisation=kestrel)
+    assert links.resolve(links.make_token(invitation)) == invitation
+    assert active_commitments(current).filter(organisation=kestrel).count() == 1
+    assert not ProgressReport.objects.filter(cycle=current, commitment__organisation=kestrel)
+    # leader@ proposed an expression of interest, which became a coalition it leads.
+    eoi = ExpressionOfInterest.objects.get(proposed_by=leader)
+    assert eoi.status == "accepted"
+    assert eoi.coalition.state == "active"
+    assert eoi.coalition.memberships.get(organisation__people=leader).role == "lead"
+
     admin = users.get(username="admin@demo.pledgebook.org")
     assert (admin.is_staff, admin.is_superuser) == (True, True)
     assert not users.filter(is_staff=True).exclude(pk=admin.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_accountability_pages_have_every_state_to_show():
+    load()
+    now = timezone.now()
+    ge = Programme.objects.get(slug="generation-equality-2021")
+    past, current = ReportingCycle.objects.filter(programme=ge).order_by("opens_at")
+    assert (past.status, current.status) == ("closed", "open")
+    assert past.name == f"{current.deadline.year - 1} annual report"
+    assert past.closes_at < current.opens_at < current.deadline < now < current.closes_at
+    assert list(ge.indicators.values_list("code", flat=True)) == [
+        "people-reached",
+        "policies-adopted",
+        "funds-leveraged",
+    ]
+    expected = set(Commitment.objects.public().filter(programme=ge))
+    assert len(expected) == 7
+    assert set(active_commitments(past)) == set(active_commitments(current)) == expected
+    assert Invitation.objects.filter(cycle=past).count() == 9  # leads and co-makers
+    assert Invitation.objects.filter(cycle=current, times_sent=2).count() == 1
+
+    # The closed cycle: every implementation status, a correction, money in two currencies.
+    submitted = ProgressReport.objects.filter(cycle=past, status="submitted")
+    assert set(submitted.values_list("implementation_status", flat=True)) == set(
+        ImplementationStatus.values
+    )
+    corrected = submitted.get(version=2)
+    assert corrected.commitment.organisation.name == "Amani Women's Rights Network"
+    assert corrected.values.count() == 3 and corrected.evidence.count() == 1
+    assert corrected.confirmations.count() == 1
+    assert AuditEntry.objects.filter(action="report.corrected").count() == 1
+    converted = submitted.exclude(exchange_rate=None).get()
+    assert (converted.disbursed_currency_id, converted.commitment.currency_id) == ("ZAR", "USD")
+    assert all(past.opens_at <= r.submitted_at < past.closes_at for r in submitted)
+    assert submitted.filter(submitted_at__gt=past.deadline).count() == 1  # late
+    assert submitted.values("commitment").distinct().count() == 5
+
+    # The open cycle: reports submitted, one late, a draft, makers still silent.
+    reports = ProgressReport.objects.filter(cycle=current)
+    assert sorted(reports.values_list("commitment__organisation__name", "status")) == [
+        ("Amani Women's Rights Network", "submitted"),
+        ("Government of Costa Rica", "draft"),
+        ("Government of Senegal", "submitted"),
+    ]
+    assert reports.get(status="submitted", exchange_rate__isnull=False).disbursed_currency_id == (
+        "EUR"
+    )
+    assert set(Reminder.objects.values_list("cycle__name", "kind")) == {
+        (past.name, "before"),
+        (current.name, "after"),
+    }
+
+    lights = figures.status_lights(expected, now=now)
+    by_maker = {c.organisation.name: lights[c.pk] for c in expected}
+    assert by_maker == {
+        "Amani Women's Rights Network": "reported",
+        "Government of Senegal": "reported",
+        "Kestrel Mobile Networks": "late",
+        "Government of Costa Rica": "late",
+        "Government of Norway": "late",
+        "Women Mediators Collective of the Sahel": "late",
+        "Solstice Foundation for Equality": "inactive",
+    }
+
+
+@pytest.mark.django_db
+def test_the_sample_annual_report_has_its_files(settings):
+    output = load()
+    report = AnnualReport.objects.get()
+    assert report.cycle.status == "closed"
+    assert (report.status, report.progress, report.error) == ("done", 100, "")
+    for kind in ("pdf", "docx", "xlsx", "csv"):
+        path = Path(getattr(report, kind).path)
+        assert path.is_relative_to(settings.MEDIA_ROOT)
+        assert path.stat().st_size > 1000 if kind != "csv" else path.stat().st_size > 0
+        assert str(path) in output
+    assert Path(report.pdf.path).read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_coalition_pages_have_every_state_and_their_history():
+    load()
+    csc = Programme.objects.get(slug="un-civil-society-conference-2024")
+    settings = CoalitionSettings.objects.get(programme=csc)
+    assert settings.eoi_deadline.date().isoformat() == "2024-04-08"
+    assert CoalitionSettings.share_network(Programme.objects.filter(kind__in=["conference"]))
+    eois = ExpressionOfInterest.objects.all()
+    assert set(eois.values_list("status", flat=True)) == set(ExpressionOfInterest.Status.values)
+    late = eois.get(is_late=True)
+    assert late.submitted_at > settings.eoi_deadline
+    assert late.coalition.state == "under_consideration"
+    assert set(Coalition.objects.values_list("state", flat=True)) == set(Coalition.State.values) - {
+        "proposed"
+    }
+
+    # Two similar EOIs merged into a new coalition, which then absorbed a coalition of the
+    # other programme of the network.
+    youth = Coalition.objects.get(name="ImPACT Coalition for Youth in Global Governance")
+    assert youth.state == "active"
+    first, second = MergeRecord.objects.order_by("pk")
+    assert first.target == second.target == youth
+    assert sorted(first.source_eois.values_list("title", flat=True)) == [
+        "Meaningful youth participation in UN decision-making",
+        "Youth seats at the table of global governance",
+    ]
+    merged = second.source_coalitions.get()
+    assert (merged.state, merged.merged_into, merged.programme.slug) == (
+        "merged",
+        youth,
+        "ecosoc-partnership-forum-2025",
+    )
+    shared = youth.asks.get(text__startswith="A youth seat")
+    assert shared.also_from.count() == 1  # said by both EOIs: provenance kept
+    assert set(youth.memberships.values_list("status", flat=True)) == {
+        "active",
+        "invited",
+        "requested",
+    }
+    assert youth.memberships.filter(role="lead").count() == 3  # with the ECOSOC lead
+    categories = set(
+        Membership.objects.filter(coalition__isnull=False, organisation__isnull=False).values_list(
+            "organisation__category", flat=True
+        )
+    )
+    assert len(categories) >= 6
+    assert set(
+        Milestone.objects.filter(coalition__isnull=False).values_list("status", flat=True)
+    ) == (set(Milestone.Status.values))
+    assert AuditEntry.objects.filter(action="coalition.merge_received").count() == 2
 
 
 def test_the_command_queues_no_mail_in_a_real_database(tmp_path):
     """In its own process, with the settings of `make run` (the database task queue), the
     load commits and nothing is left in the queue for the worker to mail."""
     database = tmp_path / "demo.sqlite3"
+    # The settings of `make run`, with the generated files under tmp_path.
+    (tmp_path / "demo_settings.py").write_text(
+        "from pledgebook.settings import *  # noqa: F403\n"
+        f"MEDIA_ROOT = {str(tmp_path / 'media')!r}\n"
+    )
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "pledgebook.settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])),
+        "DJANGO_SETTINGS_MODULE": "demo_settings",
         "DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{database}",
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
@@ -240,3 +473,9 @@ def test_the_command_queues_no_mail_in_a_real_database(tmp_path):
         (commitments,) = db.execute("select count(*) from commitments_commitment").fetchone()
     assert queued == 0
     assert commitments == sum(EXPECTED_COMMITMENTS.values())
+    assert sorted(p.suffix for p in (tmp_path / "media" / "reports").iterdir()) == [
+        ".csv",
+        ".docx",
+        ".pdf",
+        ".xlsx",
+    ]

@@ -39,12 +39,14 @@ LOGINS: list[tuple[str, str, str]] = [
     (
         "Coalition leader",
         email("leader"),
-        "Amani Women's Rights Network, leader of the Gender-Based Violence coalition",
+        "Amani Women's Rights Network: leads the Gender-Based Violence coalition, reported "
+        "in both cycles, proposed the Feminist Pact coalition (UN Civil Society Conference)",
     ),
     (
         "Organisation representative",
         email("maker"),
-        "Kestrel Mobile Networks: draft, submitted, returned, confirmed; a co-maker invitation",
+        "Kestrel Mobile Networks: draft, submitted, returned, confirmed; a co-maker "
+        "invitation; a progress report to write (its personal link is printed above)",
     ),
     ("Platform staff", email("admin"), "/admin/ (staff and superuser)"),
 ]
@@ -1110,7 +1112,7 @@ COMMITMENTS = [
         goals=[5, 16],
         targets=["5.2", "16.1"],
         countries=["KE"],
-        starts_in=0,
+        starts_in=-1,
         years=5,
         amount="180000000",
         currency="KES",
@@ -1158,7 +1160,7 @@ COMMITMENTS = [
         goals=[5, 8, 9],
         targets=["5.b", "8.10", "9.c"],
         countries=["ZA", "KE", "NG"],
-        starts_in=0,
+        starts_in=-1,
         years=3,
         amount="2500000",
         currency="USD",
@@ -1234,19 +1236,20 @@ COMMITMENTS = [
         goals=[5, 13],
         targets=["5.5", "13.1"],
         countries=["CR"],
+        starts_in=-1,
         years=4,
         amount="10000000",
         currency="USD",
         funds_are_new=True,
         endorsement="head_of_state",
-        condition="Subject to approval of the 2027 national budget by the Legislative Assembly.",
+        condition="Subject to approval of each year's national budget by the Legislative Assembly.",
     ),
     CommitmentSpec(
         "ge",
         "senegal",
         "A national care strategy with 2,000 community childcare centres",
-        "Senegal will adopt a national care strategy in 2027 and open 2,000 community childcare "
-        "centres by 2032, creating 8,000 decent jobs for care workers, most of them women, and "
+        "Senegal will adopt a national care strategy in 2026 and open 2,000 community childcare "
+        "centres by 2030, creating 8,000 decent jobs for care workers, most of them women, and "
         "freeing time for 60,000 mothers to work, study or rest. The strategy will be financed "
         "from the national budget and monitored through the time-use survey every two years.",
         "confirmed",
@@ -1256,7 +1259,7 @@ COMMITMENTS = [
         goals=[5, 8],
         targets=["5.4", "8.5"],
         countries=["SN"],
-        starts_in=1,
+        starts_in=-1,
         years=5,
         amount="30000000000",
         currency="XOF",
@@ -1279,7 +1282,7 @@ COMMITMENTS = [
         goals=[3, 5],
         targets=["3.7", "5.6"],
         scope="global",
-        starts_in=0,
+        starts_in=-1,
         years=5,
         amount="1600000000",
         currency="NOK",
@@ -1303,7 +1306,7 @@ COMMITMENTS = [
         goals=[5, 10],
         targets=["5.5", "5.c", "10.2"],
         scope="global",
-        starts_in=0,
+        starts_in=-1,
         years=5,
         amount="25000000",
         currency="USD",
@@ -1386,6 +1389,7 @@ COMMITMENTS = [
         goals=[5, 16],
         targets=["5.5", "16.7"],
         countries=["ML"],
+        starts_in=-1,
         years=4,
         endorsement="executive",
     ),

@@ -1,10 +1,14 @@
 """``manage.py load_demo``: three programmes from the seed documents, 26 organisations, their
-applications and commitments in every state, and one login per role.
+applications and commitments in every state, accountability (an indicator framework, a closed
+and an open reporting cycle, progress reports, the annual report of the closed cycle), coalitions
+(expressions of interest, merges, coalitions in their states), and one login per role.
 
 Every application and commitment goes through the domain functions (``apply_to_join``,
-``decide_application``, ``save_draft``, ``submit_commitment``, ``start_review``, ...), so the
-states, the permission checks and the audit log are the real ones.  Mail is not sent: the
-command runs with the immediate task backend and the in-memory mail backend.
+``decide_application``, ``save_draft``, ``submit_commitment``, ``start_review``, ...), and so do
+reports (``reporting.domain``, see ``_demo_reporting``) and coalitions (``coalitions.domain`` and
+``coalitions.merge``, see ``_demo_coalitions``), so the states, the permission checks and the
+audit log are the real ones.  Mail is not sent: the command runs with the immediate task backend
+(so texts are embedded and the annual report is generated inline) and the in-memory mail backend.
 
 Idempotent: when the demo programmes exist, it does nothing but print the logins.
 ``--reset`` deletes the demo (programmes, organisations and people of the demo) and loads it
@@ -14,6 +18,7 @@ again, for example when the open registration windows have closed.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,16 +29,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
+from pledgebook.coalitions.tasks import COALITION_KIND, EOI_KIND
 from pledgebook.commitments import domain
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.commitments.validation import add_years
+from pledgebook.core.management.commands import _demo_coalitions as demo_coalitions
 from pledgebook.core.management.commands import _demo_data as data
+from pledgebook.core.management.commands import _demo_reporting as demo_reporting
 from pledgebook.core.models import AuditEntry
 from pledgebook.organisations.models import Organisation, Representative
 from pledgebook.programmes.models import (
@@ -44,6 +54,8 @@ from pledgebook.programmes.models import (
     Theme,
 )
 from pledgebook.reference.models import Country, Currency, Goal, Region, Target
+from pledgebook.reporting.models import AnnualReport, Evidence, ProgressReport
+from pledgebook.similarity import engine
 
 S = Commitment.Status
 QUIET_SETTINGS = {
@@ -92,23 +104,53 @@ class Command(BaseCommand):
             )
         else:
             outbox_before = len(getattr(mail, "outbox", []))
+            started = time.monotonic()
             with override_settings(**QUIET_SETTINGS), transaction.atomic():
                 loader = Loader(now=timezone.now())
                 loader.load()
             held = len(getattr(mail, "outbox", [])) - outbox_before
             self.stdout.write(self.style.SUCCESS("Demo data loaded:"))
             for name, number in loader.summary().items():
-                self.stdout.write(f"  {name:<24} {number}")
-            self.stdout.write(f"  {'mails not sent':<24} {held}")
+                self.stdout.write(f"  {name:<32} {number}")
+            self.stdout.write(f"  {'mails not sent':<32} {held}")
+            self.stdout.write(f"  {'seconds':<32} {time.monotonic() - started:.1f}")
+            self.print_reporting(loader)
         self.print_logins()
 
+    def print_reporting(self, loader: Loader) -> None:
+        assert loader.reporting is not None
+        self.stdout.write("")
+        self.stdout.write(f"Reporting link of maker@ (Kestrel): {loader.reporting.maker_link}")
+        report = loader.reporting.annual_report
+        if loader.reporting.annual_report_note:
+            self.stdout.write(self.style.WARNING(f"Note: {loader.reporting.annual_report_note}"))
+        if report is not None and report.status == report.Status.DONE:
+            self.stdout.write(
+                f"Sample annual report ({report.cycle.programme}, {report.cycle.name}):"
+            )
+            for kind in ("pdf", "docx", "xlsx", "csv"):
+                file = getattr(report, kind)
+                if file:
+                    self.stdout.write(f"  {kind:<5} {file.path}")
+
     def delete(self) -> None:
+        files = generated_files()
         with transaction.atomic():
-            programmes = demo_programmes().delete()[0]
+            forget_vectors()
+            # Indicator values protect their indicators: the reports go first.
+            reports = ProgressReport.objects.filter(cycle__programme__in=demo_programmes())
+            programmes = reports.delete()[0] + demo_programmes().delete()[0]
             organisations = demo_organisations().delete()[0]
             users = demo_users().delete()[0]
+        storage = default_storage
+        deleted = 0
+        for name in files:  # once the rows are gone for good
+            if storage.exists(name):
+                storage.delete(name)
+                deleted += 1
         self.stdout.write(
-            f"Deleted the demo: {programmes + organisations + users} rows with their relations."
+            f"Deleted the demo: {programmes + organisations + users} rows with their relations"
+            f" and {deleted} generated files."
         )
 
     def print_logins(self) -> None:
@@ -132,6 +174,7 @@ class Loader:
         self.programmes: dict[str, Programme] = {}
         self.themes: dict[tuple[str, str], Theme] = {}
         self.actions: dict[tuple[str, str], Action] = {}
+        self.reporting: demo_reporting.ReportingLoader | None = None
 
     def load(self) -> None:
         self.load_staff()
@@ -139,6 +182,11 @@ class Loader:
         self.load_organisations()
         self.load_applications()
         self.load_commitments()
+        with explained("reporting"):
+            self.reporting = demo_reporting.ReportingLoader(self)
+            self.reporting.load()
+        with explained("coalitions"):
+            demo_coalitions.CoalitionLoader(self).load()
 
     def summary(self) -> dict[str, int]:
         rows: dict[str, int] = {
@@ -159,6 +207,8 @@ class Loader:
         )
         for status in S:
             rows[f"commitments {status.value}"] = commitments[status.value]
+        rows.update(demo_reporting.counts(programmes))
+        rows.update(demo_coalitions.counts(programmes))
         rows["audit entries"] = AuditEntry.objects.filter(programme__in=programmes).count()
         return rows
 
@@ -354,6 +404,31 @@ class Loader:
             domain.confirm_commitment(actor=reviewer, commitment=commitment)
             if spec.status == S.FEATURED:
                 domain.feature_commitment(actor=self.users["secretariat"], commitment=commitment)
+
+
+def generated_files() -> list[str]:
+    """The files the demo generated (annual reports, uploaded evidence): the deletion of the
+    programmes leaves them behind in MEDIA_ROOT."""
+    programmes = demo_programmes()
+    names: set[str] = set()
+    for report in AnnualReport.objects.filter(cycle__programme__in=programmes):
+        names.update(f.name for f in (report.pdf, report.docx, report.xlsx, report.csv) if f)
+    for evidence in Evidence.objects.filter(report__cycle__programme__in=programmes):
+        if evidence.file:
+            names.add(evidence.file.name)
+    return sorted(names)
+
+
+def forget_vectors() -> None:
+    """Remove the similarity vectors of the demo's expressions of interest and coalitions (kept
+    by kind and id, not by foreign key, so the deletion of the programmes leaves them)."""
+    programmes = demo_programmes()
+    for pk in ExpressionOfInterest.objects.filter(programme__in=programmes).values_list(
+        "pk", flat=True
+    ):
+        engine.remove(EOI_KIND, pk)
+    for pk in Coalition.objects.filter(programme__in=programmes).values_list("pk", flat=True):
+        engine.remove(COALITION_KIND, pk)
 
 
 def lookup(manager: Any, field: str, values: Iterable[Any]) -> list[Any]:
