@@ -23,7 +23,7 @@ from pledgebook.coalitions.models import (
     Principle,
 )
 from pledgebook.coalitions.similar import similar_to
-from pledgebook.organisations.models import Category
+from pledgebook.organisations.models import Category, Organisation
 
 
 @dataclass
@@ -119,7 +119,23 @@ def coalition(request: HttpRequest, slug: str) -> HttpResponse:
             "members": members,
             "diversity": diversity(members),
             "similar": similar_to(found, k=5, public_only=True),
+            "can_join": _organisations_that_can_ask(request.user, found),
         },
+    )
+
+
+def _organisations_that_can_ask(user: Any, coalition: Coalition) -> list[Any]:
+    """The visitor's organisations that are not members and have no live request: those for
+    which a "Request to join" button makes sense.  Empty for anonymous visitors."""
+    if not getattr(user, "is_authenticated", False) or not coalition.is_live:
+        return []
+    taken = Membership.objects.filter(coalition=coalition).exclude(
+        status=Membership.Status.DECLINED
+    )
+    return list(
+        Organisation.objects.filter(representative__user=user)
+        .exclude(pk__in=taken.values("organisation_id").exclude(organisation_id__isnull=True))
+        .order_by("name")
     )
 
 

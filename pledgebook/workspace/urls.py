@@ -46,6 +46,16 @@ urlpatterns = [
     ),
     # The coalition hub: expressions of interest, merge invitations, coalitions.
     path("coalitions/", views_coalitions.eoi_list, name="coalitions"),
+    path(
+        "coalitions/join/<slug:slug>/",
+        views_coalitions.coalition_join,
+        name="coalition_join",
+    ),
+    path(
+        "coalitions/memberships/<int:pk>/<slug:answer>/",
+        views_coalitions.membership_answer,
+        name="coalition_membership_answer",
+    ),
     path("coalitions/new/", views_coalitions.eoi_create, name="coalition_eoi_create"),
     path("coalitions/eoi/<int:pk>/", views_coalitions.eoi_detail, name="coalition_eoi"),
     path("coalitions/eoi/<int:pk>/edit/", views_coalitions.eoi_edit, name="coalition_eoi_edit"),

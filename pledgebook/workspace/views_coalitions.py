@@ -104,6 +104,21 @@ def _join_requests(user: Any) -> QuerySet[Membership]:
     )
 
 
+def _membership_invitations(user: Any) -> QuerySet[Membership]:
+    """Invitations to join a coalition or an EOI addressed to the user's organisations or to
+    the user's e-mail address (organisations not yet on the platform when invited)."""
+    return (
+        Membership.objects.filter(status=MS.INVITED)
+        .filter(
+            Q(organisation__representative__user=user)
+            | Q(organisation__isnull=True, invited_email__iexact=user.email)
+        )
+        .select_related("organisation", "coalition", "eoi")
+        .distinct()
+        .order_by("created_at", "id")
+    )
+
+
 @login_required
 def eoi_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -121,6 +136,8 @@ def eoi_list(request: HttpRequest) -> HttpResponse:
             "coalitions": list(_coalitions_of(user)),
             "invitations": list(_incoming_invitations(user)),
             "join_requests": list(_join_requests(user)),
+            "membership_invitations": list(_membership_invitations(user)),
+            "my_organisations": list(my_organisations(user).order_by("name")),
             "programmes": list(Programme.objects.filter(is_published=True).order_by("name")),
             "has_organisation": my_organisations(user).exists(),
             "public_states": Coalition.PUBLIC_STATES,
@@ -430,4 +447,57 @@ def join_request_decide(request: HttpRequest, pk: int, answer: str) -> HttpRespo
             _("%(org)s has joined.") if answer == "accept" else _("Request of %(org)s declined.")
         )
         messages.success(request, message % {"org": membership.display_name})
+    return redirect("workspace:coalitions")
+
+
+@login_required
+@require_POST
+def coalition_join(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask to join a coalition found in the network, for one of my organisations."""
+    coalition = get_object_or_404(Coalition.objects.public(), slug=slug)
+    organisation = get_object_or_404(
+        my_organisations(request.user), pk=request.POST.get("organisation") or 0
+    )
+    try:
+        domain.request_to_join(actor=request.user, coalition=coalition, organisation=organisation)
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(org)s asked to join %(coalition)s: its leads decide, and you will get a mail.")
+            % {"org": organisation.name, "coalition": coalition.name},
+        )
+    return redirect("public:coalition", slug=coalition.slug)
+
+
+@login_required
+@require_POST
+def membership_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    """Accept or decline an invitation to join; an organisation invited by e-mail names the
+    organisation that joins."""
+    membership = get_object_or_404(Membership, pk=pk)
+    if answer not in ("accept", "decline"):
+        raise PermissionDenied
+    organisation = None
+    if membership.organisation_id is None and request.POST.get("organisation"):
+        organisation = get_object_or_404(
+            my_organisations(request.user), pk=request.POST["organisation"]
+        )
+    try:
+        domain.respond_to_invitation(
+            actor=request.user,
+            membership=membership,
+            accept=answer == "accept",
+            organisation=organisation,
+        )
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("You joined.") if answer == "accept" else _("Invitation declined."),
+        )
     return redirect("workspace:coalitions")
