@@ -38,6 +38,7 @@ from pledgebook.commitments.rules import (
 )
 from pledgebook.commitments.validation import CommitmentData
 from pledgebook.core import exports
+from pledgebook.core.widgets import FastSelect
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Action, Programme, Theme
 from pledgebook.reference.models import Country
@@ -232,6 +233,9 @@ def _directory_filter(request: HttpRequest) -> CommitmentFilter:
             field.widget.choices = field.choices  # the widget's copy points at the class field
     # Themes of different programmes may share a name: say which programme each is in.
     form.fields["theme"].label_from_instance = lambda t: f"{t.programme.name}: {t.name}"
+    for name in ("country", "region", "theme"):
+        field = form.fields[name]
+        field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
     return filterset
 
 
