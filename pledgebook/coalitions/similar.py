@@ -222,3 +222,45 @@ def similar_to(container: Container, k: int = 5, *, public_only: bool = False) -
             s.reasons.append(_("Same SDGs: %(names)s") % {"names": ", ".join(s.shared_goals)})
         suggestions.append(s)
     return suggestions
+
+
+@dataclass
+class PartnerSuggestion:
+    organisation: Any
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def partners_for(
+    coalition: Coalition, suggestions: list[Suggestion], k: int = 8
+) -> list[PartnerSuggestion]:
+    """Organisations the coalition could partner with: active members of the similar
+    coalitions in ``suggestions`` that are not (and have not declined to be) its members,
+    ranked by the best similarity of the coalitions they are in, with the reason.  One query."""
+    scores = {s.obj.pk: s for s in suggestions if s.kind == COALITION_KIND}
+    if not scores:
+        return []
+    mine = Membership.objects.filter(coalition=coalition, organisation__isnull=False).values(
+        "organisation_id"
+    )
+    rows = (
+        Membership.objects.filter(
+            coalition_id__in=list(scores),
+            status=Membership.Status.ACTIVE,
+            organisation__isnull=False,
+        )
+        .exclude(organisation_id__in=mine)
+        .select_related("organisation__country", "coalition")
+        .order_by("organisation__name", "coalition__name")
+    )
+    found: dict[int, PartnerSuggestion] = {}
+    for m in rows:
+        via = scores[m.coalition_id]
+        p = found.setdefault(m.organisation_id, PartnerSuggestion(m.organisation, via.score))
+        p.score = max(p.score, via.score)
+        p.reasons.append(
+            _("Member of “%(coalition)s” (similarity %(score).2f)")
+            % {"coalition": m.coalition.name, "score": via.score}
+        )
+    ranked = sorted(found.values(), key=lambda p: (-p.score, -len(p.reasons), p.organisation.name))
+    return ranked[:k]

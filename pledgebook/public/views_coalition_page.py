@@ -22,7 +22,7 @@ from pledgebook.coalitions.models import (
     Milestone,
     Principle,
 )
-from pledgebook.coalitions.similar import similar_to
+from pledgebook.coalitions.similar import partners_for, similar_to
 from pledgebook.organisations.models import Category, Organisation
 
 
@@ -106,6 +106,7 @@ def coalition(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related(also)
         .order_by("-role", "organisation__name", "invited_name", "id")
     )
+    similar = similar_to(found, k=5, public_only=True)
     for item in [*principles, *asks, *milestones, *members]:
         item.sources = _provenance(item)  # type: ignore[attr-defined]
     return render(
@@ -118,7 +119,8 @@ def coalition(request: HttpRequest, slug: str) -> HttpResponse:
             "milestones": milestones,
             "members": members,
             "diversity": diversity(members),
-            "similar": similar_to(found, k=5, public_only=True),
+            "similar": similar,
+            "partners": partners_for(found, similar),
             "can_join": _organisations_that_can_ask(request.user, found),
         },
     )

@@ -124,3 +124,46 @@ def test_someone_else_cannot_answer_an_invitation(client, programme):
     assert response.status_code == 403
     membership.refresh_from_db()
     assert membership.status == MS.INVITED
+
+
+# Partners --------------------------------------------------------------------------------------
+
+
+def test_partners_are_members_of_similar_coalitions_not_yet_members_here(programme, secretariat):
+    from pledgebook.coalitions.similar import Suggestion, partners_for
+
+    here = make_coalition(programme, secretariat, title="Plastic-free islands")
+    near = make_coalition(programme, secretariat, title="Ocean plastics")
+    far = make_coalition(programme, secretariat, title="Reef finance")
+    shared = near.memberships.get(role="lead").organisation
+    # The lead of "near" is also a member here: not suggested.
+    Membership.objects.create(coalition=here, organisation=shared, status=MS.ACTIVE)
+    newcomer = factories.OrganisationFactory(name="Atoll Youth")
+    Membership.objects.create(coalition=near, organisation=newcomer, status=MS.ACTIVE)
+    Membership.objects.create(coalition=far, organisation=newcomer, status=MS.ACTIVE)
+    invited_only = factories.OrganisationFactory(name="Not yet in")
+    Membership.objects.create(coalition=near, organisation=invited_only, status=MS.INVITED)
+    far_lead = far.memberships.get(role="lead").organisation
+    suggestions = [
+        Suggestion(kind="coalition", obj=near, score=0.91),
+        Suggestion(kind="coalition", obj=far, score=0.8),
+    ]
+    partners = partners_for(here, suggestions)
+    assert [(p.organisation.name, p.score, p.reasons) for p in partners] == [
+        (
+            "Atoll Youth",
+            0.91,
+            [
+                "Member of “Ocean plastics” (similarity 0.91)",
+                "Member of “Reef finance” (similarity 0.80)",
+            ],
+        ),
+        (far_lead.name, 0.8, ["Member of “Reef finance” (similarity 0.80)"]),
+    ]
+
+
+def test_the_coalition_page_lists_partners(client, coalition):
+    response = client.get(reverse("public:coalition", kwargs={"slug": coalition.slug}))
+    assert response.status_code == 200
+    assert isinstance(response.context["partners"], list)
+    assert b"Organisations it could partner with" in response.content
