@@ -34,7 +34,9 @@ def browser(monkeypatch):
 
 
 def propose(page, base: str, programme, title: str, principle: str, ask: str) -> None:
-    page.get_by_role("link", name="Coalitions", exact=True).click()
+    page.get_by_role("navigation", name="Workspace").get_by_role(
+        "link", name="Coalitions", exact=True
+    ).click()
     page.get_by_role("link", name=f"Propose a coalition in {programme.name}").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Principles").fill(principle)
@@ -83,7 +85,9 @@ def test_two_similar_eois_are_merged_and_both_proposers_see_the_coalition(
     s_page = browser.new_context().new_page()
     sign_in(s_page, base, secretariat.email)
     s_page.goto(f"{base}/console/{programme.slug}/")
-    s_page.get_by_role("link", name="Coalitions", exact=True).click()
+    s_page.get_by_role("navigation", name=f"Console of {programme.name}").get_by_role(
+        "link", name="Coalitions", exact=True
+    ).click()
     s_page.get_by_label("Choose “Plastic-free oceans” to merge").check()
     s_page.get_by_label("Choose “Stop plastic pollution of the sea” to merge").check()
     s_page.get_by_role("button", name="Preview the merge").click()
@@ -98,14 +102,16 @@ def test_two_similar_eois_are_merged_and_both_proposers_see_the_coalition(
         "merged",
     ]
     s_page.get_by_role("navigation", name="Coalition hub").get_by_role(
-        "link", name="Coalitions"
+        "link", name="Coalitions", exact=True
     ).click()
     s_page.get_by_role("button", name="Accept Plastic-free seas coalition").click()
     s_page.get_by_text("“Plastic-free seas coalition” is now accepted.").wait_for()
 
     for page in (a_page, b_page):
         page.goto(f"{base}/workspace/")
-        page.get_by_role("link", name="Coalitions", exact=True).click()
+        page.get_by_role("navigation", name="Workspace").get_by_role(
+            "link", name="Coalitions", exact=True
+        ).click()
         mine = page.locator("#my-coalitions")
         expect(mine).to_contain_text("Plastic-free seas coalition")
         mine.get_by_role("link", name="Plastic-free seas coalition").click()
