@@ -15,53 +15,28 @@ the caller may show.  :func:`similarity_text` is the text a coalition is indexed
 
 from __future__ import annotations
 
-import re
-
-from django.db import connection
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
 
 from pledgebook.coalitions.similar import similarity_text  # noqa: F401 - one text per kind
 from pledgebook.coalitions.tasks import COALITION_KIND
+from pledgebook.core.fulltext import Document
 from pledgebook.similarity import engine
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-MAX_TERMS = 12
 #: How many coalitions a semantic query returns at most (best first).
 SEMANTIC_LIMIT = 50
 KIND = COALITION_KIND
 
-SQLITE_TABLE = "coalitions_coalition_fts"
-PG_DOCUMENT = "to_tsvector('simple'::regconfig, name || ' ' || summary)"
-
-
-def terms(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text or "")][:MAX_TERMS]
+DOCUMENT = Document(
+    table="coalitions_coalition",
+    pg_document="to_tsvector('simple'::regconfig, name || ' ' || summary)",
+    sqlite_table="coalitions_coalition_fts",
+    fallback_fields=("name", "summary"),
+)
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
     """Narrow ``queryset`` (of Coalition) to rows matching every word of ``text``."""
-    words = terms(text)
-    if not words:
-        return queryset
-    if connection.vendor == "postgresql":
-        query = " & ".join(f"{w}:*" for w in words)
-        matching = RawSQL(  # noqa: S611 - parameters bound, table names constant
-            f"SELECT id FROM coalitions_coalition "  # noqa: S608 - constants only
-            f"WHERE {PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)",
-            [query],
-        )
-    elif connection.vendor == "sqlite":
-        query = " ".join(f'"{w}"*' for w in words)
-        matching = RawSQL(  # noqa: S611 - parameters bound, table names constant
-            f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s",  # noqa: S608
-            [query],
-        )
-    else:  # pragma: no cover - other databases fall back to a scan
-        for w in words:
-            queryset = queryset.filter(name__icontains=w) | queryset.filter(summary__icontains=w)
-        return queryset
-    return queryset.filter(pk__in=matching)
+    return DOCUMENT.search(queryset, text)
 
 
 def semantic(queryset: QuerySet, text: str, *, limit: int = SEMANTIC_LIMIT) -> QuerySet:
