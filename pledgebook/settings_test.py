@@ -4,6 +4,7 @@ in CI's second run)."""
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -24,4 +25,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
 
 # Uploaded evidence and generated reports go to a throw-away folder, not var/media.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="pledgebook-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pledgebook-test-media-"))

@@ -255,6 +255,8 @@ def partners_for(
     )
     found: dict[int, PartnerSuggestion] = {}
     for m in rows:
+        if m.coalition_id is None or m.organisation_id is None or m.coalition is None:
+            continue  # excluded by the query; narrows the types
         via = scores[m.coalition_id]
         p = found.setdefault(m.organisation_id, PartnerSuggestion(m.organisation, via.score))
         p.score = max(p.score, via.score)
