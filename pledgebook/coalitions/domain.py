@@ -37,7 +37,9 @@ from pledgebook.coalitions.validation import (
     normalise_email,
 )
 from pledgebook.core import audit
+from pledgebook.core.notify import emails_of as emails
 from pledgebook.core.notify import notify
+from pledgebook.core.permissions import require as _require
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Programme
 
@@ -50,20 +52,9 @@ Container = ExpressionOfInterest | Coalition
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _raise_if(errors: Errors) -> None:
     if errors:
         raise ValidationError(errors)
-
-
-def emails(organisation: Organisation | None) -> list[str]:
-    if organisation is None:
-        return []
-    return [u.email for u in organisation.people.filter(is_active=True)]
 
 
 def lead_emails(container: Container) -> list[str]:

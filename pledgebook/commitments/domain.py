@@ -26,20 +26,13 @@ from pledgebook.commitments.models import (
 )
 from pledgebook.commitments.validation import CommitmentData, check_commitment
 from pledgebook.core import audit
+from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
+from pledgebook.core.permissions import require as _require
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Programme, Theme
 
 S = Commitment.Status
-
-
-def _emails(organisation: Organisation) -> list[str]:
-    return [u.email for u in organisation.people.filter(is_active=True)]
-
-
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 # Applications ---------------------------------------------------------------------------

@@ -23,3 +23,10 @@ def notify(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None
     subject = render_to_string(f"mail/{template}.subject.txt", context).strip()
     body = render_to_string(f"mail/{template}.body.txt", context)
     send_email.enqueue(to=recipients, subject=subject, body=body)
+
+
+def emails_of(organisation: Any) -> list[str]:
+    """The addresses of the active people who act for ``organisation`` (none for None)."""
+    if organisation is None:
+        return []
+    return [u.email for u in organisation.people.filter(is_active=True)]

@@ -15,16 +15,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pledgebook.core import audit
+from pledgebook.core.permissions import require as _require
 from pledgebook.organisations.models import Organisation, Representative
 
 _SLUG_MAX = Organisation._meta.get_field("slug").max_length or 220
 # Slugs are URL segments (``/workspace/organisations/new/`` creates one): never hand these out.
 RESERVED_SLUGS = frozenset({"new", "edit", "add", "create"})
-
-
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _slug_base(name: str) -> str:

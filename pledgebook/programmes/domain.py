@@ -16,12 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from pledgebook.commitments.models import Commitment
 from pledgebook.core import audit
+from pledgebook.core.permissions import require as _require
 from pledgebook.programmes.models import (
     Action,
     CommitmentType,
@@ -51,11 +52,6 @@ PROGRAMME_FIELDS = (
 )
 THEME_FIELDS = ("name", "slug", "description", "position")
 ACTION_FIELDS = ("code", "title", "description", "position")
-
-
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _jsonable(value: Any) -> Any:

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import CoMaker, Commitment
 from pledgebook.core import audit
+from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
 from pledgebook.organisations.models import Organisation
 from pledgebook.reporting import links
@@ -46,10 +47,6 @@ EVIDENCE_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
-
-
-def _emails(organisation: Organisation) -> list[str]:
-    return [u.email for u in organisation.people.filter(is_active=True)]
 
 
 def _require_secretariat(actor: Any, cycle: ReportingCycle) -> None:

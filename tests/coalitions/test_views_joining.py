@@ -165,5 +165,6 @@ def test_partners_are_members_of_similar_coalitions_not_yet_members_here(program
 def test_the_coalition_page_lists_partners(client, coalition):
     response = client.get(reverse("public:coalition", kwargs={"slug": coalition.slug}))
     assert response.status_code == 200
-    assert isinstance(response.context["partners"], list)
-    assert b"Organisations it could partner with" in response.content
+    # Alone in the network: no similar coalition, so nobody to suggest, and the page says why.
+    assert response.context["partners"] == []
+    assert b"they come from the members of similar coalitions" in response.content
