@@ -35,6 +35,7 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:  # run as a script: make ``bench`` and ``pledgebook`` importable
@@ -280,6 +281,9 @@ def measure(args: argparse.Namespace) -> None:
     )
     if cycle is None:
         raise SystemExit("no generated data: run the prepare phase first")
+    if args.only == "dashboard":
+        measure_dashboard(args, cycle, _secretariat_client(cycle))
+        return
     AnnualReport.objects.filter(cycle__programme=cycle.programme).delete()  # no reuse
     rss_before = _rss_mb()
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
@@ -335,9 +339,31 @@ def measure(args: argparse.Namespace) -> None:
         emit("annual_report_step", db, args.n, "seconds", round(value, 2), step=step)
 
     # The console's web version of the report (built on every request), median of 3.
+    from django.urls import reverse
+
+    client = _secretariat_client(cycle)
+    page = reverse(
+        "console:annual_report", kwargs={"programme": cycle.programme.slug, "cycle": cycle.pk}
+    )
+    timings = []
+    for _ in range(3):
+        t = time.perf_counter()
+        response = client.get(page)
+        timings.append(time.perf_counter() - t)
+        if response.status_code != 200:
+            raise SystemExit(f"{page}: {response.status_code}")
+    emit("annual_report_page", db, args.n, "seconds", round(sorted(timings)[1], 2))
+    measure_dashboard(args, cycle, client)
+    log(
+        f"expected {data.totals.expected}, reported {data.totals.reported}, "
+        f"non-reporters {len(data.non_reporters)} makers"
+    )
+
+
+def _secretariat_client(cycle: Any) -> Any:
+    """A test client logged in as a secretariat member of the cycle's programme."""
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from django.urls import reverse
 
     from pledgebook.programmes.models import ProgrammeRole
 
@@ -350,20 +376,61 @@ def measure(args: argparse.Namespace) -> None:
     )
     client = Client()
     client.force_login(user)
+    return client
+
+
+def measure_dashboard(args: argparse.Namespace, cycle: Any, client: Any) -> None:
+    """The console's response-rate dashboard: ``--dashboard-requests`` requests while the data
+    does not change (its figures snapshot is current: p50/p95), and the cost of a change: the
+    recomputation (``figures.refresh``, what the worker does after a report comes in) and a
+    page request right after a change (no worker: the request recomputes), median of 3."""
+    from django.urls import reverse
+
+    from bench.measure import percentile
+    from bench.worker import emit
+    from pledgebook.commitments.models import Commitment
+    from pledgebook.reporting import figures
+
+    db = _db()
     page = reverse(
-        "console:annual_report", kwargs={"programme": cycle.programme.slug, "cycle": cycle.pk}
+        "console:reporting_dashboard",
+        kwargs={"programme": cycle.programme.slug, "cycle": cycle.pk},
     )
-    timings = []
-    for _ in range(3):
+
+    def get() -> float:
         t = time.perf_counter()
         response = client.get(page)
-        timings.append(time.perf_counter() - t)
-        if response.status_code != 200:
+        elapsed = time.perf_counter() - t
+        if response.status_code != 200 or b'id="response-rate"' not in response.content:
             raise SystemExit(f"{page}: {response.status_code}")
-    emit("annual_report_page", db, args.n, "seconds", round(sorted(timings)[1], 2))
-    log(
-        f"expected {data.totals.expected}, reported {data.totals.reported}, "
-        f"non-reporters {len(data.non_reporters)} makers"
+        return elapsed
+
+    def change() -> None:
+        # a real change the figures depend on: a commitment of the programme is saved
+        commitment = Commitment.objects.filter(programme=cycle.programme).order_by("?").first()
+        assert commitment is not None
+        commitment.save(update_fields=["updated_at"])
+
+    refresh, after_change = [], []
+    for _ in range(3):
+        change()
+        t = time.perf_counter()
+        figures.refresh(cycle)
+        refresh.append(time.perf_counter() - t)
+        change()
+        after_change.append(get())
+    for _ in range(5):  # warm-up
+        get()
+    timings = [get() for _ in range(args.dashboard_requests)]
+    emit("response_dashboard", db, args.n, "p50_ms", round(percentile(timings, 50) * 1000, 1))
+    emit("response_dashboard", db, args.n, "p95_ms", round(percentile(timings, 95) * 1000, 1))
+    emit(
+        "response_dashboard_recompute",
+        db,
+        args.n,
+        "seconds",
+        round(sorted(refresh)[1], 2),
+        page_after_change_seconds=round(sorted(after_change)[1], 2),
     )
 
 
@@ -385,6 +452,8 @@ def worker(argv: list[str]) -> None:
     parser.add_argument("--orgs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=20240308)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--dashboard-requests", type=int, default=200)
+    parser.add_argument("--only", choices=["all", "dashboard"], default="all")
     args = parser.parse_args(argv)
     if args.orgs is None:
         args.orgs = max(10, args.n // 5)
@@ -403,6 +472,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orgs", type=int, default=None, help="organisations (default n/5)")
     parser.add_argument("--fresh", action="store_true", help="rebuild the generated databases")
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--only",
+        choices=["all", "dashboard"],
+        default="all",
+        help="dashboard: only the response-rate dashboard, not the report",
+    )
     args = parser.parse_args(argv)
     common = ["--n", str(args.n)]
     if args.orgs:
@@ -414,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd = [sys.executable, str(Path(__file__).resolve()), "worker", phase, *common]
             if phase == "prepare" and args.fresh:
                 cmd.append("--fresh")
+            if phase == "measure":
+                cmd += ["--only", args.only]
             result = subprocess.run(cmd, cwd=BASE_DIR, env=env, check=False)
             if result.returncode != 0:
                 print(f"[bench annual {db}] {phase} failed ({result.returncode})", file=sys.stderr)

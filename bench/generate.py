@@ -333,9 +333,9 @@ def check_search_index(meta: dict) -> None:
                 )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_indexes WHERE indexname = 'commitments_commitment_search'"
-            )
+            # the GIN index of the stored tsvector (migration commitments 0005)
+            index = "commitments_commitment_search_document"
+            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = %s", [index])
             if cursor.fetchone()[0] != 1:
-                raise SystemExit("search index: GIN index commitments_commitment_search missing")
+                raise SystemExit(f"search index: GIN index {index} missing")
     log(f"search index checked on {', '.join(sample)}")

@@ -182,7 +182,11 @@ class Commitment(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["programme", "status"])]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            # the last change of a programme's commitments (reporting.figures.fingerprint)
+            models.Index(fields=["programme", "updated_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

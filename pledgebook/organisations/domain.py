@@ -66,7 +66,7 @@ def update_organisation(
     that links to the organisation keep working."""
     _require(actor, "organisations.change_organisation", organisation)
     with transaction.atomic():
-        organisation.save(update_fields=fields)
+        organisation.save(update_fields=[*fields, "updated_at"])
         audit.record(
             actor=actor,
             action="organisation.edited",

@@ -44,6 +44,8 @@ class Organisation(models.Model):
         settings.AUTH_USER_MODEL, through="Representative", related_name="organisations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # indexed: the last change of any organisation (reporting.figures.fingerprint)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]

@@ -2,7 +2,7 @@
 
 :func:`build` assembles the report's data: a plain, ordered, deterministic structure of
 dataclasses, tuples, ``str``, ``int`` and ``Decimal`` (no model instances), from
-:func:`figures.roll_up`, :func:`figures.response_rates` and a few streamed queries.  Every
+:func:`figures.compute` (response rates and roll-up) and a few streamed queries.  Every
 format (the console's web page, the PDF, the Word document, the XLSX workbook) is rendered from
 it, so they all say the same thing.  :func:`generate` produces the files of an
 :class:`~pledgebook.reporting.models.AnnualReport` in the background.
@@ -289,8 +289,8 @@ def _fingerprint(cycle: ReportingCycle) -> str:
 def build(cycle: ReportingCycle) -> AnnualReportData:
     """The report's data.  Labels are in the active language."""
     programme = cycle.programme
-    rollup = figures.roll_up(cycle)
-    rates = figures.response_rates(cycle)
+    computed = figures.compute(cycle)
+    rollup, rates = computed.rollup, computed.rates
 
     themes = list(
         Theme.objects.filter(programme=programme)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -408,8 +409,21 @@ def render_pdf(data: AnnualReportData, charts: dict[str, Chart]) -> bytes:
     from weasyprint import HTML
 
     html = HTML(string=pdf_html(data, charts), base_url=None)
-    # A tagged PDF (headings, tables, figures with their text alternative) for screen readers.
-    return html.write_pdf(pdf_identifier=None, pdf_tags=True)
+    # The embedded font subsets carry a "modified" time (fontTools stamps the clock unless
+    # SOURCE_DATE_EPOCH is set): pin it to the report's moment, or two PDFs of the same data
+    # rendered a second apart differ.  Generation runs in the worker, one report at a time.
+    epoch = str(int(fixed_moment(data).timestamp()))
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        # A tagged PDF (headings, tables, figures with their text alternative) for screen
+        # readers.
+        return html.write_pdf(pdf_identifier=None, pdf_tags=True)
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 # Word --------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from pledgebook.reporting.models import (
     Reminder,
     ReportingCycle,
 )
-from pledgebook.reporting.tasks import generate_annual_report
+from pledgebook.reporting.tasks import generate_annual_report, refresh_figures
 
 C = ReportingCycle.Status
 ANNUAL_REPORT_STALE_AFTER = dt.timedelta(hours=1)
@@ -504,6 +504,12 @@ def submit_report(
                 template="report_to_confirm",
                 context={"report": report, "commitment": report.commitment},
             )
+        # After the commit, so that the computation sees the report.
+        transaction.on_commit(
+            lambda: refresh_figures.enqueue(
+                cycle_id=report.cycle_id, since=timezone.now().isoformat()
+            )
+        )
     return report
 
 

@@ -23,6 +23,8 @@ Formulas (also shown on the public page "How progress is computed"):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,7 +32,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.db.models import Sum as Sum_
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,7 +100,7 @@ def _light(
     return "late" if current.deadline <= now else "due"
 
 
-# Response rates ------------------------------------------------------------------------------
+# Response rates and roll-up -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -111,65 +115,6 @@ class Rate:
         return round(100 * self.reported / self.expected, 1) if self.expected else 0.0
 
 
-def _reported_ids(cycle: ReportingCycle) -> Any:
-    return ProgressReport.objects.filter(
-        cycle=cycle, status=ProgressReport.Status.SUBMITTED
-    ).values("commitment_id")
-
-
-def response_rates(cycle: ReportingCycle) -> dict[str, list[Rate]]:
-    """Response rates of the programme, and by theme, category and region: four queries."""
-    from pledgebook.organisations.models import Category
-    from pledgebook.programmes.models import Theme
-    from pledgebook.reference.models import Region
-
-    expected = active_commitments(cycle)
-    did = Q(pk__in=_reported_ids(cycle))
-    total = expected.aggregate(n=Count("pk"), r=Count("pk", filter=did))
-    result: dict[str, list[Rate]] = {
-        "programme": [Rate(cycle.programme.slug, cycle.programme.name, total["n"], total["r"])]
-    }
-    categories = dict(Category.choices)
-    result["category"] = [
-        Rate(
-            row["organisation__category"],
-            str(categories[row["organisation__category"]]),
-            row["n"],
-            row["r"],
-        )
-        for row in expected.values("organisation__category")
-        .annotate(n=Count("pk"), r=Count("pk", filter=did))
-        .order_by("organisation__category")
-    ]
-    regions = dict(Region.objects.values_list("m49", "name"))
-    result["region"] = [
-        Rate(
-            row["organisation__country__region"],
-            regions[row["organisation__country__region"]],
-            row["n"],
-            row["r"],
-        )
-        for row in expected.values("organisation__country__region")
-        .annotate(n=Count("pk"), r=Count("pk", filter=did))
-        .order_by("organisation__country__region")
-    ]
-    themes = dict(Theme.objects.filter(programme=cycle.programme).values_list("pk", "name"))
-    through = Commitment.themes.through.objects.filter(commitment__in=expected)
-    result["theme"] = [
-        Rate(str(row["theme_id"]), themes[row["theme_id"]], row["n"], row["r"])
-        for row in through.values("theme_id")
-        .annotate(
-            n=Count("commitment_id"),
-            r=Count("commitment_id", filter=Q(commitment_id__in=_reported_ids(cycle))),
-        )
-        .order_by("theme_id")
-    ]
-    return result
-
-
-# Roll-up -------------------------------------------------------------------------------------
-
-
 @dataclass
 class Figures:
     """Additive figures of a group, exact fractions."""
@@ -180,24 +125,6 @@ class Figures:
     weighted: Fraction = Fraction(0)
     pledged: dict[str, Fraction] = field(default_factory=lambda: defaultdict(Fraction))
     disbursed: dict[str, Fraction] = field(default_factory=lambda: defaultdict(Fraction))
-
-    def add(
-        self,
-        share: Fraction,
-        status: str | None,
-        currency: str | None,
-        amount: Decimal | None,
-        disbursed: Decimal | None,
-    ) -> None:
-        self.commitments += share
-        if status:
-            self.reported += share
-            self.by_status[status] += share
-            self.weighted += share * STATUS_WEIGHTS[ImplementationStatus(status)]
-        if currency and amount is not None:
-            self.pledged[currency] += share * Fraction(amount)
-            if disbursed is not None:
-                self.disbursed[currency] += share * Fraction(disbursed)
 
     @property
     def progress(self) -> float | None:
@@ -212,6 +139,53 @@ class RollUp:
     by_category: dict[str, Figures]
     by_region: dict[str, Figures]
     by_type: dict[str, Figures]
+
+
+@dataclass
+class CycleFigures:
+    """Everything the dashboard and the annual report compute for a cycle."""
+
+    rates: dict[str, list[Rate]]  # "programme", "category", "region", "theme"
+    rollup: RollUp
+
+
+@dataclass
+class Sum:
+    """Whole sums of the commitments of one group that have the same number of parts ``d`` in
+    the group's dimension (k themes, or k types; 1 for the programme, a category, a region).
+    Integers and Decimals only: the shares (1/d) are applied once, in :func:`_figures`, so
+    the pass over the commitments does no fraction arithmetic."""
+
+    commitments: int = 0
+    reported: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    pledged: dict[str, Decimal] = field(default_factory=dict)
+    disbursed: dict[str, Decimal] = field(default_factory=dict)
+
+    def to_json(self) -> list[Any]:
+        return [
+            self.commitments,
+            self.reported,
+            self.by_status,
+            {k: str(v) for k, v in self.pledged.items()},
+            {k: str(v) for k, v in self.disbursed.items()},
+        ]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Sum:
+        n, reported, by_status, pledged, disbursed = data
+        return cls(
+            n,
+            reported,
+            dict(by_status),
+            {k: Decimal(v) for k, v in pledged.items()},
+            {k: Decimal(v) for k, v in disbursed.items()},
+        )
+
+
+# (dimension, key, d): dimension is "programme", "category", "region", "theme" or "type".
+SumKey = tuple[str, str | int, int]
+Sums = dict[SumKey, Sum]
 
 
 def latest_reports(cycle: ReportingCycle) -> dict[int, tuple[str, Decimal | None]]:
@@ -232,41 +206,240 @@ def latest_reports(cycle: ReportingCycle) -> dict[int, tuple[str, Decimal | None
     return latest
 
 
-def roll_up(cycle: ReportingCycle) -> RollUp:
+def _links(through: Any, column: str, expected: Any) -> dict[int, tuple[Any, ...]]:
+    """commitment id → its linked keys (themes or types), sorted."""
+    links: dict[int, list[Any]] = defaultdict(list)
+    rows = through.objects.filter(commitment__in=expected).values_list("commitment_id", column)
+    for commitment_id, key in rows.iterator(chunk_size=5000):
+        links[commitment_id].append(key)
+    return {pk: tuple(sorted(keys)) for pk, keys in links.items()}
+
+
+def compute_sums(cycle: ReportingCycle) -> Sums:
+    """One streamed pass over the commitments expected to report in ``cycle`` (five queries
+    whatever their number).  Commitments that fall in the same groups with the same latest
+    status and pledged currency are first added up as one profile, then each profile is
+    added to its groups."""
     expected = active_commitments(cycle)
-    through = Commitment.themes.through.objects.filter(commitment__in=expected)
-    themes: dict[int, list[int]] = defaultdict(list)
-    for commitment_id, theme_id in through.values_list("commitment_id", "theme_id").iterator(
-        chunk_size=5000
-    ):
-        themes[commitment_id].append(theme_id)
-    types_through = Commitment.types.through.objects.filter(commitment__in=expected)
-    types: dict[int, list[str]] = defaultdict(list)
-    for commitment_id, code in types_through.values_list(
-        "commitment_id", "commitmenttype_id"
-    ).iterator(chunk_size=5000):
-        types[commitment_id].append(code)
+    themes = _links(Commitment.themes.through, "theme_id", expected)
+    types = _links(Commitment.types.through, "commitmenttype_id", expected)
     latest = latest_reports(cycle)
-    result = RollUp(
-        Figures(),
-        defaultdict(Figures),
-        defaultdict(Figures),
-        defaultdict(Figures),
-        defaultdict(Figures),
-    )
+    none: tuple[str | None, Decimal | None] = (None, None)
+    # (category, region, themes, types, status, currency) → [n, pledged, disbursed, any disbursed]
+    profiles: dict[tuple[Any, ...], list[Any]] = {}
     rows = expected.values_list(
         "pk", "organisation__category", "organisation__country__region", "amount", "currency_id"
-    ).order_by("pk")
+    ).order_by()
     for pk, category, region, amount, currency in rows.iterator(chunk_size=5000):
-        status, disbursed = latest.get(pk, (None, None))
-        args = (status, currency, amount, disbursed)
-        result.programme.add(Fraction(1), *args)
-        result.by_category[category].add(Fraction(1), *args)
-        result.by_region[region].add(Fraction(1), *args)
-        own = themes.get(pk, [])
-        for theme_id in own:
-            result.by_theme[theme_id].add(Fraction(1, len(own)), *args)
-        kinds = types.get(pk, [])
-        for code in kinds:
-            result.by_type[code].add(Fraction(1, len(kinds)), *args)
+        status, disbursed = latest.get(pk, none)
+        money = currency if currency and amount is not None else None
+        profile_key = (category, region, themes.get(pk, ()), types.get(pk, ()), status, money)
+        profile = profiles.get(profile_key)
+        if profile is None:
+            profile = profiles[profile_key] = [0, Decimal(0), Decimal(0), False]
+        profile[0] += 1
+        if money:
+            profile[1] += amount
+            if disbursed is not None:
+                profile[2] += disbursed
+                profile[3] = True
+    sums: Sums = {}
+    for (category, region, own_themes, own_types, status, money), values in profiles.items():
+        keys: list[SumKey] = [
+            ("programme", "", 1),
+            ("category", category, 1),
+            ("region", region, 1),
+        ]
+        keys += [("theme", t, len(own_themes)) for t in own_themes]
+        keys += [("type", t, len(own_types)) for t in own_types]
+        n, pledged, disbursed, any_disbursed = values
+        for key in keys:
+            s = sums.get(key)
+            if s is None:
+                s = sums[key] = Sum()
+            s.commitments += n
+            if status:
+                s.reported += n
+                s.by_status[status] = s.by_status.get(status, 0) + n
+            if money:
+                s.pledged[money] = s.pledged.get(money, Decimal(0)) + pledged
+                if any_disbursed:
+                    s.disbursed[money] = s.disbursed.get(money, Decimal(0)) + disbursed
+    if ("programme", "", 1) not in sums:
+        sums["programme", "", 1] = Sum()
+    return sums
+
+
+def _figures(sums: Sums) -> dict[tuple[str, str | int], Figures]:
+    """Apply the shares: the figures of each group, exact fractions."""
+    result: dict[tuple[str, str | int], Figures] = defaultdict(Figures)
+    for (dimension, key, d), s in sums.items():
+        share = Fraction(1, d)
+        f = result[dimension, key]
+        f.commitments += share * s.commitments
+        f.reported += share * s.reported
+        for status, n in s.by_status.items():
+            f.by_status[status] += share * n
+            f.weighted += share * n * STATUS_WEIGHTS[ImplementationStatus(status)]
+        for currency, amount in s.pledged.items():
+            f.pledged[currency] += share * Fraction(amount)
+        for currency, amount in s.disbursed.items():
+            f.disbursed[currency] += share * Fraction(amount)
     return result
+
+
+def from_sums(cycle: ReportingCycle, sums: Sums) -> CycleFigures:
+    """The rates (labels in the active language) and the roll-up of ``sums``."""
+    from pledgebook.organisations.models import Category
+    from pledgebook.programmes.models import Theme
+    from pledgebook.reference.models import Region
+
+    groups = _figures(sums)
+    rollup = RollUp(
+        groups["programme", ""],
+        {int(k): f for (dim, k), f in groups.items() if dim == "theme"},
+        {str(k): f for (dim, k), f in groups.items() if dim == "category"},
+        {str(k): f for (dim, k), f in groups.items() if dim == "region"},
+        {str(k): f for (dim, k), f in groups.items() if dim == "type"},
+    )
+    # Whole counts (a commitment with k themes counts once in each): the sum over d.
+    whole: dict[tuple[str, str | int], list[int]] = defaultdict(lambda: [0, 0])
+    for (dimension, key, _d), s in sums.items():
+        whole[dimension, key][0] += s.commitments
+        whole[dimension, key][1] += s.reported
+    labels: dict[str, dict[Any, str]] = {
+        "programme": {"": cycle.programme.name},
+        "category": {k: str(v) for k, v in Category.choices},
+        "region": dict(Region.objects.values_list("m49", "name")),
+        "theme": dict(Theme.objects.filter(programme=cycle.programme).values_list("pk", "name")),
+    }
+    rates: dict[str, list[Rate]] = {}
+    for dimension, names in labels.items():
+        keys = sorted(k for dim, k in whole if dim == dimension)  # theme ids sort as numbers
+        rates[dimension] = [
+            Rate(
+                cycle.programme.slug if dimension == "programme" else str(key),
+                names.get(key, str(key)),
+                *whole[dimension, key],
+            )
+            for key in keys
+        ]
+    return CycleFigures(rates, rollup)
+
+
+def compute(cycle: ReportingCycle) -> CycleFigures:
+    """The figures of ``cycle``, computed now from the database."""
+    return from_sums(cycle, compute_sums(cycle))
+
+
+def response_rates(cycle: ReportingCycle) -> dict[str, list[Rate]]:
+    """Response rates of the programme, and by theme, category and region."""
+    return compute(cycle).rates
+
+
+def roll_up(cycle: ReportingCycle) -> RollUp:
+    return compute(cycle).rollup
+
+
+# Snapshots -----------------------------------------------------------------------------------
+#
+# At 100,000 commitments the pass above takes about two seconds, too slow for a dashboard that
+# is opened often.  ``current`` keeps the sums of the last computation (a few dozen rows) in a
+# ``FiguresSnapshot`` with the fingerprint of the data they came from, and serves them while the
+# fingerprint is unchanged.  The fingerprint is five index look-ups (see ``fingerprint``); it
+# sees every submission, every edit or transition of a commitment and every edit of an
+# organisation, as they all stamp the time.  Two changes whose transactions commit in the
+# reverse order of their stamps, or a deletion (by an administrator), can leave it unchanged:
+# the refresh task enqueued after each submission (``refresh(since=...)``) recomputes anyway,
+# and any snapshot older than ``MAX_AGE`` is recomputed.
+
+SUMS_VERSION = 1  # bump when compute_sums changes
+MAX_AGE = dt.timedelta(minutes=10)
+
+
+def fingerprint(cycle: ReportingCycle) -> str:
+    """What the figures of ``cycle`` depend on, in five index look-ups whatever the number of
+    rows: the cycle's dates; the last submission in the cycle (submitted reports never change:
+    a correction is a new one); the last change of the programme's commitments and of any
+    organisation (category, country); the programme's themes and the commitment types."""
+    from pledgebook.organisations.models import Organisation
+    from pledgebook.programmes.models import CommitmentType, Theme
+
+    parts = [
+        SUMS_VERSION,
+        cycle.pk,
+        cycle.programme_id,
+        cycle.opens_at.date().isoformat(),
+        cycle.closes_at.date().isoformat(),
+        ProgressReport.objects.filter(
+            cycle=cycle, status=ProgressReport.Status.SUBMITTED
+        ).aggregate(last=Max("submitted_at")),
+        Commitment.objects.filter(programme_id=cycle.programme_id).aggregate(
+            last=Max("updated_at")
+        ),
+        Organisation.objects.aggregate(last=Max("updated_at")),
+        Theme.objects.filter(programme_id=cycle.programme_id).aggregate(
+            n=Count("pk"), ids=Sum_("pk")
+        ),
+        CommitmentType.objects.count(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def current(cycle: ReportingCycle, *, now: dt.datetime | None = None) -> CycleFigures:
+    """The figures of ``cycle`` from its snapshot if the data did not change since, else
+    computed now (and the snapshot replaced)."""
+    now = now or timezone.now()
+    key = fingerprint(cycle)
+    sums = _snapshot(cycle, key, now)
+    if sums is None:
+        sums = _store(cycle, key, now)
+    return from_sums(cycle, sums)
+
+
+def refresh(
+    cycle: ReportingCycle, *, since: dt.datetime | None = None, now: dt.datetime | None = None
+) -> bool:
+    """Bring the snapshot of ``cycle`` up to date, and make sure it was computed after
+    ``since`` (a change committed then); True if it had to be computed."""
+    now = now or timezone.now()
+    key = fingerprint(cycle)
+    if _snapshot(cycle, key, now, since=since) is not None:
+        return False
+    _store(cycle, key, now)
+    return True
+
+
+def _snapshot(
+    cycle: ReportingCycle, key: str, now: dt.datetime, *, since: dt.datetime | None = None
+) -> Sums | None:
+    """The sums of the snapshot of ``cycle`` if it is still valid.  ``computed_at`` is the
+    moment the computation started: it saw everything committed before."""
+    from pledgebook.reporting.models import FiguresSnapshot
+
+    snapshot = FiguresSnapshot.objects.filter(cycle=cycle, fingerprint=key).first()
+    if snapshot is None or now - snapshot.computed_at >= MAX_AGE:
+        return None
+    if since is not None and snapshot.computed_at < since:
+        return None
+    return {(dim, k, d): Sum.from_json(values) for dim, k, d, values in snapshot.sums}
+
+
+def _store(cycle: ReportingCycle, key: str, now: dt.datetime) -> Sums:
+    from pledgebook.reporting.models import FiguresSnapshot
+
+    started = time.perf_counter()
+    sums = compute_sums(cycle)
+    try:
+        with transaction.atomic():
+            FiguresSnapshot.objects.filter(cycle=cycle).delete()
+            FiguresSnapshot.objects.create(
+                cycle=cycle,
+                fingerprint=key,
+                sums=[[dim, k, d, s.to_json()] for (dim, k, d), s in sums.items()],
+                computed_at=now,
+                seconds=round(time.perf_counter() - started, 3),
+            )
+    except IntegrityError:  # another request stored it at the same moment: as good as ours
+        pass
+    return sums

@@ -167,7 +167,9 @@ class ProgressReport(models.Model):
                 name="one_draft_per_commitment_cycle",
             ),
         ]
-        indexes = [models.Index(fields=["cycle", "status"])]
+        # (cycle, status, submitted_at): the last submission of a cycle is one look-up
+        # (reporting.figures.fingerprint)
+        indexes = [models.Index(fields=["cycle", "status", "submitted_at"])]
 
     def __str__(self) -> str:
         return f"{self.commitment} - {self.cycle} v{self.version}"
@@ -276,3 +278,20 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} ({self.get_status_display()})"
+
+
+class FiguresSnapshot(models.Model):
+    """The sums behind a cycle's response rates and roll-up (``figures.compute_sums``) as they
+    were last computed, with the fingerprint of the data they came from: served while the
+    fingerprint is unchanged (see ``figures.current``)."""
+
+    cycle = models.OneToOneField(
+        ReportingCycle, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64)
+    sums = models.JSONField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(help_text="how long the computation took")
+
+    def __str__(self) -> str:
+        return f"figures of {self.cycle} at {self.computed_at:%Y-%m-%d %H:%M:%S}"

@@ -9,11 +9,14 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pledgebook.commitments import domain as commitment_domain
+from pledgebook.commitments.models import Commitment
+from pledgebook.organisations import domain as org_domain
 from pledgebook.organisations.models import Category
-from pledgebook.programmes.models import CommitmentType
+from pledgebook.programmes.models import CommitmentType, ProgrammeRole
 from pledgebook.reference.models import Country, Currency
-from pledgebook.reporting import figures
-from pledgebook.reporting.models import ProgressReport, ReportingCycle
+from pledgebook.reporting import domain, figures
+from pledgebook.reporting.models import FiguresSnapshot, ProgressReport, ReportingCycle
 from tests import factories
 from tests.reporting.factories import confirmed, cycle
 
@@ -175,6 +178,9 @@ def test_parents_equal_the_sum_of_their_parts(db, rows):
                 c, cy, status=status, disbursed_amount=Decimal(amount // 3) if currency else None
             )
     result = figures.roll_up(cy)
+    # The snapshot's sums read back to exactly the same figures.
+    assert figures.current(cy) == figures.compute(cy)
+    assert figures.current(cy).rollup == result
     total = result.programme
     assert total.commitments == len(rows)
     for groups in (result.by_theme, result.by_category, result.by_region, result.by_type):
@@ -193,3 +199,100 @@ def test_parents_equal_the_sum_of_their_parts(db, rows):
             assert sum(
                 (p.disbursed.get(cur, 0) for p in parts), Fraction(0)
             ) == total.disbursed.get(cur, 0)
+
+
+# Snapshots -------------------------------------------------------------------------------------
+
+
+def test_the_snapshot_is_served_while_nothing_changed(programme, theme, django_assert_num_queries):
+    cy = cycle(programme, status=S.OPEN)
+    a, _ = confirmed(theme)
+    confirmed(theme)
+    submitted(a, cy)
+    assert figures.refresh(cy) is True  # computed and stored
+    assert figures.refresh(cy) is False  # still current
+    # fingerprint (5) + snapshot (1) + labels (2): no pass over the commitments
+    with django_assert_num_queries(8):
+        served = figures.current(cy)
+    assert served == figures.compute(cy)
+    assert served.rates["programme"][0].reported == 1
+
+
+def test_every_change_the_figures_depend_on_is_seen(programme, theme):
+    reviewer = factories.staff(programme, ProgrammeRole.Role.REVIEWER)
+    cy = cycle(programme, status=S.OPEN)
+    a, user = confirmed(theme, amount=Decimal(1000), currency=Currency.objects.get(code="USD"))
+    confirmed(theme)
+
+    def programme_rate():
+        rate = figures.current(cy).rates["programme"][0]
+        return rate.expected, rate.reported
+
+    assert programme_rate() == (2, 0)
+    # a report is submitted
+    report = ProgressReport.objects.create(
+        commitment=a,
+        cycle=cy,
+        implementation_status="on_track",
+        narrative="We opened two training centres this year.",
+    )
+    assert programme_rate() == (2, 0)  # a draft does not count
+    domain.submit_report(actor=user, report=report)
+    assert programme_rate() == (2, 1)
+    # a commitment in review is confirmed: it joins the record
+    c = factories.CommitmentFactory(theme=theme, status=Commitment.Status.IN_REVIEW)
+    commitment_domain.confirm_commitment(actor=reviewer, commitment=c)
+    assert programme_rate() == (3, 1)
+    # its maker's organisation changes category
+    org = a.organisation
+    org.category = Category.YOUTH_LED
+    org_domain.update_organisation(actor=user, organisation=org, fields=["category"])
+    by_category = {r.key: (r.expected, r.reported) for r in figures.current(cy).rates["category"]}
+    assert by_category == {"civil_society": (2, 0), "youth_led": (1, 1)}
+    # the programme gets a theme and the commitment counts in it too
+    other = factories.ThemeFactory(programme=programme, name="Other")
+    a.themes.add(other)
+    a.save()
+    assert figures.current(cy).rollup.by_theme == figures.compute(cy).rollup.by_theme
+    assert figures.current(cy).rollup.by_theme[other.pk].commitments == Fraction(1, 2)
+
+
+def test_an_old_snapshot_is_recomputed(programme, theme):
+    cy = cycle(programme, status=S.OPEN)
+    confirmed(theme)
+    now = timezone.now()
+    assert figures.refresh(cy, now=now) is True
+    assert figures.refresh(cy, now=now + figures.MAX_AGE / 2) is False
+    assert figures.refresh(cy, now=now + figures.MAX_AGE) is True
+
+
+def test_a_submitted_report_brings_the_snapshot_up_to_date(
+    programme, theme, django_capture_on_commit_callbacks
+):
+    cy = cycle(programme, status=S.OPEN)
+    a, user = confirmed(theme)
+    figures.refresh(cy)
+    report = ProgressReport.objects.create(
+        commitment=a,
+        cycle=cy,
+        implementation_status="completed",
+        narrative="All three centres are open and running.",
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        domain.submit_report(actor=user, report=report)
+    assert len(callbacks) == 1  # the refresh task, enqueued after the commit
+    snapshot = FiguresSnapshot.objects.get(cycle=cy)
+    assert snapshot.fingerprint == figures.fingerprint(cy)
+    assert figures.refresh(cy) is False
+
+
+def test_refresh_after_a_change_recomputes_a_snapshot_taken_before_it(programme, theme):
+    # The fingerprint may miss a change whose transaction committed after a later one: the
+    # task enqueued after the commit says when, and a snapshot taken before is recomputed.
+    cy = cycle(programme, status=S.OPEN)
+    confirmed(theme)
+    now = timezone.now()
+    figures.refresh(cy, now=now)
+    assert figures.refresh(cy, since=now - dt.timedelta(seconds=1)) is False
+    assert figures.refresh(cy, since=now + dt.timedelta(seconds=1)) is True
+    assert FiguresSnapshot.objects.get(cycle=cy).computed_at > now

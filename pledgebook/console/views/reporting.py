@@ -450,8 +450,8 @@ def _rows(
 @console_view()
 def dashboard(request: HttpRequest, console: Console, cycle: int) -> HttpResponse:
     obj = _cycle(console, cycle)
-    rates = figures.response_rates(obj)
-    roll = figures.roll_up(obj)
+    current = figures.current(obj)
+    rates, roll = current.rates, current.rollup
     total = roll.programme
     statuses: list[tuple[Any, int]] = [
         (label, int(total.by_status.get(value, Fraction(0))))
