@@ -33,7 +33,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Case, Count, Exists, Max, OuterRef, QuerySet, Value, When
 from django.db.models import Sum as Sum_
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,18 +62,71 @@ LIGHTS = {
 # Status lights -------------------------------------------------------------------------------
 
 
+def started_cycles(programme_ids: Iterable[int], now: dt.datetime) -> QuerySet[ReportingCycle]:
+    """The cycles whose reporting has started, latest deadline first: what the lights see."""
+    return ReportingCycle.objects.filter(
+        programme_id__in=programme_ids, status__in=["open", "closed"], opens_at__lte=now
+    ).order_by("-deadline", "-pk")
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a status light looks at, from a programme's started cycles (latest first)."""
+
+    current: int  # the cycle with the latest deadline
+    overdue: bool  # its deadline has passed
+    past: tuple[int, ...]  # the two latest cycles whose deadline passed (empty if fewer)
+
+    @classmethod
+    def of(cls, cycles: list[ReportingCycle], now: dt.datetime) -> Window | None:
+        if not cycles:
+            return None
+        past = tuple(cy.pk for cy in cycles if cy.deadline <= now)[:2]
+        return cls(cycles[0].pk, cycles[0].deadline <= now, past if len(past) == 2 else ())
+
+    def light(self, commitment_id: int, reported: set[tuple[int, int]]) -> str:
+        """The light, given the (commitment, cycle) pairs with a submitted report."""
+        if (commitment_id, self.current) in reported:
+            return "reported"
+        if self.past and not any((commitment_id, cy) in reported for cy in self.past):
+            return "inactive"
+        return "late" if self.overdue else "due"
+
+    def silent(self, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        """The same rule in SQL, for a whole programme: the commitments whose light is
+        ``late`` or ``inactive``, annotated with ``light``."""
+
+        def reported_in(cycle_ids: Iterable[int]) -> Exists:
+            return Exists(
+                ProgressReport.objects.filter(
+                    commitment=OuterRef("pk"),
+                    cycle_id__in=list(cycle_ids),
+                    status=ProgressReport.Status.SUBMITTED,
+                )
+            )
+
+        unreported = commitments.filter(~reported_in([self.current]))
+        if not self.past:
+            late = unreported if self.overdue else unreported.none()
+            return late.annotate(light=Value("late"))
+        inactive = ~reported_in(self.past)
+        if not self.overdue:
+            return unreported.filter(inactive).annotate(light=Value("inactive"))
+        return unreported.annotate(
+            light=Case(When(inactive, then=Value("inactive")), default=Value("late"))
+        )
+
+
 def status_lights(
     commitments: Iterable[Commitment], *, now: dt.datetime | None = None
 ) -> dict[int, str]:
     """The light of each commitment, in two queries whatever their number."""
     now = now or timezone.now()
     commitments = list(commitments)
-    programme_ids = {c.programme_id for c in commitments}
     cycles_by_programme: dict[int, list[ReportingCycle]] = defaultdict(list)
-    for cycle in ReportingCycle.objects.filter(
-        programme_id__in=programme_ids, status__in=["open", "closed"], opens_at__lte=now
-    ).order_by("-deadline"):
+    for cycle in started_cycles({c.programme_id for c in commitments}, now):
         cycles_by_programme[cycle.programme_id].append(cycle)
+    windows = {pk: Window.of(cycles, now) for pk, cycles in cycles_by_programme.items()}
     reported = set(
         ProgressReport.objects.filter(
             commitment_id__in=[c.pk for c in commitments],
@@ -82,22 +135,9 @@ def status_lights(
     )
     lights = {}
     for c in commitments:
-        lights[c.pk] = _light(c, cycles_by_programme.get(c.programme_id, []), reported, now)
+        window = windows.get(c.programme_id)
+        lights[c.pk] = window.light(c.pk, reported) if window else "none"
     return lights
-
-
-def _light(
-    c: Commitment, cycles: list[ReportingCycle], reported: set[tuple[int, int]], now: dt.datetime
-) -> str:
-    if not cycles:
-        return "none"
-    current = cycles[0]
-    if (c.pk, current.pk) in reported:
-        return "reported"
-    past = [cy for cy in cycles if cy.deadline <= now][:2]
-    if len(past) == 2 and not any((c.pk, cy.pk) in reported for cy in past):
-        return "inactive"
-    return "late" if current.deadline <= now else "due"
 
 
 # Response rates and roll-up -------------------------------------------------------------------

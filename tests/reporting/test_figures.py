@@ -296,3 +296,56 @@ def test_refresh_after_a_change_recomputes_a_snapshot_taken_before_it(programme,
     assert figures.refresh(cy, since=now - dt.timedelta(seconds=1)) is False
     assert figures.refresh(cy, since=now + dt.timedelta(seconds=1)) is True
     assert FiguresSnapshot.objects.get(cycle=cy).computed_at > now
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    current_overdue=st.booleans(),
+    n_past=st.integers(0, 2),
+    reports=st.lists(st.sets(st.integers(0, 2), max_size=3), min_size=1, max_size=5),
+)
+def test_the_escalation_query_agrees_with_the_status_lights(db, current_overdue, n_past, reports):
+    # One rule (figures.Window), computed in Python for a page of commitments and in SQL for
+    # a whole programme: both give the same late and inactive commitments.
+    programme = factories.ProgrammeFactory()
+    theme = factories.ThemeFactory(programme=programme)
+    now = timezone.now()
+    days = dt.timedelta(days=1)
+    cycles = [
+        cycle(
+            programme,
+            status=S.CLOSED,
+            opens_at=now - (400 * k + 100) * days,
+            deadline=now - (400 * k + 10) * days,
+            closes_at=now - (400 * k) * days,
+        )
+        for k in range(1, n_past + 1)
+    ]
+    deadline = now - 2 * days if current_overdue else now + 20 * days
+    current = cycle(
+        programme,
+        status=S.OPEN,
+        opens_at=now - 30 * days,
+        deadline=deadline,
+        closes_at=now + 40 * days,
+    )
+    cycles = [current, *cycles]
+    commitments = []
+    for reported_in in reports:
+        c, _ = confirmed(theme)
+        commitments.append(c)
+        for i in reported_in:
+            if i < len(cycles):
+                submitted(c, cycles[i])
+    lights = figures.status_lights(commitments, now=now)
+    window = figures.Window.of(list(figures.started_cycles([programme.pk], now)), now)
+    assert window is not None
+    silent = dict(
+        window.silent(Commitment.objects.filter(programme=programme)).values_list("pk", "light")
+    )
+    assert silent == {pk: light for pk, light in lights.items() if light in ("late", "inactive")}

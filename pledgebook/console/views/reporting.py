@@ -10,7 +10,6 @@ changes anything (``CHANGE_PROGRAMME``) and downloads evidence files.  Every que
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,7 +23,6 @@ from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -40,7 +38,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from pledgebook.commitments.models import Commitment
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
 from pledgebook.reporting import domain, figures
 from pledgebook.reporting import views as maker_views
@@ -484,36 +481,31 @@ def dashboard(request: HttpRequest, console: Console, cycle: int) -> HttpRespons
 # Escalation -----------------------------------------------------------------------------------
 
 
-def current_cycle(programme: Any, now: dt.datetime) -> ReportingCycle | None:
-    """The cycle the status lights are about (``figures.status_lights``): the started one
-    with the latest deadline."""
-    return (
-        ReportingCycle.objects.filter(
-            programme=programme, status__in=[S.OPEN, S.CLOSED], opens_at__lte=now
-        )
-        .order_by("-deadline")
-        .first()
-    )
-
-
 @console_view()
 def escalation(request: HttpRequest, console: Console) -> HttpResponse:
     now = timezone.now()
-    cycle = current_cycle(console.programme, now)
+    cycles = list(figures.started_cycles([console.programme.pk], now))
+    window = figures.Window.of(cycles, now)
     page = None
-    if cycle is not None:
+    counts = {"late": 0, "inactive": 0}
+    cycle = cycles[0] if cycles else None
+    if cycle is not None and window is not None:
         cycle.programme = console.programme
-        candidates = domain.active_commitments(cycle).only("pk", "programme_id")
-        lights = figures.status_lights(candidates, now=now)
-        silent = [pk for pk, light in lights.items() if light in ("late", "inactive")]
+        silent = window.silent(domain.active_commitments(cycle))
+        counts.update(
+            silent.aggregate(
+                late=Count("pk", filter=Q(light="late")),
+                inactive=Count("pk", filter=Q(light="inactive")),
+            )
+        )
         rows = (
-            Commitment.objects.filter(pk__in=silent)
-            .select_related("organisation")
+            silent.select_related("organisation")
             .prefetch_related(_people())
             .annotate(
-                last_report=Max(
-                    "progress_reports__submitted_at",
-                    filter=Q(progress_reports__status=SUBMITTED),
+                last_report=Subquery(
+                    ProgressReport.objects.filter(commitment=OuterRef("pk"), status=SUBMITTED)
+                    .order_by("-submitted_at")
+                    .values("submitted_at")[:1]
                 ),
                 n_reminders=_count(
                     Reminder.objects.filter(cycle=cycle, organisation=OuterRef("organisation")),
@@ -522,16 +514,9 @@ def escalation(request: HttpRequest, console: Console) -> HttpResponse:
             )
             .order_by("organisation__name", "title", "pk")
         )
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list)
-        for c in page.object_list:
-            c.light = lights[c.pk]  # type: ignore[attr-defined]
-        counts = {
-            "late": sum(1 for light in lights.values() if light == "late"),
-            "inactive": sum(1 for light in lights.values() if light == "inactive"),
-        }
-    else:
-        counts = {"late": 0, "inactive": 0}
+        paginator = Paginator(rows, PAGE_SIZE)
+        paginator.count = counts["late"] + counts["inactive"]  # known: no second count
+        page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "console/reporting_escalation.html",
