@@ -99,6 +99,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault(
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    # Random reads cost about what sequential ones do on SSDs: PostgreSQL's default (4.0,
+    # for spinning disks) makes the planner scan whole link tables instead of following the
+    # text match (docs/BENCHMARKS.md, finding 9).  PG_RANDOM_PAGE_COST overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c random_page_cost={env.str('PG_RANDOM_PAGE_COST', default='1.1')}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

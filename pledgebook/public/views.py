@@ -8,8 +8,10 @@ shown (tests in ``tests/public/test_query_counts.py``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
+from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -17,6 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import reswap, retarget
@@ -64,6 +68,49 @@ def _with_row_relations(queryset: QuerySet) -> QuerySet:
 
 def _page(request: HttpRequest, queryset: QuerySet) -> Page:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its total instead of counting it with a query of its own."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+#: The directory reads up to this many ids of the filtered rows (in order) in one query.
+_IDS_AT_ONCE = 500
+
+
+def _directory_page(request: HttpRequest, queryset: QuerySet, rows: QuerySet) -> Page:
+    """``_page(request, queryset)`` (same page number, rows, order and total) with the
+    filtered set computed once when it is small, instead of twice (``COUNT(*)``, then the
+    page).
+
+    One query reads the ids of the first ``_IDS_AT_ONCE`` + 1 rows, in order.  If no more
+    come back, that is the whole set: its length is the total and the page is a slice of it;
+    otherwise the total is counted as before.  The page's rows are then fetched by primary
+    key from ``rows`` (the public rows with the relations to show, without the filters).  A
+    large set costs what it did (the ids query takes the place of the page query); ``COUNT(*)
+    OVER ()`` was rejected: it is slower than ``COUNT(*)`` on large sets.  See
+    docs/BENCHMARKS.md.
+    """
+    ids = list(queryset.values_list("pk", flat=True)[: _IDS_AT_ONCE + 1])
+    count = len(ids) if len(ids) <= _IDS_AT_ONCE else queryset.count()
+    page = _CountedPaginator(queryset, PAGE_SIZE, count).get_page(request.GET.get("page"))
+    bottom = (page.number - 1) * PAGE_SIZE
+    top = min(bottom + PAGE_SIZE, count)
+    if top <= len(ids):
+        ids = ids[bottom:top]
+    else:  # a page beyond the ids read
+        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+    by_pk = {c.pk: c for c in rows.filter(pk__in=ids)} if ids else {}
+    page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
+    return page
 
 
 def _with_status_lights(page: Page) -> Page:
@@ -222,21 +269,62 @@ def theme(request: HttpRequest, programme: str, theme: str) -> HttpResponse:
 # Directory ---------------------------------------------------------------------------------
 
 
+#: Select fields of reference data labelled by their ``name`` (their ``__str__``): their
+#: options are read as (key, name) pairs, not as model instances (248 countries).
+_LABELLED_BY_NAME = ("country", "region")
+
+
 def _directory_filter(request: HttpRequest) -> CommitmentFilter:
     filterset = CommitmentFilter(request.GET, queryset=_with_row_relations(public_commitments()))
     form = filterset.form
     form.label_suffix = ""
     form.fields["q"].widget.input_type = "search"
-    for field in form.fields.values():
-        if hasattr(field, "empty_label"):
-            field.empty_label = _("Any")
-            field.widget.choices = field.choices  # the widget's copy points at the class field
     # Themes of different programmes may share a name: say which programme each is in.
     form.fields["theme"].label_from_instance = lambda t: f"{t.programme.name}: {t.name}"
-    for name in ("country", "region", "theme"):
-        field = form.fields[name]
-        field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
+    for name, field in form.fields.items():
+        if hasattr(field, "empty_label"):
+            field.empty_label = _("Any")
+        if isinstance(field.widget, forms.Select):
+            choices = _ListedChoices(field, by_name=name in _LABELLED_BY_NAME)
+            field.widget = FastSelect(attrs=field.widget.attrs, choices=choices)
     return filterset
+
+
+class _ListedChoices(BaseChoiceIterator):
+    """The options of a select as its field gives them, read when the form is rendered (an
+    HTMX update of the results renders no form: no query) and then kept in a list.
+
+    A model choice field's own iterator reads its queryset with ``.iterator()``: a
+    server-side cursor on PostgreSQL, three round trips (DECLARE, FETCH, CLOSE) for each of
+    the six model choice fields of the directory; here it is one plain query each."""
+
+    def __init__(self, field: forms.Field, *, by_name: bool = False) -> None:
+        self.field = field
+        self.by_name = by_name
+        self.listed: list[tuple[Any, Any]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.listed is None:
+            self.listed = self._read()
+        return iter(self.listed)
+
+    def _read(self) -> list[tuple[Any, Any]]:
+        field = self.field
+        if not isinstance(field, forms.ModelChoiceField):
+            return list(getattr(field, "choices", []))
+        listed: list[tuple[Any, Any]] = []
+        if field.empty_label is not None:
+            listed.append(("", field.empty_label))
+        null_label = getattr(field, "null_label", None)  # django-filter's "null" choice
+        if null_label is not None:
+            listed.append((getattr(field, "null_value", None), null_label))
+        queryset = field.queryset if field.queryset is not None else []
+        if self.by_name and isinstance(queryset, QuerySet):
+            key = field.to_field_name or "pk"
+            listed += queryset.values_list(key, "name")
+        else:
+            listed += [(field.prepare_value(o), field.label_from_instance(o)) for o in queryset]
+        return listed
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -248,7 +336,13 @@ def directory(request: HttpRequest) -> HttpResponse:
         "form": filterset.form,
         "valid": valid,
         "querystring": querystring,
-        "page_obj": _with_status_lights(_page(request, filterset.qs)) if valid else None,
+        "page_obj": (
+            _with_status_lights(
+                _directory_page(request, filterset.qs, _with_row_relations(public_commitments()))
+            )
+            if valid
+            else None
+        ),
         "exporters": exports.for_subject("commitments") if valid else [],
     }
     htmx = getattr(request, "htmx", None)

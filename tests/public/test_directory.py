@@ -1,11 +1,18 @@
 """The commitment directory: filters, errors at the field, pagination, downloads, HTMX."""
 
+import datetime as dt
+
 import pytest
+from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
+from pledgebook.commitments.filters import CommitmentFilter, public_commitments
 from pledgebook.commitments.models import Commitment
 from pledgebook.core import exports
+from pledgebook.public import views
+from pledgebook.public.views import _with_row_relations
 from pledgebook.reference.models import Country
 from tests import factories
 from tests.public.util import commitment_in
@@ -176,3 +183,45 @@ def test_unpublished_programme_is_neither_listed_nor_a_choice(client):
     assert shown(response) == []
     assertNotContains(response, "Secret forum")
     assertNotContains(response, "Hidden pledge")
+
+
+# How the directory pages and renders (pledgebook/public/views.py, docs/BENCHMARKS.md) --------
+
+
+def _expected_page(page: str, per_page: int):
+    """The page Django's own Paginator gives over the directory's rows, in their order."""
+    ordered = list(_with_row_relations(public_commitments()).values_list("pk", flat=True))
+    return Paginator(ordered, per_page).get_page(page)
+
+
+@pytest.mark.parametrize("ids_at_once", [500, 3])
+@pytest.mark.parametrize("page", ["", "1", "2", "4", "5", "99", "0", "-1", "two", "1.5"])
+def test_page_and_total_are_those_of_the_paginator(client, theme, monkeypatch, ids_at_once, page):
+    # 9 rows, 2 a page: read whole (counted from the ids) or in part (then counted) by the
+    # query that reads up to ``ids_at_once`` ids.
+    for day in range(9):
+        commitment_in(theme, submitted_at=timezone.now() - dt.timedelta(days=day % 4))
+    commitment_in(theme, status=Commitment.Status.DRAFT)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "_IDS_AT_ONCE", ids_at_once)
+    expected = _expected_page(page, 2)
+
+    response = client.get(DIRECTORY, {"page": page})
+
+    got = response.context["page_obj"]
+    assert (got.number, got.paginator.count, got.paginator.num_pages) == (expected.number, 9, 5)
+    assert shown(response) == list(expected.object_list)
+
+
+def test_no_rows_is_one_empty_page(client, theme):
+    response = client.get(DIRECTORY, {"q": "nothing-like-this", "page": "3"})
+    page = response.context["page_obj"]
+    assert (page.number, page.paginator.count, list(page.object_list)) == (1, 0, [])
+
+
+@pytest.mark.parametrize("name", ["country", "region"])
+def test_countries_and_regions_are_offered_as_their_model_choice_field_would(client, name):
+    response = client.get(DIRECTORY)
+    field = CommitmentFilter().form.fields[name]
+    expected = [("", "Any")] + [(o.pk, str(o)) for o in field.queryset]
+    assert list(response.context["form"].fields[name].widget.choices) == expected
