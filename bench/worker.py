@@ -137,6 +137,7 @@ def prepare(args: argparse.Namespace) -> None:
     meta = generate.generate(args.n, args.orgs, args.seed)
     meta["version"] = GENERATOR_VERSION
     generate.check_search_index(meta)
+    meta_path().parent.mkdir(parents=True, exist_ok=True)
     meta_path().write_text(json.dumps(meta))
     generate.log(
         f"generated {args.n} commitments, {meta['relation_rows']} relation rows: "

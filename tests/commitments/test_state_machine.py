@@ -3,6 +3,7 @@ the state machine's invariants."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +80,17 @@ def test_any_sequence_keeps_the_invariants(programme, theme, steps):
     assert AuditEntry.objects.count() - audit_before == transitions
     final = Commitment.objects.get(pk=commitment.pk)
     assert final.is_public == (final.status in (S.CONFIRMED, S.FEATURED))
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_status_label_is_djangos(status):
+    """``get_status_display`` (replaced for speed) says what Django's would, in the language
+    of the request."""
+    c = Commitment(status=status)
+    with translation.override("fr"):
+        assert c.get_status_display() == str(status.label)
+    assert c.get_status_display() == dict(Commitment.Status.choices)[status]
+
+
+def test_unknown_status_shows_its_value():
+    assert Commitment(status="archived").get_status_display() == "archived"

@@ -1,6 +1,7 @@
 """The public pages: what anyone sees, what nobody outside sees, and scoping by programme."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,10 +16,11 @@ from pledgebook.commitments.models import (
     CoMaker,
     Commitment,
     EndorsementLevel,
+    GeographicScope,
 )
 from pledgebook.programmes.models import ProgrammeRole
 from pledgebook.public.views import registration_state
-from pledgebook.reference.models import Country, Currency, Goal, Target
+from pledgebook.reference.models import Country, Currency, Goal, Region, Target
 from tests import factories
 from tests.public.util import commitment_in
 
@@ -398,6 +400,32 @@ def test_theme_page_paginates_commitments(client, theme):
     shown = ids(first.context["page_obj"].object_list) | ids(second.context["page_obj"].object_list)
     assert shown == set(made)
     assertContains(first, '<a href="?page=2" rel="next">Next page</a>', html=True)
+
+
+def test_commitment_table_says_where_each_commitment_acts(client, theme):
+    both = commitment_in(theme, title="Both")  # the factory names Kenya
+    both.regions.set(Region.objects.filter(m49="202"))
+    regional = commitment_in(theme, title="Regional", scope=GeographicScope.REGIONAL)
+    regional.countries.clear()
+    regional.regions.set(Region.objects.filter(m49__in=["002", "202"]).order_by("m49"))
+    worldwide = commitment_in(theme, title="Worldwide", scope=GeographicScope.GLOBAL)
+    worldwide.countries.clear()
+    unnamed = commitment_in(theme, title="Unnamed", scope=GeographicScope.NATIONAL)
+    unnamed.countries.clear()
+
+    response = client.get(theme.get_absolute_url())
+
+    row = (
+        r'<a href="/commitments/\d+/">(\w+)</a>.*?'  # the title, then the 4th cell
+        r"<td>.*?</td>\s*<td>.*?</td>\s*<td>([^<]*)</td>"
+    )
+    cells = dict(re.findall(row, response.content.decode(), flags=re.S))
+    assert cells == {
+        "Both": "Kenya; Sub-Saharan Africa",
+        "Regional": "Africa, Sub-Saharan Africa",
+        "Worldwide": "Global",
+        "Unnamed": "Not stated",
+    }
 
 
 # Organisation page -------------------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -34,10 +38,24 @@ LIGHT_BADGES: dict[str, tuple[Any, Any]] = {
 }
 
 
-@register.inclusion_tag("reporting/_light.html")
-def status_light(key: str | None) -> dict[str, Any]:
-    label, meaning = LIGHT_BADGES.get(key or "none", LIGHT_BADGES["none"])
-    return {"key": key or "none", "label": label, "meaning": meaning}
+@register.simple_tag
+def status_light(key: str | None) -> SafeString:
+    """The badge of a status light, its meaning in a tooltip and for screen readers.  Written
+    once per light and language, not through a template: a directory page shows 25."""
+    return _badge(key if key in LIGHT_BADGES else "none", get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _badge(key: str, language: str | None) -> SafeString:
+    label, meaning = LIGHT_BADGES[key]
+    return format_html(
+        '<span class="badge light light-{}" title="{}">{}'
+        '<span class="visually-hidden"> — {}</span></span>',
+        key,
+        meaning,
+        label,
+        meaning,
+    )
 
 
 @register.simple_tag
