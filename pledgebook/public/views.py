@@ -1,7 +1,8 @@
 """Public pages: anyone can read them, no login.
 
 Read only: these views query and render, they never change state.  Every list is built with
-``select_related``/``prefetch_related`` so that the number of queries does not grow with the rows
+``select_related``/``prefetch_related`` (and ``commitments.rows.labelled`` for the rows of
+commitment tables) so that the number of queries does not grow with the rows
 shown (tests in ``tests/public/test_query_counts.py``).
 """
 
@@ -35,6 +36,7 @@ from pledgebook.commitments.models import (
     Commitment,
     EndorsementLevel,
 )
+from pledgebook.commitments.rows import labelled as labelled_rows
 from pledgebook.commitments.rules import (
     is_co_maker_representative,
     is_lead_representative,
@@ -57,17 +59,21 @@ FEATURED_ON_HOME = 6
 
 
 def _with_row_relations(queryset: QuerySet) -> QuerySet:
-    """What a commitment row shows: organisation, programme, types, countries, regions; in the
-    order of the API and the CSV export (newest submission first, NULLs last everywhere)."""
-    return (
-        queryset.select_related("organisation", "programme")
-        .prefetch_related("types", "countries", "regions")
-        .order_by(*ORDERING)
-    )
+    """What a commitment row shows of other tables: its organisation and programme (the
+    names of its types, countries and regions come from ``commitments.rows.labelled``); in
+    the order of the API and the CSV export (newest submission first, NULLs last
+    everywhere)."""
+    return queryset.select_related("organisation", "programme").order_by(*ORDERING)
 
 
 def _page(request: HttpRequest, queryset: QuerySet) -> Page:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _labelled_page(page: Page) -> Page:
+    """The page's commitments with the labels of their rows (one query)."""
+    page.object_list = labelled_rows(page.object_list)
+    return page
 
 
 class _CountedPaginator(Paginator):
@@ -110,7 +116,7 @@ def _directory_page(request: HttpRequest, queryset: QuerySet, rows: QuerySet) ->
         ids = list(queryset.values_list("pk", flat=True)[bottom:top])
     by_pk = {c.pk: c for c in rows.filter(pk__in=ids)} if ids else {}
     page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
-    return page
+    return _labelled_page(page)
 
 
 def _with_status_lights(page: Page) -> Page:
@@ -198,9 +204,11 @@ def home(request: HttpRequest) -> HttpResponse:
             )
         ).count(),
     }
-    featured = _with_row_relations(public.filter(status=Commitment.Status.FEATURED)).order_by(
-        F("decided_at").desc(nulls_last=True), "-id"
-    )[:FEATURED_ON_HOME]
+    featured = labelled_rows(
+        _with_row_relations(public.filter(status=Commitment.Status.FEATURED)).order_by(
+            F("decided_at").desc(nulls_last=True), "-id"
+        )[:FEATURED_ON_HOME]
+    )
     programmes = Programme.objects.filter(is_published=True)
     return render(
         request,
@@ -260,7 +268,7 @@ def theme(request: HttpRequest, programme: str, theme: str) -> HttpResponse:
             "actions": actions,
             "leaders": [a for a in members if a.role == Application.Role.LEADER],
             "makers": [a for a in members if a.role == Application.Role.MAKER],
-            "page_obj": _page(request, _with_row_relations(public_in_theme)),
+            "page_obj": _labelled_page(_page(request, _with_row_relations(public_in_theme))),
             "querystring": _query_without_page(request),
         },
     )
@@ -434,11 +442,11 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("theme__programme")
         .order_by("programme__name", "theme__position", "theme__name")
     )
-    led = _with_row_relations(public_commitments().filter(organisation=org))
+    led = labelled_rows(_with_row_relations(public_commitments().filter(organisation=org)))
     co_ids = CoMaker.objects.filter(organisation=org, confirmed_at__isnull=False).values(
         "commitment_id"
     )
-    co = _with_row_relations(public_commitments().filter(pk__in=co_ids))
+    co = labelled_rows(_with_row_relations(public_commitments().filter(pk__in=co_ids)))
     return render(
         request,
         "public/organisation.html",

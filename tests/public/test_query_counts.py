@@ -50,12 +50,13 @@ def test_directory_queries_do_not_grow_with_rows(client, theme):
     loaded(theme)
     three = queries(client, reverse("public:directory"))
     # The ids of the filtered rows (up to 500: the whole set, so no COUNT), the page's rows,
-    # their types, countries, regions; the choices of programme, theme, type, country, region
-    # and SDG; the status lights of the page (cycles, submitted reports).  Search and filters
+    # the names of their types, countries and regions (one query); the choices of programme,
+    # theme, type, country, region and SDG; the status lights of the page (cycles, submitted
+    # reports).  Search and filters
     # are subqueries inside the ids query; a model-choice filter adds one query to look up its
     # value.
-    assert one == three == 13
-    assert two == 14
+    assert one == three == 11
+    assert two == 12
 
 
 def test_directory_counts_a_large_set_with_one_more_query(client, theme, monkeypatch):
@@ -64,7 +65,7 @@ def test_directory_counts_a_large_set_with_one_more_query(client, theme, monkeyp
     small = queries(client, reverse("public:directory"))
     monkeypatch.setattr(views, "_IDS_AT_ONCE", 2)  # 3 rows: more than the ids read at once
     large = queries(client, reverse("public:directory"))
-    assert (small, large) == (13, 14)  # ... then COUNT(*)
+    assert (small, large) == (11, 12)  # ... then COUNT(*)
 
 
 def test_htmx_update_of_the_directory_results_reads_no_choices(client, theme):
@@ -74,8 +75,8 @@ def test_htmx_update_of_the_directory_results_reads_no_choices(client, theme):
         response = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
     assert response.status_code == 200
     assert "<form" not in response.content.decode()
-    # The page (ids, rows and their relations: 5) and its status lights (2); no form.
-    assert len(ctx.captured_queries) == queries(client, url) - 6 == 7
+    # The page (ids, rows, the names of their relations: 3) and its status lights (2); no form.
+    assert len(ctx.captured_queries) == queries(client, url) - 6 == 5
 
 
 def test_commitment_page_queries_do_not_grow_with_countries_or_targets(client, theme):

@@ -17,12 +17,10 @@ def geography(commitment: Any) -> str:
     """Where a commitment acts, in one line of a table: its countries, then its regions
     ("Nepal, India; Southern Asia"), or "Global" / "Not stated" when it names neither.
 
-    Reads ``countries`` and ``regions`` once each (prefetched on every list); the text is
-    escaped by the template engine."""
-    places = [
-        ", ".join(str(place.name) for place in related.all())
-        for related in (commitment.countries, commitment.regions)
-    ]
+    Reads the row's ``labels`` (``commitments.rows.labelled``); the text is escaped by the
+    template engine."""
+    labels = commitment.labels
+    places = [", ".join(labels.countries), ", ".join(labels.regions)]
     if any(places):
         return "; ".join(p for p in places if p)
     return _("Global") if commitment.scope == GeographicScope.GLOBAL else _("Not stated")
