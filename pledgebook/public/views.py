@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.choices import BaseChoiceIterator
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import reswap, retarget
@@ -44,6 +43,7 @@ from pledgebook.commitments.rules import (
 )
 from pledgebook.commitments.validation import CommitmentData
 from pledgebook.core import exports
+from pledgebook.core.pagination import CountedPaginator
 from pledgebook.core.widgets import FastSelect
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Action, Programme, Theme
@@ -76,18 +76,6 @@ def _labelled_page(page: Page) -> Page:
     return page
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its total instead of counting it with a query of its own."""
-
-    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
 #: The directory reads up to this many ids of the filtered rows (in order) in one query.
 _IDS_AT_ONCE = 500
 
@@ -107,7 +95,7 @@ def _directory_page(request: HttpRequest, queryset: QuerySet, rows: QuerySet) ->
     """
     ids = list(queryset.values_list("pk", flat=True)[: _IDS_AT_ONCE + 1])
     count = len(ids) if len(ids) <= _IDS_AT_ONCE else queryset.count()
-    page = _CountedPaginator(queryset, PAGE_SIZE, count).get_page(request.GET.get("page"))
+    page = CountedPaginator(queryset, PAGE_SIZE, count).get_page(request.GET.get("page"))
     bottom = (page.number - 1) * PAGE_SIZE
     top = min(bottom + PAGE_SIZE, count)
     if top <= len(ids):

@@ -33,8 +33,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, Max, OuterRef, QuerySet, Value, When
-from django.db.models import Sum as Sum_
+from django.db.models import Case, Count, Exists, Max, OuterRef, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -190,7 +189,7 @@ class CycleFigures:
 
 
 @dataclass
-class Sum:
+class GroupSums:
     """Whole sums of the commitments of one group that have the same number of parts ``d`` in
     the group's dimension (k themes, or k types; 1 for the programme, a category, a region).
     Integers and Decimals only: the shares (1/d) are applied once, in :func:`_figures`, so
@@ -212,7 +211,7 @@ class Sum:
         ]
 
     @classmethod
-    def from_json(cls, data: list[Any]) -> Sum:
+    def from_json(cls, data: list[Any]) -> GroupSums:
         n, reported, by_status, pledged, disbursed = data
         return cls(
             n,
@@ -225,7 +224,7 @@ class Sum:
 
 # (dimension, key, d): dimension is "programme", "category", "region", "theme" or "type".
 SumKey = tuple[str, str | int, int]
-Sums = dict[SumKey, Sum]
+Sums = dict[SumKey, GroupSums]
 
 
 def latest_reports(cycle: ReportingCycle) -> dict[int, tuple[str, Decimal | None]]:
@@ -296,7 +295,7 @@ def compute_sums(cycle: ReportingCycle) -> Sums:
         for key in keys:
             s = sums.get(key)
             if s is None:
-                s = sums[key] = Sum()
+                s = sums[key] = GroupSums()
             s.commitments += n
             if status:
                 s.reported += n
@@ -306,7 +305,7 @@ def compute_sums(cycle: ReportingCycle) -> Sums:
                 if any_disbursed:
                     s.disbursed[money] = s.disbursed.get(money, Decimal(0)) + disbursed
     if ("programme", "", 1) not in sums:
-        sums["programme", "", 1] = Sum()
+        sums["programme", "", 1] = GroupSums()
     return sums
 
 
@@ -419,7 +418,7 @@ def fingerprint(cycle: ReportingCycle) -> str:
         ),
         Organisation.objects.aggregate(last=Max("updated_at")),
         Theme.objects.filter(programme_id=cycle.programme_id).aggregate(
-            n=Count("pk"), ids=Sum_("pk")
+            n=Count("pk"), ids=Sum("pk")
         ),
         CommitmentType.objects.count(),
     ]
@@ -462,7 +461,7 @@ def _snapshot(
         return None
     if since is not None and snapshot.computed_at < since:
         return None
-    return {(dim, k, d): Sum.from_json(values) for dim, k, d, values in snapshot.sums}
+    return {(dim, k, d): GroupSums.from_json(values) for dim, k, d, values in snapshot.sums}
 
 
 def _store(cycle: ReportingCycle, key: str, now: dt.datetime) -> Sums:

@@ -39,6 +39,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
+from pledgebook.core.pagination import CountedPaginator
 from pledgebook.reporting import domain, figures
 from pledgebook.reporting import views as maker_views
 from pledgebook.reporting.forms import CycleForm, IndicatorForm, add_errors
@@ -514,9 +515,8 @@ def escalation(request: HttpRequest, console: Console) -> HttpResponse:
             )
             .order_by("organisation__name", "title", "pk")
         )
-        paginator = Paginator(rows, PAGE_SIZE)
-        paginator.count = counts["late"] + counts["inactive"]  # known: no second count
-        page = paginator.get_page(request.GET.get("page"))
+        total = counts["late"] + counts["inactive"]  # known: no second count
+        page = CountedPaginator(rows, PAGE_SIZE, total).get_page(request.GET.get("page"))
     return render(
         request,
         "console/reporting_escalation.html",
