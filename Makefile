@@ -116,6 +116,7 @@ check-deploy: install
 		EMAIL_URL='smtp://mailer:not-a-secret@smtp.example.org:587/?tls=True' \
 		DEFAULT_FROM_EMAIL='Pledgebook <no-reply@pledgebook.example.org>' \
 		TASKS_BACKEND=django_tasks_db.DatabaseBackend \
+		CACHE_URL=rediscache://127.0.0.1:6379/1 \
 		SECURE_SSL_REDIRECT=1 \
 		$(PY) manage.py check --deploy --fail-level WARNING
 

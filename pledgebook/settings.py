@@ -2,8 +2,9 @@
 
 Everything that differs between a developer's machine and production comes from the
 environment (12-factor, read with django-environ): DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS,
-DEBUG, EMAIL_URL / EMAIL_* and TASKS_BACKEND.  The defaults are the embedded demo: SQLite in
-``var/pledgebook.sqlite3``, the console e-mail backend and the database task queue.
+DEBUG, EMAIL_URL / EMAIL_*, TASKS_BACKEND and CACHE_URL.  The defaults are the embedded demo:
+SQLite in ``var/pledgebook.sqlite3``, the console e-mail backend, the database task queue and a
+cache in the process's memory.
 """
 
 from pathlib import Path
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
     "pledgebook.core",
     "pledgebook.reference",
     "pledgebook.programmes",
@@ -147,6 +149,23 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+
+# Cache: where the rate limits of the sign-in and mail-sending forms count
+# (accounts/throttle.py).  Production runs several processes and must share it
+# (CACHE_URL=rediscache://127.0.0.1:6379/1, Django's own Redis backend); a deploy check says so.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://pledgebook")}
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit names django-redis only; Django's own Redis backend increments
+    # atomically too (INCRBY).
+    "django_ratelimit.W001",
+]
+# Behind a proxy every request comes from the proxy: name the header in which the proxy puts
+# the client's address (e.g. HTTP_X_REAL_IP), or the limits count all clients as one.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # One process (the demo server, the tests) counts right in its own memory; with DEBUG off,
+    # accounts.checks warns instead.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # E-mail: SMTP in production (EMAIL_URL=smtp://user:pass@host:587/?tls=True, or EMAIL_HOST...).
 EMAIL_CONFIG = env.email_url(

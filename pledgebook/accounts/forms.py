@@ -17,7 +17,25 @@ from pledgebook.core.notify import notify
 EMAIL_MAX_LENGTH = 150
 
 
-class SignupForm(forms.Form):
+class Throttled:
+    """A form its view may mark ``throttled`` (``accounts.throttle.limited``): it is then
+    invalid, with a message at the top, before it checks a password or sends anything."""
+
+    throttled = False
+
+    def clean(self) -> dict[str, Any]:
+        if self.throttled:
+            raise ValidationError(
+                _(
+                    "Too many attempts from here in a short time. Wait a while (up to an hour) "
+                    "and try again."
+                ),
+                code="throttled",
+            )
+        return super().clean()  # type: ignore[misc]
+
+
+class SignupForm(Throttled, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=EMAIL_MAX_LENGTH,
@@ -77,7 +95,7 @@ class SignupForm(forms.Form):
         return cleaned
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class EmailAuthenticationForm(Throttled, AuthenticationForm):
     """Sign in with e-mail and password.  An unverified account is told so (only when the
     password is right, so that the form does not reveal which addresses have accounts)."""
 
@@ -139,7 +157,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         return ValidationError(self.error_messages["invalid_login"], code="invalid_login")
 
 
-class ResendVerificationForm(forms.Form):
+class ResendVerificationForm(Throttled, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=EMAIL_MAX_LENGTH,
@@ -147,7 +165,7 @@ class ResendVerificationForm(forms.Form):
     )
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(Throttled, PasswordResetForm):
     """Django's password reset, with the mail queued like every other mail of the site."""
 
     email = forms.EmailField(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -14,7 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from pledgebook.accounts import domain
+from pledgebook.accounts import domain, throttle
 from pledgebook.accounts.forms import (
     EmailAuthenticationForm,
     QueuedPasswordResetForm,
@@ -26,10 +28,33 @@ SESSION_SIGNUP_EMAIL = "accounts.signup_email"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-class LoginView(auth_views.LoginView):
+class ThrottledFormMixin:
+    """A form view whose POSTs count against ``throttle_group`` (``accounts.throttle``); over
+    the limit the form is refused with 429."""
+
+    throttle_group = ""
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)  # type: ignore[misc]
+        form.throttled = throttle.limited(self.request, self.throttle_group)  # type: ignore[attr-defined]
+        return form
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)  # type: ignore[misc]
+        if form.throttled:
+            response.status_code = 429
+        return response
+
+
+def _render_form(request: HttpRequest, template: str, form: Any) -> HttpResponse:
+    return render(request, template, {"form": form}, status=429 if form.throttled else 200)
+
+
+class LoginView(ThrottledFormMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+    throttle_group = "login"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -50,6 +75,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("workspace:home")
     form = SignupForm(request.POST or None)
+    form.throttled = throttle.limited(request, "signup")
     if request.method == "POST" and form.is_valid():
         try:
             domain.register(
@@ -63,7 +89,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_SIGNUP_EMAIL] = form.cleaned_data["email"]
             return redirect("accounts:verification_sent")
-    return render(request, "accounts/signup.html", {"form": form})
+    return _render_form(request, "accounts/signup.html", form)
 
 
 @never_cache
@@ -100,6 +126,7 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resend_verification(request: HttpRequest) -> HttpResponse:
     form = ResendVerificationForm(request.POST or None)
+    form.throttled = throttle.limited(request, "mail")
     if request.method == "POST" and form.is_valid():
         domain.resend_verification(email=form.cleaned_data["email"])
         # The same answer whether or not an account is waiting: no address enumeration.
@@ -108,13 +135,14 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
             "accounts/verification_sent.html",
             {"email": form.cleaned_data["email"], "resent": True},
         )
-    return render(request, "accounts/resend_verification.html", {"form": form})
+    return _render_form(request, "accounts/resend_verification.html", form)
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(ThrottledFormMixin, auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+    throttle_group = "mail"
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
