@@ -9,13 +9,22 @@ top of the form, keeps what was typed, and nothing is created or sent.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
+
+def typed_address(group: str, request: HttpRequest) -> str:
+    """The address typed to sign in, as the sign-in form reads it (case and spaces aside), so
+    that "Ana@Example.org" and "ana@example.org " count as one."""
+    return request.POST.get("username", "").strip().lower()
+
+
 #: group -> [(what is counted, how many per period)].  "ip": the client's address;
-#: "post:username": the address typed to sign in, whatever the client.
-LIMITS: dict[str, list[tuple[str, str]]] = {
-    "login": [("ip", "30/h"), ("post:username", "10/h")],
+#: ``typed_address``: the address typed to sign in, whatever the client.
+LIMITS: dict[str, list[tuple[Any, str]]] = {
+    "login": [("ip", "30/h"), (typed_address, "10/h")],
     "signup": [("ip", "10/h")],
     "mail": [("ip", "10/h")],  # a new verification link, a password reset
 }
@@ -27,7 +36,7 @@ def limited(request: HttpRequest, group: str) -> bool:
     over = [
         is_ratelimited(
             request,
-            group=f"accounts.{group}.{key}",
+            group=f"accounts.{group}.{getattr(key, '__name__', key)}",
             key=key,
             rate=rate,
             method="POST",
