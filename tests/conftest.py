@@ -4,10 +4,48 @@ lands in Django's outbox inside the test)."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import timezone
 
 from tests import factories
+from tests.clocks import CLOCKS, parse
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default="",
+        help="run every test at this instant: one of "
+        + ", ".join(CLOCKS)
+        + ", or an ISO 8601 instant (tests/clocks.py)",
+    )
+
+
+def pytest_configure(config):
+    if config.getoption("--clock"):
+        parse(config.getoption("--clock"))  # a wrong value stops the run before any test
+
+
+def pytest_generate_tests(metafunc):
+    """A test marked ``dates`` runs at the real clock and at every awkward instant, unless the
+    whole run is already at one (``--clock``)."""
+    if metafunc.definition.get_closest_marker("dates") and not metafunc.config.getoption("--clock"):
+        metafunc.parametrize("_clock", ["now", *CLOCKS], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """Moves the clock (and the current time zone) before any other fixture of the test runs,
+    so the dates the fixtures compute and the dates the code computes agree."""
+    name = getattr(request, "param", None) or request.config.getoption("--clock")
+    if not name or name == "now":
+        yield None
+        return
+    clock = parse(name)
+    with time_machine.travel(clock.at, tick=True), override_settings(TIME_ZONE=clock.time_zone):
+        yield clock
 
 
 @pytest.fixture(autouse=True)

@@ -427,6 +427,7 @@ def test_submit_inside_the_window(member, member_client, org, programme, theme) 
     )
 
 
+@pytest.mark.dates
 def test_submit_outside_the_window_keeps_the_draft(member_client, org, programme, theme) -> None:
     opens = timezone.now() - dt.timedelta(days=60)
     closes = timezone.now() - dt.timedelta(days=30)
@@ -443,8 +444,10 @@ def test_submit_outside_the_window_keeps_the_draft(member_client, org, programme
         "Train 500 women entrepreneurs in digital skills",
         DESCRIPTION,
     )
+    # The page writes the day without a leading zero ("6 October"), in the current time zone.
+    o, c = timezone.localtime(opens), timezone.localtime(closes)
     expected = (
-        f"Commitments can be submitted from {opens:%d %B %Y %H:%M} to {closes:%d %B %Y %H:%M}. "
+        f"Commitments can be submitted from {o.day} {o:%B %Y %H:%M} to {c.day} {c:%B %Y %H:%M}. "
         "Your draft is saved; submit it inside the window."
     )
     assert response.context["form"].non_field_errors() == [expected]
