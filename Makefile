@@ -58,6 +58,8 @@ browser: $(CHROMIUM)
 # Run ----------------------------------------------------------------------------------------
 
 run: export DEBUG := 1
+# Links in mails sent by the worker and printed by load_demo point at the address served.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput

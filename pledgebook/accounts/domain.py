@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from pledgebook.core import audit
 from pledgebook.core.models import AuditEntry
 from pledgebook.core.notify import notify
+from pledgebook.core.site import absolute_url
 
 
 class DuplicateEmail(Exception):
@@ -61,7 +62,7 @@ def verification_url(user: Any) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def user_from_uidb64(uidb64: str) -> Any:

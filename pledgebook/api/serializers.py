@@ -1,9 +1,8 @@
 """Read-only representations of the public API (v1).
 
 Nothing here reaches a person: organisations are shown by name, slug, category and country,
-never by the people who act for them.  Every ``url`` is the canonical public page
-(``SITE_URL`` + path, as in e-mails), so an open-data row links to the same place whichever
-host served it.
+never by the people who act for them.  Every ``url`` is the absolute address of the public
+page, on the host the request came to (``core.site``).
 """
 
 from __future__ import annotations
@@ -16,9 +15,9 @@ from rest_framework import serializers
 
 from pledgebook.coalitions.models import Coalition, Membership, Milestone
 from pledgebook.commitments.assessment import assess
-from pledgebook.commitments.exports import public_url
 from pledgebook.commitments.models import Application, Commitment
 from pledgebook.commitments.validation import CommitmentData
+from pledgebook.core.site import absolute_url
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Action, Programme, Theme
 from pledgebook.reference.models import Goal
@@ -35,7 +34,7 @@ class PublicURLField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> str:
-        return public_url(value.get_absolute_url())
+        return absolute_url(value.get_absolute_url())
 
 
 extend_schema_field(OpenApiTypes.URI)(PublicURLField)
@@ -412,7 +411,7 @@ class CoalitionSerializer(ReadOnlyModelSerializer):
     def get_url(self, obj: Coalition) -> str:
         from pledgebook.public.views_coalitions import coalition_path
 
-        return public_url(coalition_path(obj.slug))
+        return absolute_url(coalition_path(obj.slug))
 
 
 class CoalitionDetailSerializer(CoalitionSerializer):

@@ -37,10 +37,11 @@ from pledgebook.api import serializers
 from pledgebook.api.filters import OrganisationFilter, ThemeFilter
 from pledgebook.coalitions.filters import CoalitionFilter, public_coalitions
 from pledgebook.coalitions.models import Coalition, Membership
-from pledgebook.commitments.exports import ORDERING, public_url, with_relations
+from pledgebook.commitments.exports import ORDERING, with_relations
 from pledgebook.commitments.filters import CommitmentFilter, public_commitments
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.core import exports
+from pledgebook.core.site import absolute_url
 from pledgebook.organisations.models import Category, Organisation
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reporting.figures import status_lights
@@ -499,7 +500,7 @@ def _exporter_data(cls: type[exports.BaseExporter]) -> dict[str, str]:
         "verbose_name": str(cls.verbose_name),
         "subject": cls.subject,
         "content_type": cls.content_type,
-        "url": public_url(reverse("api:export", kwargs={"identifier": cls.identifier})),
+        "url": absolute_url(reverse("api:export", kwargs={"identifier": cls.identifier})),
     }
 
 

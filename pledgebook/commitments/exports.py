@@ -13,7 +13,6 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from pledgebook.commitments.filters import CommitmentFilter, public_commitments
 from pledgebook.commitments.models import CoMaker, Commitment
 from pledgebook.core.exports import BaseExporter, register
+from pledgebook.core.site import absolute_url
 
 #: Newest submission first; ``id`` breaks ties, so pages and exports are stable.  NULLs last on
 #: every database (PostgreSQL would put them first in a descending order).
@@ -52,11 +52,6 @@ def with_relations(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         ),
         "assessment_overrides",
     )
-
-
-def public_url(path: str) -> str:
-    """The canonical absolute address of a public page (``SITE_URL``, as in e-mails)."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def filtered_commitments(params: Any) -> QuerySet[Commitment]:
@@ -123,7 +118,7 @@ class CommitmentCSVExporter(BaseExporter):
     def row(self, c: Commitment) -> list[str]:
         return [
             str(c.pk),
-            public_url(c.get_absolute_url()),
+            absolute_url(c.get_absolute_url()),
             _cell(c.title),
             c.programme.slug,
             _cell(c.organisation.name),

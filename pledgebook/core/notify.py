@@ -9,19 +9,27 @@ the state change (a transactional outbox), so no mail leaves for a change that d
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 
+from pledgebook.core import site
 from pledgebook.core.tasks import send_email
+
+
+def render_text(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered as text: nothing HTML-escaped (a mail is not a web
+    page, so "Women's Network" must not arrive as "Women&#x27;s Network")."""
+    return get_template(name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
 
 
 def notify(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None:
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"mail/{template}.subject.txt", context).strip()
-    body = render_to_string(f"mail/{template}.body.txt", context)
+    context = {"site_url": site.base_url(), **context}
+    # A subject is one line: a line break inside it would be refused by the mail backend.
+    subject = " ".join(render_text(f"mail/{template}.subject.txt", context).split())
+    body = render_text(f"mail/{template}.body.txt", context)
     send_email.enqueue(to=recipients, subject=subject, body=body)
 
 

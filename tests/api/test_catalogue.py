@@ -16,12 +16,7 @@ from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Programme
 from tests.api.conftest import World, make_programme, make_theme
 
-SITE = "https://pledgebook.example"
-
-
-@pytest.fixture(autouse=True)
-def _site_url(settings):
-    settings.SITE_URL = SITE
+SITE = "http://testserver"  # links use the address the request came to (core.site)
 
 
 @pytest.fixture

@@ -34,12 +34,7 @@ from tests.api.conftest import (
 
 LIST = "/api/v1/commitments/"
 DESCRIPTION = factories.CommitmentFactory.description
-SITE = "https://pledgebook.example"
-
-
-@pytest.fixture(autouse=True)
-def _site_url(settings):
-    settings.SITE_URL = SITE
+SITE = "http://testserver"  # links use the address the request came to (core.site)
 
 
 @pytest.fixture

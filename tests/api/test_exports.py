@@ -17,7 +17,7 @@ from pledgebook.commitments.models import Commitment
 from pledgebook.core import exports
 from tests.api.conftest import NOW, World, make_commitment, relate
 
-SITE = "https://pledgebook.example"
+SITE = "http://testserver"  # links use the address the request came to (core.site)
 URL = "/api/v1/exports/commitments-csv/"
 HEADER = [
     "id",
@@ -41,11 +41,6 @@ HEADER = [
     "endorsement_level",
     "status",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _site_url(settings):
-    settings.SITE_URL = SITE
 
 
 @pytest.fixture

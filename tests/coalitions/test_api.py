@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.test import APIClient
 
@@ -39,7 +38,7 @@ def test_list_and_filters(api, programme) -> None:
     assert first == {
         "slug": net.plastic.slug,
         "name": "Blue Pacific Litter Alliance",
-        "url": f"{settings.SITE_URL.rstrip('/')}/coalitions/{net.plastic.slug}/",
+        "url": f"http://testserver/coalitions/{net.plastic.slug}/",
         "programme": programme.slug,
         "state": "active",
         "summary": net.plastic.summary,

@@ -53,7 +53,6 @@ def sign_in(page, base: str, email: str) -> None:
 
 
 def test_open_report_and_see_the_response_rate(live_server, browser, settings, theme):
-    settings.SITE_URL = live_server.url
     programme = theme.programme
     secretariat = factories.staff(programme, ProgrammeRole.Role.SECRETARIAT)
     maker = factories.member_of(theme)

@@ -55,7 +55,6 @@ def sign_in(page, base: str, email: str) -> None:
 
 
 def test_sign_up_verify_and_arrive_in_the_workspace(live_server, browser, settings):
-    settings.SITE_URL = live_server.url
     page = browser.new_page()
     page.goto(f"{live_server.url}/accounts/signup/")
     # Playwright reads label text with the visual "(required)" marker, which is aria-hidden

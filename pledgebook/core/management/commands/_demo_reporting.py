@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.management.base import CommandError
 
 from pledgebook.commitments.models import Commitment
+from pledgebook.core.site import absolute_url
 from pledgebook.reference.models import Currency
 from pledgebook.reporting import domain as reporting
 from pledgebook.reporting.models import (
@@ -273,7 +273,7 @@ class ReportingLoader:
         invitation = reporting.resend_link(
             actor=self.secretariat, invitation=invitation, now=self.now - dt.timedelta(days=3)
         )
-        self.maker_link = settings.SITE_URL.rstrip("/") + reporting.link_path(invitation)
+        self.maker_link = absolute_url(reporting.link_path(invitation))
         self.generate_annual_report(past)
 
     def cycle(
