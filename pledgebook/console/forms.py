@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.commitments.models import Application, Commitment
+from pledgebook.core.audit import action_label, object_type_label
 from pledgebook.programmes.domain import PROGRAMME_FIELDS, check_programme
 from pledgebook.programmes.models import (
     Action,
@@ -269,9 +270,9 @@ class AuditFilterForm(ConsoleForm):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["action"]).choices = [
             ("", _("All")),
-            *((a, a) for a in actions),
+            *((a, action_label(a)) for a in actions),
         ]
         cast(forms.ChoiceField, self.fields["object_type"]).choices = [
             ("", _("All")),
-            *((t, t) for t in object_types),
+            *((t, object_type_label(t)) for t in object_types),
         ]

@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pledgebook.core.models import AuditEntry
 
@@ -26,3 +29,95 @@ def record(
         reason=reason,
         data=data or {},
     )
+
+
+# What people read in the audit log: "Commitment: assessment overridden", not
+# "commitment.assessment_overridden".  An action is "<subject>.<event>"; both parts are named
+# here, and a part not named yet reads as its words ("merge_received" -> "merge received").
+SUBJECTS = {
+    "account": _("Account"),
+    "action": _("Blueprint action"),
+    "annual_report": _("Annual report"),
+    "application": _("Application"),
+    "coalition": _("Coalition"),
+    "coalitions": _("Coalitions"),
+    "commitment": _("Commitment"),
+    "cycle": _("Reporting cycle"),
+    "eoi": _("Expression of interest"),
+    "indicator": _("Indicator"),
+    "membership": _("Membership"),
+    "organisation": _("Organisation"),
+    "programme": _("Programme"),
+    "report": _("Progress report"),
+    "theme": _("Theme"),
+}
+EVENTS = {
+    "accepted": _("accepted"),
+    "active": _("made active"),
+    "approved": _("approved"),
+    "assessment_overridden": _("assessment overridden by a reviewer"),
+    "closed": _("closed"),
+    "co_maker_confirmed": _("co-maker confirmed"),
+    "co_maker_declined": _("co-maker declined"),
+    "coalition_settings": _("coalition settings changed"),
+    "confirmed": _("confirmed"),
+    "created": _("created"),
+    "declined": _("declined"),
+    "deleted": _("deleted"),
+    "edited": _("edited"),
+    "featured": _("featured"),
+    "import_uploaded": _("import file uploaded"),
+    "imported": _("imported"),
+    "in_review": _("taken into review"),
+    "invited": _("invited"),
+    "joined": _("joined"),
+    "link_resent": _("reporting link sent again"),
+    "merge_declined": _("merge declined"),
+    "merge_invitation_cancelled": _("merge invitation cancelled"),
+    "merge_invited": _("invited to merge"),
+    "merge_received": _("merged into this one"),
+    "merge_undone": _("merge undone"),
+    "merged": _("merged"),
+    "opened": _("opened"),
+    "proposed": _("proposed"),
+    "removed": _("removed"),
+    "representative_added": _("representative added"),
+    "request_accepted": _("request to join accepted"),
+    "requested": _("requested"),
+    "returned": _("returned for revision"),
+    "role_changed": _("role changed"),
+    "role_granted": _("role granted"),
+    "role_revoked": _("role revoked"),
+    "saved": _("saved"),
+    "scheduled": _("scheduled"),
+    "signup_repeated": _("sign-up tried again with this address"),
+    "submitted": _("submitted"),
+    "under_consideration": _("under consideration"),
+    "updated": _("updated"),
+    "verified": _("verified"),
+    "withdrawn": _("withdrawn"),
+}
+
+
+def _words(code: str) -> str:
+    return code.replace("_", " ").replace(".", " ")
+
+
+def action_label(action: str) -> str:
+    """The audit action as people read it, e.g. "Commitment: confirmed"."""
+    subject, _sep, event = action.partition(".")
+    subject_label = SUBJECTS.get(subject) or _words(subject).capitalize()
+    if not event:
+        return str(subject_label)
+    return gettext("%(subject)s: %(event)s") % {
+        "subject": subject_label,
+        "event": EVENTS.get(event) or _words(event),
+    }
+
+
+def object_type_label(object_type: str) -> str:
+    """An ``app_label.model`` as its model's name ("commitment"), or as given if unknown."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type

@@ -84,3 +84,30 @@ def test_entries_link_to_their_console_page(world: World) -> None:
     url = world.url("console:commitment", pk=world.commitment.pk)
     assert [link for _entry, link in response.context["rows"]] == [url]
     assert f'href="{url}"' in response.content.decode()
+
+
+def test_actions_and_objects_read_as_words_not_codes(world: World) -> None:
+    _log(world, 1, action="commitment.assessment_overridden")
+    _log(world, 1, action="application.approved", obj=world.application)
+    _log(world, 1, action="commitment.something_new")
+
+    response = client_for(world, SECRETARIAT).get(world.url("console:audit"))
+
+    body = response.content.decode()
+    assert "Commitment: assessment overridden by a reviewer" in body
+    assert "Application: approved" in body
+    assert "Commitment: something new" in body  # an event not named yet reads as its words
+    assert f"All entries of commitment {world.commitment.pk}" in body
+    for code in ("commitment.assessment_overridden", "application.approved", "commitments."):
+        assert f">{code}" not in body and f"of {code}" not in body
+    assert dict(response.context["form"].fields["action"].choices) == {
+        "": "All",
+        "application.approved": "Application: approved",
+        "commitment.assessment_overridden": "Commitment: assessment overridden by a reviewer",
+        "commitment.something_new": "Commitment: something new",
+    }
+    assert dict(response.context["form"].fields["object_type"].choices) == {
+        "": "All",
+        "commitments.application": "application",
+        "commitments.commitment": "commitment",
+    }
