@@ -11,3 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ errors answer in JSON (api/errors.py); elsewhere the HTML pages of templates/.
+handler404 = "pledgebook.api.errors.not_found"
+handler500 = "pledgebook.api.errors.server_error"

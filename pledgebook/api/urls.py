@@ -7,6 +7,7 @@ URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme
 """
 
 from django.urls import path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -22,6 +23,8 @@ router.register("v1/commitments", views.CommitmentViewSet, basename="commitment"
 router.register("v1/coalitions", views.CoalitionViewSet, basename="coalition")
 
 urlpatterns = [
+    # Someone who types /api/ meets the documentation.
+    path("", RedirectView.as_view(pattern_name="api:docs"), name="root"),
     *router.urls,
     path("v1/exports/", views.ExportIndexView.as_view(), name="exports"),
     path("v1/exports/<slug:identifier>/", views.ExportView.as_view(), name="export"),

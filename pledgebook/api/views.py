@@ -34,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pledgebook.api import serializers
-from pledgebook.api.filters import OrganisationFilter, ThemeFilter
+from pledgebook.api.filters import OrganisationFilter, ThemeFilter, refuse_malformed
 from pledgebook.coalitions.filters import CoalitionFilter, public_coalitions
 from pledgebook.coalitions.models import Coalition, Membership
 from pledgebook.commitments.exports import ORDERING, with_relations
@@ -258,7 +258,7 @@ COMMITMENT_FILTERS = [
         "programme",
         str,
         description="Programme slug.",
-        examples=_example("Programme", "generation-equality-forum-2021"),
+        examples=_example("Programme", "generation-equality-2021"),
     ),
     OpenApiParameter(
         "theme", int, description="Theme id (see /api/v1/themes/).", examples=_example("Theme", 1)
@@ -542,12 +542,15 @@ class ExportIndexView(APIView):
 )
 class ExportView(APIView):
     content_negotiation_class = _FirstRenderer
+    # The filters the commitment exports take (for the OpenAPI document: api/schema.py).
+    filterset_class = CommitmentFilter
 
     def get(self, request: Request, identifier: str) -> StreamingHttpResponse:
         exporter_class = exports.get(identifier)
         if exporter_class is None:
             raise NotFound(f"No export {identifier!r}.")
         exporter = exporter_class()
+        refuse_malformed(request.query_params, self.filterset_class)
         try:
             rows = exporter.queryset(request.query_params)
         except DjangoValidationError as exc:

@@ -67,7 +67,8 @@ def test_schema_endpoint_serves_yaml_by_default(client) -> None:
     assert set(yaml.safe_load(response.content)["paths"]) == PATHS
 
 
-def test_schema_generates_without_warnings(tmp_path: Path) -> None:
+def test_schema_generates_without_warnings(db, tmp_path: Path) -> None:
+    """The document reads the values its filters accept from the database (api/schema.py)."""
     GENERATOR_STATS.reset()
     target = tmp_path / "schema.yml"
 
