@@ -23,9 +23,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from pledgebook.coalitions.models import ExpressionOfInterest
+from pledgebook.commitments.models import Application, Commitment
 from pledgebook.core import audit
 from pledgebook.core.models import AuditEntry
 from pledgebook.core.notify import notify
+from pledgebook.organisations.models import Representative
+from pledgebook.programmes.models import Programme, ProgrammeRole
+from pledgebook.reporting.models import ProgressReport
 
 
 def normalise_email(email: str) -> str:
@@ -234,12 +239,6 @@ def _label(value: Any) -> str:
 def personal_data(*, actor: Any, user: Any) -> dict[str, Any]:
     """Everything the platform holds about ``user`` and what they wrote, for them to download
     (JSON-serialisable with Django's encoder).  Recorded in the audit trail."""
-    from pledgebook.coalitions.models import ExpressionOfInterest
-    from pledgebook.commitments.models import Application, Commitment
-    from pledgebook.organisations.models import Representative
-    from pledgebook.programmes.models import ProgrammeRole
-    from pledgebook.reporting.models import ProgressReport
-
     _require_self(actor, user)
     data: dict[str, Any] = {
         "format": "pledgebook.personal-data/1",
@@ -357,9 +356,6 @@ def deletion_consequences(user: Any) -> dict[str, list[Any]]:
     ``alone_admin_of`` (organisations left without an admin), ``alone_in`` (organisations left
     without anyone acting for them) and ``sole_secretariat_of`` (programmes left without a
     secretariat: these refuse the deletion)."""
-    from pledgebook.organisations.models import Representative
-    from pledgebook.programmes.models import Programme, ProgrammeRole
-
     seats = list(
         Representative.objects.filter(user=user)
         .select_related("organisation")
@@ -447,9 +443,6 @@ def delete_account(*, actor: Any, user: Any, password: str) -> None:
     with a wrong password, or while they are the only secretariat member of a programme.
     A confirmation goes to their address.
     """
-    from pledgebook.organisations.models import Representative
-    from pledgebook.programmes.models import Programme
-
     _require_self(actor, user)
     user_model = get_user_model()
     with transaction.atomic():

@@ -97,6 +97,16 @@ def test_no_warning_when_another_admin_remains(wanjiru):
     assert "Nobody else acts for" not in body
 
 
+def test_the_only_person_left_is_warned_even_without_being_admin():
+    organisation = factories.OrganisationFactory()
+    alone = factories.representative(organisation, admin=False)
+
+    body = " ".join(signed_in(alone).get(reverse("accounts:account")).content.decode().split())
+
+    assert "last admin" not in body
+    assert f"Nobody else acts for this organisation: {organisation.name}." in body
+
+
 def test_anonymous_people_are_sent_to_sign_in_and_nothing_is_exported(client):
     for name in ("accounts:account", "accounts:account_export", "accounts:account_delete"):
         response = client.post(reverse(name)) if "account_" in name else client.get(reverse(name))
