@@ -165,6 +165,13 @@ SILENCED_SYSTEM_CHECKS = [
 # Behind a proxy every request comes from the proxy: name the header in which the proxy puts
 # the client's address (e.g. HTTP_X_REAL_IP), or the limits count all clients as one.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# The cache down (Redis unreachable) must not stop anyone signing in: the limits fail open,
+# logged (accounts.throttle), and a cache that does not answer is given up on quickly.
+RATELIMIT_FAIL_OPEN = True
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    _redis_options = CACHES["default"].setdefault("OPTIONS", {})
+    _redis_options.setdefault("socket_connect_timeout", 1)
+    _redis_options.setdefault("socket_timeout", 1)
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # One process (the demo server, the tests) counts right in its own memory; with DEBUG off,
     # accounts.checks warns instead.

@@ -22,16 +22,13 @@ class Throttled:
     invalid, with a message at the top, before it checks a password or sends anything."""
 
     throttled = False
+    throttled_message = _(
+        "Too many attempts from here in a short time. Wait a while (up to an hour) and try again."
+    )
 
     def clean(self) -> dict[str, Any]:
         if self.throttled:
-            raise ValidationError(
-                _(
-                    "Too many attempts from here in a short time. Wait a while (up to an hour) "
-                    "and try again."
-                ),
-                code="throttled",
-            )
+            raise ValidationError(self.throttled_message, code="throttled")
         return super().clean()  # type: ignore[misc]
 
 
@@ -61,16 +58,9 @@ class SignupForm(Throttled, forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = domain.normalise_email(self.cleaned_data["email"])
-        if domain.email_taken(email):
-            raise ValidationError(
-                _(
-                    "An account with this e-mail address already exists. Sign in, or reset "
-                    "your password if you have forgotten it."
-                ),
-                code="duplicate_email",
-            )
-        return email
+        # Whether the address has an account is not checked here: the form answers the same
+        # either way, and the owner is told by mail (``domain.register``).
+        return domain.normalise_email(self.cleaned_data["email"])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -99,6 +89,10 @@ class EmailAuthenticationForm(Throttled, AuthenticationForm):
     """Sign in with e-mail and password.  An unverified account is told so (only when the
     password is right, so that the form does not reveal which addresses have accounts)."""
 
+    throttled_message = _(
+        "Too many failed attempts to sign in to this address from here. Wait a while (up to "
+        "an hour) and try again, or reset your password: the link we send you signs you in."
+    )
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
@@ -184,3 +178,14 @@ class QueuedPasswordResetForm(Throttled, PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         notify(to=[to_email], template="password_reset", context=context)
+
+
+class DeleteAccountForm(forms.Form):
+    """The password again, to delete one's own account."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Type your password again to confirm."),
+    )

@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pledgebook.accounts.landing import works_on_programmes
 from pledgebook.commitments import domain as commitments_domain
 from pledgebook.commitments.assessment import assess
 from pledgebook.commitments.models import Application, CoMaker, Commitment
@@ -138,6 +139,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "commitments": commitments,
             "invitations": list(_pending_invitations(user)),
             "can_create_commitment": bool(_approved_pairs(user)) if seats else False,
+            "works_on_programmes": works_on_programmes(user),
         },
     )
 

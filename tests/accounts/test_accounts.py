@@ -1,5 +1,6 @@
 """Sign-up with e-mail verification, sign-in, resend, password reset."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -59,7 +60,7 @@ def test_signup_mail_verify_then_login(client) -> None:
     path = link_in(message)
     assert path.startswith("/accounts/verify/")
     page = client.get(reverse("accounts:verification_sent"))
-    assert "We have sent a link to ana.silva@example.org." in page.content.decode()
+    assert "We have sent a mail to ana.silva@example.org." in page.content.decode()
 
     response = client.get(path)
 
@@ -122,24 +123,90 @@ def test_unknown_uid_is_a_bad_link(client) -> None:
     assert "This verification link does not work" in response.content.decode()
 
 
+def _page_text(response) -> str:
+    """A page without what changes from one visitor to the next (the CSRF token)."""
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", response.content.decode())
+
+
 @pytest.mark.django_db
-def test_duplicate_email_is_refused_case_insensitively(client) -> None:
-    factories.UserFactory(username="ana.silva@example.org")
+def test_signing_up_with_a_taken_address_answers_as_for_a_new_one(
+    client, django_user_model, settings
+):
+    """Item 3.9: the visitor sees exactly what a new address gets; the owner is told by mail,
+    with links built from the request; nothing of the account changes."""
+    settings.ALLOWED_HOSTS = ["pledgebook.example.net"]
+    owner = factories.UserFactory(username="ana.silva@example.org", first_name="Ana")
+    before = (owner.password, owner.first_name, owner.is_active)
+    host = {"HTTP_HOST": "pledgebook.example.net:8214"}
+    newcomer = type(client)()
 
-    response = signup(client, email="ANA.Silva@example.ORG")
+    taken = client.post(reverse("accounts:signup"), _signup_data("ANA.Silva@example.ORG"), **host)
+    new = newcomer.post(reverse("accounts:signup"), _signup_data("Bo.Li@example.ORG"), **host)
 
-    assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "email": [
-            "An account with this e-mail address already exists. Sign in, or reset your "
-            "password if you have forgotten it."
-        ]
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"])
+    assert (taken.status_code, taken["Location"]) == (302, reverse("accounts:verification_sent"))
+    taken_page = _page_text(client.get(taken["Location"], **host))
+    new_page = _page_text(newcomer.get(new["Location"], **host))
+    assert taken_page.replace("ana.silva", "bo.li") == new_page
+    assert "We have sent a mail to ana.silva@example.org." in taken_page
+    # The owner's mail, and the newcomer's.
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ana.silva@example.org"], "Someone tried to sign up to Pledgebook with your address"),
+        (["bo.li@example.org"], "Verify your e-mail address for Pledgebook"),
+    ]
+    body = mail.outbox[0].body
+    assert body.startswith("Hello Ana,\n\nSomeone, perhaps you, tried to create a Pledgebook")
+    assert "http://pledgebook.example.net:8214/accounts/login/\n" in body
+    assert "http://pledgebook.example.net:8214/accounts/password/reset/\n" in body
+    assert "http://pledgebook.example.net:8214/accounts/verify/" in mail.outbox[1].body
+    # Nothing of the account changed, and no second account was made.
+    owner.refresh_from_db()
+    assert (owner.password, owner.first_name, owner.is_active) == before
+    assert django_user_model.objects.filter(username__iexact="ana.silva@example.org").count() == 1
+    assert list(
+        AuditEntry.objects.filter(object_id=owner.pk, object_type="auth.user").values_list(
+            "action", "data"
+        )
+    ) == [("account.signup_existing", {"mail_sent": True})]
+
+
+@pytest.mark.django_db
+def test_the_owner_is_told_once_an_hour_and_a_deactivated_account_not_at_all(client):
+    """Sign-up cannot be used to flood someone's mailbox, and a deactivated account is not
+    sent links it cannot use; the visitor's answer stays the same."""
+    factories.UserFactory(username="ana@example.org")
+    # Used once, then deactivated by the platform staff (not a pending sign-up).
+    factories.UserFactory(
+        username="gone@example.org",
+        is_active=False,
+        last_login=dt.datetime(2024, 3, 1, tzinfo=dt.UTC),
+    )
+    AuditEntry.objects.all().delete()
+    other = type(client)()
+
+    answers = [
+        client.post(reverse("accounts:signup"), _signup_data("ana@example.org")),
+        other.post(reverse("accounts:signup"), _signup_data("ana@example.org")),
+        client.post(reverse("accounts:signup"), _signup_data("gone@example.org")),
+    ]
+
+    assert [(r.status_code, r["Location"]) for r in answers] == [
+        (302, reverse("accounts:verification_sent"))
+    ] * 3
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert list(AuditEntry.objects.order_by("id").values_list("action", "data")) == [
+        ("account.signup_existing", {"mail_sent": True}),
+        ("account.signup_existing", {"mail_sent": False}),
+    ]
+
+
+def _signup_data(email: str) -> dict[str, str]:
+    return {
+        "email": email,
+        "full_name": "Someone Else",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
     }
-    assert User.objects.count() == 1
-    assert mail.outbox == []
-    # What was typed stays in the form.
-    assert 'value="ANA.Silva@example.ORG"' in response.content.decode()
-    assert 'value="Ana Silva"' in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -326,3 +393,64 @@ def test_password_reset(client) -> None:
     assert response["Location"] == reverse("accounts:password_reset_complete")
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+# Where people land after signing in (item 2.15) ---------------------------------------------
+
+
+def _sign_in(client, user, **extra):
+    return client.post(
+        reverse("accounts:login"),
+        {"username": user.email, "password": "correct horse battery staple", **extra},
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["secretariat", "reviewer"])
+def test_programme_staff_without_an_organisation_land_on_the_console(client, role):
+    user = factories.staff(factories.ProgrammeFactory(), role)
+
+    response = _sign_in(client, user)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("console:home")
+    assert client.get(reverse("accounts:login"))["Location"] == reverse("console:home")
+
+
+@pytest.mark.django_db
+def test_people_of_an_organisation_land_in_the_workspace_without_a_console_link(client):
+    user = factories.representative(factories.OrganisationFactory())
+
+    response = _sign_in(client, user)
+
+    assert response["Location"] == reverse("workspace:home")
+    page = client.get(response["Location"]).content.decode()
+    assert "Open the console" not in page
+
+
+@pytest.mark.django_db
+def test_people_with_both_land_in_the_workspace_with_a_link_to_the_console(client):
+    user = factories.staff(factories.ProgrammeFactory())
+    factories.representative(factories.OrganisationFactory(), user)
+
+    response = _sign_in(client, user)
+
+    assert response["Location"] == reverse("workspace:home")
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "You also work on programmes (secretariat, reviewer or platform staff). "
+        f'<a class="button secondary" href="{reverse("console:home")}">Open the console</a>'
+    ) in page
+
+
+@pytest.mark.django_db
+def test_a_safe_next_still_wins_and_an_unsafe_one_is_ignored(client):
+    user = factories.staff(factories.ProgrammeFactory())
+    commitments = reverse("workspace:commitments")
+
+    safe = _sign_in(client, user, next=commitments)
+    client.post(reverse("accounts:logout"))
+    unsafe = _sign_in(client, user, next="https://evil.example/console/")
+
+    assert safe["Location"] == commitments
+    assert unsafe["Location"] == reverse("console:home")

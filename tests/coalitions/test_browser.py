@@ -83,7 +83,7 @@ def test_two_similar_eois_are_merged_and_both_proposers_see_the_coalition(
     expect(similar).to_contain_text("Shared words in principles and asks: plastic, single-use")
 
     s_page = browser.new_context().new_page()
-    sign_in(s_page, base, secretariat.email)
+    sign_in(s_page, base, secretariat.email, lands="/console/")
     s_page.goto(f"{base}/console/{programme.slug}/")
     s_page.get_by_role("navigation", name=f"Console of {programme.name}").get_by_role(
         "link", name="Coalitions", exact=True

@@ -49,7 +49,7 @@ def sign_in(page, base: str, email: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/workspace/")
+    page.wait_for_url(f"{base}/console/")  # programme staff without an organisation
 
 
 def test_open_report_and_see_the_response_rate(live_server, browser, settings, theme):

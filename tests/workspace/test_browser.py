@@ -46,12 +46,14 @@ def member(programme, theme):
     return user
 
 
-def sign_in(page, base: str, email: str) -> None:
+def sign_in(page, base: str, email: str, lands: str = "/workspace/") -> None:
+    """Sign in; people of an organisation land in the workspace, programme staff without
+    one on the console (``lands="/console/"``)."""
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/workspace/")
+    page.wait_for_url(f"{base}{lands}")
 
 
 def test_sign_up_verify_and_arrive_in_the_workspace(live_server, browser, settings):
@@ -64,7 +66,7 @@ def test_sign_up_verify_and_arrive_in_the_workspace(live_server, browser, settin
     page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
     page.get_by_label("Password, again").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
-    page.get_by_text("We have sent a link to amina@example.org.").wait_for()
+    page.get_by_text("We have sent a mail to amina@example.org.").wait_for()
 
     (message,) = mail.outbox
     link = re.search(r"http://\S+/accounts/verify/\S+/", message.body).group(0)
