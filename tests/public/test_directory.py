@@ -42,7 +42,7 @@ def test_directory_lists_public_commitments_with_their_facts(client, theme):
     assertContains(response, f'<th scope="row">{link}</th>', html=True)
     assertContains(response, f'<a href="{c.organisation.get_absolute_url()}">')
     assertContains(response, f'<a href="{theme.programme.get_absolute_url()}">')
-    assertContains(response, "<td>Advocacy, Policy</td>", html=True)
+    assertContains(response, '<td data-label="Types">Advocacy, Policy</td>', html=True)
     assertContains(response, "Kenya, Uganda")
     assertContains(response, '<span class="badge">Confirmed</span>', html=True)
     assertNotContains(response, "Secret draft")
