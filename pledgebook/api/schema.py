@@ -1,7 +1,8 @@
 """The OpenAPI document says what the API accepts, read from the filters that decide it.
 
 A drf-spectacular postprocessing hook: each query parameter of a list (or an export) that a
-FilterSet validates gets the values that FilterSet accepts now (the published programmes'
+FilterSet validates gets, in the document served at /api/v1/schema/, the values that FilterSet
+accepts now (the published programmes'
 slugs, the themes' ids, the country codes...), so the document never names a value the API
 refuses; its example is one of them; an empty value is refused (``minLength: 1``: leave the
 parameter out instead); and a page out of range is documented as the 404 it is.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import Resolver404, resolve
-from django_filters import FilterSet
+from django_filters import FilterSet, ModelChoiceFilter
 
 INVALID_PAGE = {
     "description": "The page does not exist (beyond the last one, or not a number from 1).",
@@ -34,9 +35,15 @@ def _filterset(path: str) -> type[FilterSet] | None:
     return getattr(view, "filterset_class", None)
 
 
-def accepted_values(filterset: type[FilterSet], name: str) -> list[str] | None:
-    """The values the filter ``name`` accepts now, or None if it takes any text."""
-    field = filterset.base_filters[name].field
+def accepted_values(filterset: type[FilterSet], name: str, *, live: bool) -> list[str] | None:
+    """The values the filter ``name`` accepts now, or None if it takes any text.  Values read
+    from the database (programmes, themes, countries) only when ``live``: the document served
+    to a request, not the one written by ``manage.py spectacular`` or a system check, which
+    must not depend on (or need) the database."""
+    filter_ = filterset.base_filters[name]
+    if isinstance(filter_, ModelChoiceFilter) and not live:
+        return None
+    field = filter_.field
     choices = getattr(field, "choices", None)
     if choices is None:
         return None
@@ -67,7 +74,7 @@ def live_filter_values(
                 continue
             if filterset is None or parameter["name"] not in filterset.base_filters:
                 continue
-            values = accepted_values(filterset, parameter["name"])
+            values = accepted_values(filterset, parameter["name"], live=request is not None)
             if not values:
                 schema["minLength"] = 1
                 continue
