@@ -49,6 +49,7 @@ PROGRAMME_FIELDS = (
     "maker_min_years",
     "maker_max_years",
     "reporting_cycle",
+    "reporting_joins",
 )
 THEME_FIELDS = ("name", "slug", "description", "position")
 ACTION_FIELDS = ("code", "title", "description", "position")
