@@ -47,6 +47,7 @@ def programme_data(**changes: Any) -> dict[str, Any]:
         "maker_min_years": "1",
         "maker_max_years": "5",
         "reporting_cycle": "annual",
+        "reporting_joins": "open_cycle",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
