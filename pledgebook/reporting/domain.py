@@ -635,9 +635,9 @@ def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> 
         kind = _reminder_kind(cycle, due, now)
         if kind is None:
             continue
-        makers = Organisation.objects.filter(
-            pk__in=commitments.values("organisation_id")
-        ).order_by("pk")
+        makers = Organisation.objects.filter(pk__in=commitments.values("organisation_id")).order_by(
+            "pk"
+        )
         for organisation in makers:
             try:
                 with transaction.atomic():

@@ -114,9 +114,7 @@ class Terms:
 
 def expected_in(cycle: ReportingCycle) -> QuerySet[Commitment]:
     """The commitments expected to report in ``cycle``."""
-    return Commitment.objects.filter(programme_id=cycle.programme_id).filter(
-        Terms.of(cycle).q()
-    )
+    return Commitment.objects.filter(programme_id=cycle.programme_id).filter(Terms.of(cycle).q())
 
 
 def is_expected(commitment: Commitment, cycle: ReportingCycle) -> bool:

@@ -461,9 +461,10 @@ MAX_AGE = dt.timedelta(minutes=10)
 
 def fingerprint(cycle: ReportingCycle) -> str:
     """What the figures of ``cycle`` depend on, in five index look-ups whatever the number of
-    rows: the cycle's terms (who is expected); the last submission in the cycle (submitted reports never change:
-    a correction is a new one); the last change of the programme's commitments and of any
-    organisation (category, country); the programme's themes and the commitment types."""
+    rows: the cycle's terms (who is expected in it); the last submission in the cycle
+    (submitted reports never change: a correction is a new one); the last change of the
+    programme's commitments and of any organisation (category, country); the programme's
+    themes and the commitment types."""
     from pledgebook.organisations.models import Organisation
     from pledgebook.programmes.models import CommitmentType, Theme
 

@@ -302,7 +302,8 @@ def test_refresh_after_a_change_recomputes_a_snapshot_taken_before_it(programme,
 
 # Days (relative to now) where the rule changes: the opening, deadline and close of each cycle
 # of the test below, and the day on either side.
-EDGES = sorted({d + e for d in (-900, -810, -800, -500, -410, -400, -30, -2, 20, 40) for e in (-1, 0, 1)})
+CYCLE_DAYS = (-900, -810, -805, -800, -500, -410, -405, -400, -30, -29, -2, -1, 20, 40)
+EDGES = sorted({d + e for d in CYCLE_DAYS for e in (-1, 0, 1)})
 DAY_OFFSET = st.one_of(st.none(), st.sampled_from(EDGES), st.integers(-1300, 60))
 COMMITMENT = st.tuples(
     st.sampled_from(["confirmed", "featured", "confirmed", "submitted"]),  # status

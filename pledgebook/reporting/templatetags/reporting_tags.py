@@ -17,7 +17,7 @@ register = template.Library()
 LIGHT_BADGES: dict[str, tuple[Any, Any]] = {
     "reported": (
         _("Reported"),
-        _("A progress report was submitted in the latest reporting cycle it is expected in."),
+        _("A progress report was submitted in the current reporting cycle."),
     ),
     "due": (
         _("Report due"),
