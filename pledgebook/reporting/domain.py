@@ -635,10 +635,8 @@ def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> 
         kind = _reminder_kind(cycle, due, now)
         if kind is None:
             continue
-        makers = Organisation.objects.filter(pk__in=commitments.values("organisation_id")).order_by(
-            "pk"
-        )
-        for organisation in makers:
+        leads = Organisation.objects.filter(pk__in=commitments.values("organisation_id"))
+        for organisation in leads.order_by("pk"):
             try:
                 with transaction.atomic():
                     Reminder.objects.create(
