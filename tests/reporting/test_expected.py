@@ -282,6 +282,7 @@ def test_expected_in_sql_agrees_with_python(db, joins, closed_at, rows):
     }
 
 
+@pytest.mark.dates
 def test_the_rule_case_by_case(world):
     now, current, past = world.now, world.current, world.past
     long_ago = {"starts_on": (now - 900 * DAY).date(), "ends_on": (now + 900 * DAY).date()}
@@ -294,14 +295,16 @@ def test_the_rule_case_by_case(world):
     assert expected(**long_ago, decided_at=now - 800 * DAY) == (True, True)
     assert expected(**long_ago, status="in_review") == (False, False)
     # Starts after this year's deadline: nothing to report yet.
-    assert expected(starts_on=(now - 9 * DAY).date(), decided_at=now - 20 * DAY) == (
-        False,
-        False,
-    )
+    later = (now + 900 * DAY).date()
+    assert expected(
+        starts_on=timezone.localdate(now - 9 * DAY), ends_on=later, decided_at=now - 20 * DAY
+    ) == (False, False)
     # Starts on the day of the deadline: expected.
-    assert expected(starts_on=(now - 10 * DAY).date())[1] is True
+    assert expected(starts_on=timezone.localdate(now - 10 * DAY), ends_on=later)[1] is True
     # Ended before this year's cycle opened.
-    assert expected(starts_on=(now - 900 * DAY).date(), ends_on=(now - 61 * DAY).date()) == (
+    assert expected(
+        starts_on=(now - 900 * DAY).date(), ends_on=timezone.localdate(now - 61 * DAY)
+    ) == (
         True,
         False,
     )
