@@ -244,9 +244,10 @@ class CommitmentSerializer(ReadOnlyModelSerializer):
     assessment = serializers.SerializerMethodField()
     status_light = serializers.SerializerMethodField(
         help_text=(
-            "Progress reporting: reported (a report in the current cycle), due (the cycle is "
-            "open, its deadline not passed), late (the deadline passed without a report), "
-            "inactive (no report in the two latest cycles) or none (no cycle yet)."
+            "Progress reporting, counting only the cycles the commitment is expected to "
+            "report in: reported (a report in the latest of them), due (no report yet, not "
+            "due yet), late (its report is due and missing), inactive (no report in the two "
+            "latest cycles whose report was due) or none (no cycle expects it yet)."
         )
     )
 

@@ -262,7 +262,9 @@ def _transition(
         if to == S.SUBMITTED:
             commitment.submitted_at = now
             fields.append("submitted_at")
-        if to in (S.CONFIRMED, S.DECLINED):
+        if to in (S.CONFIRMED, S.DECLINED) and previous in (S.SUBMITTED, S.IN_REVIEW):
+            # The decision, not a later change of feature (the date of confirmation decides
+            # the reporting cycles it is expected in: ``reporting.expected``).
             commitment.decided_at = now
             fields.append("decided_at")
         commitment.save(update_fields=fields)
@@ -346,15 +348,23 @@ def return_for_revision(*, actor: Any, commitment: Commitment, reason: str) -> C
 
 
 def confirm_commitment(*, actor: Any, commitment: Commitment, reason: str = "") -> Commitment:
-    return _transition(
-        actor=actor,
-        commitment=commitment,
-        perm="commitments.review_commitment",
-        allowed_from=[S.SUBMITTED, S.IN_REVIEW],
-        to=S.CONFIRMED,
-        action=_("confirmed"),
-        reason=reason,
-    )
+    """Confirm the commitment; confirmed while a reporting cycle is open, it joins that cycle
+    by the programme's rule, and its makers receive their personal links (in the same
+    transaction: ``reporting.domain.join_open_cycles``)."""
+    from pledgebook.reporting.domain import join_open_cycles  # reporting builds on commitments
+
+    with transaction.atomic():
+        _transition(
+            actor=actor,
+            commitment=commitment,
+            perm="commitments.review_commitment",
+            allowed_from=[S.SUBMITTED, S.IN_REVIEW],
+            to=S.CONFIRMED,
+            action=_("confirmed"),
+            reason=reason,
+        )
+        join_open_cycles(actor=actor, commitment=commitment, now=commitment.decided_at)
+    return commitment
 
 
 def decline_commitment(*, actor: Any, commitment: Commitment, reason: str) -> Commitment:

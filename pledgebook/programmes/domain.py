@@ -49,6 +49,7 @@ PROGRAMME_FIELDS = (
     "maker_min_years",
     "maker_max_years",
     "reporting_cycle",
+    "reporting_joins",
 )
 THEME_FIELDS = ("name", "slug", "description", "position")
 ACTION_FIELDS = ("code", "title", "description", "position")
@@ -158,6 +159,7 @@ def create_programme(
     maker_min_years: int = 1,
     maker_max_years: int = 5,
     reporting_cycle: str = Programme.ReportingCycle.ANNUAL,
+    reporting_joins: str = Programme.ReportingJoins.OPEN_CYCLE,
 ) -> Programme:
     """Create a programme (platform staff only); its creator joins its secretariat."""
     _require(actor, "programmes.add_programme")
@@ -177,6 +179,7 @@ def create_programme(
         maker_min_years=maker_min_years,
         maker_max_years=maker_max_years,
         reporting_cycle=reporting_cycle,
+        reporting_joins=reporting_joins,
     )
     _validate_programme(programme)
     types = list(commitment_types)

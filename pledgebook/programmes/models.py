@@ -42,6 +42,13 @@ class Programme(models.Model):
         SEMI_ANNUAL = "semi_annual", _("Every six months")
         NONE = "none", _("No reporting")
 
+    class ReportingJoins(models.TextChoices):
+        """When a commitment confirmed while a reporting cycle is open first reports
+        (``reporting.expected``)."""
+
+        OPEN_CYCLE = "open_cycle", _("In the cycle that is open when it is confirmed")
+        NEXT_CYCLE = "next_cycle", _("From the next cycle to open")
+
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -71,6 +78,16 @@ class Programme(models.Model):
         max_length=16,
         choices=ReportingCycle.choices,
         default=ReportingCycle.ANNUAL,
+    )
+    reporting_joins = models.CharField(
+        _("a commitment confirmed while a cycle is open reports"),
+        max_length=16,
+        choices=ReportingJoins.choices,
+        default=ReportingJoins.OPEN_CYCLE,
+        help_text=_(
+            "In the open cycle, it receives its personal reporting link on confirmation; if the "
+            "cycle's deadline has passed, its report is due when the cycle closes."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

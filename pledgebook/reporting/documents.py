@@ -363,8 +363,8 @@ def sections(data: AnnualReportData) -> tuple[Section, ...]:
             paragraphs=(
                 _(
                     "Response rate: the commitments with a submitted report in the cycle, "
-                    "divided by the commitments expected to report (public, and running during "
-                    "the cycle)."
+                    "divided by the commitments expected to report (public, running during the "
+                    "cycle, and confirmed in time for it by the programme's rule)."
                 ),
                 _(
                     "Progress index: the average of the weights of the reported statuses "

@@ -23,6 +23,7 @@ from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
 from pledgebook.organisations.models import Organisation
 from pledgebook.reporting import links
+from pledgebook.reporting.expected import Terms, expected_in, is_expected
 from pledgebook.reporting.models import (
     AnnualReport,
     CoMakerConfirmation,
@@ -57,12 +58,8 @@ def _require_secretariat(actor: Any, cycle: ReportingCycle) -> None:
 
 
 def active_commitments(cycle: ReportingCycle) -> QuerySet[Commitment]:
-    """Commitments expected to report in ``cycle``: public, and running during it."""
-    return Commitment.objects.public().filter(
-        Q(programme=cycle.programme),
-        Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.opens_at.date()),
-        Q(starts_on__isnull=True) | Q(starts_on__lte=cycle.closes_at.date()),
-    )
+    """Commitments expected to report in ``cycle`` (the rule: ``reporting.expected``)."""
+    return expected_in(cycle)
 
 
 def makers(cycle: ReportingCycle) -> QuerySet[Organisation]:
@@ -129,6 +126,19 @@ def _send_link(invitation: Invitation) -> None:
     )
 
 
+def _invitation(
+    cycle: ReportingCycle, organisation: Organisation, now: dt.datetime
+) -> tuple[Invitation, bool]:
+    """The maker's invitation (personal link) to ``cycle``, created if it has none; and
+    whether it was created."""
+    invitation, created = Invitation.objects.get_or_create(
+        cycle=cycle, organisation=organisation, defaults={"sent_at": now}
+    )
+    invitation.cycle = cycle
+    invitation.organisation = organisation
+    return invitation, created
+
+
 def open_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = None) -> int:
     """Open the cycle and send every maker its personal link.  Returns the number invited."""
     _require_secretariat(actor, cycle)
@@ -143,11 +153,10 @@ def open_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = N
         cycle.save(update_fields=["status", "opened_at"])
         invited = 0
         for organisation in makers(cycle).order_by("pk"):
-            invitation = Invitation.objects.create(
-                cycle=cycle, organisation=organisation, sent_at=now
-            )
-            _send_link(invitation)
-            invited += 1
+            invitation, created = _invitation(cycle, organisation, now)
+            if created:
+                _send_link(invitation)
+                invited += 1
         audit.record(
             actor=actor,
             action="cycle.opened",
@@ -189,6 +198,62 @@ def close_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = 
         cycle.closed_at = now or timezone.now()
         cycle.save(update_fields=["status", "closed_at"])
         audit.record(actor=actor, action="cycle.closed", obj=cycle, programme=cycle.programme)
+
+
+def join_open_cycles(
+    *, actor: Any, commitment: Commitment, now: dt.datetime | None = None
+) -> list[Invitation]:
+    """A commitment just confirmed joins the open cycles that expect it (by its programme's
+    rule, ``reporting.expected``): its lead maker and co-makers that have no personal link
+    for such a cycle receive one.  Called by ``commitments.domain.confirm_commitment`` inside
+    its transaction, so the links and their queued mails commit with the confirmation.
+    Returns the invitations created."""
+    if not actor.has_perm("commitments.review_commitment", commitment):
+        raise PermissionDenied
+    now = now or timezone.now()
+    created: list[Invitation] = []
+    with transaction.atomic():
+        cycles = (
+            ReportingCycle.objects.select_for_update(of=("self",))
+            .filter(programme_id=commitment.programme_id, status=C.OPEN, closes_at__gt=now)
+            .select_related("programme")
+            .order_by("deadline", "pk")
+        )
+        co_makers = [
+            row.organisation
+            for row in commitment.co_makers.select_related("organisation").order_by("pk")
+        ]
+        for cycle in cycles:
+            if not is_expected(commitment, cycle):
+                continue
+            due = Terms.of(cycle).due(commitment)
+            invited = []
+            for organisation in [commitment.organisation, *co_makers]:
+                invitation, new = _invitation(cycle, organisation, now)
+                if not new:
+                    continue
+                notify(
+                    to=_emails(organisation),
+                    template="reporting_joined",
+                    context={
+                        "invitation": invitation,
+                        "cycle": cycle,
+                        "commitment": commitment,
+                        "lead": organisation.pk == commitment.organisation_id,
+                        "due": due,
+                        "path": link_path(invitation),
+                    },
+                )
+                invited.append(organisation.name)
+                created.append(invitation)
+            audit.record(
+                actor=actor,
+                action="cycle.commitment_joined",
+                obj=cycle,
+                programme=cycle.programme,
+                data={"commitment": commitment.pk, "invited": invited},
+            )
+    return created
 
 
 # Accountability framework ------------------------------------------------------------------
@@ -539,47 +604,66 @@ def confirm_report(*, actor: Any, report: ProgressReport, organisation: Organisa
 # Reminders -----------------------------------------------------------------------------------
 
 
+def _reminder_kind(cycle: ReportingCycle, due: dt.datetime, now: dt.datetime) -> str | None:
+    """Which reminder is due at ``now`` for a report due at ``due``, if any."""
+    if due - dt.timedelta(days=cycle.remind_days_before) <= now < due:
+        return Reminder.Kind.BEFORE
+    if now >= due + dt.timedelta(days=cycle.remind_days_after):
+        return Reminder.Kind.AFTER
+    return None
+
+
 def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> int:
-    """Remind makers who have not reported every active commitment: once in the days before
-    the deadline and once after it.  Safe to run any number of times (a unique row per maker,
-    cycle, kind and deadline).  Returns the number of reminders sent."""
+    """Remind the lead makers of commitments expected in the cycle without a submitted report:
+    once in the days before their report is due and once after (due by the deadline, or by
+    the close for a commitment confirmed after the deadline: ``reporting.expected``).  Safe
+    to run any number of times (a unique row per maker, cycle, kind and due date).  Every
+    reminder carries the maker's personal link, given now if it had none.  Returns the
+    number of reminders sent."""
     now = now or timezone.now()
     if cycle.status != C.OPEN or now >= cycle.closes_at:
         return 0
-    if cycle.deadline - dt.timedelta(days=cycle.remind_days_before) <= now < cycle.deadline:
-        kind = Reminder.Kind.BEFORE
-    elif now >= cycle.deadline + dt.timedelta(days=cycle.remind_days_after):
-        kind = Reminder.Kind.AFTER
-    else:
-        return 0
+    terms = Terms.of(cycle)
     reported = ProgressReport.objects.filter(
         cycle=cycle, status=ProgressReport.Status.SUBMITTED
     ).values("commitment_id")
-    silent = Organisation.objects.filter(
-        pk__in=active_commitments(cycle).exclude(pk__in=reported).values("organisation_id")
-    ).order_by("pk")
+    silent = expected_in(cycle).exclude(pk__in=reported)
+    on_time = terms.due_at_deadline_q()
+    groups = [(terms.deadline, silent.filter(on_time)), (terms.closes, silent.exclude(on_time))]
     sent = 0
-    for organisation in silent:
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(
-                    cycle=cycle, organisation=organisation, kind=kind, deadline=cycle.deadline
-                )
-                invitation = Invitation.objects.filter(
-                    cycle=cycle, organisation=organisation
-                ).first()
-                notify(
-                    to=_emails(organisation),
-                    template=f"reporting_reminder_{kind}",
-                    context={
-                        "cycle": cycle,
-                        "organisation": organisation,
-                        "path": link_path(invitation) if invitation else None,
-                    },
-                )
-        except IntegrityError:
-            continue  # already reminded for this deadline
-        sent += 1
+    for due, commitments in groups:
+        kind = _reminder_kind(cycle, due, now)
+        if kind is None:
+            continue
+        leads = Organisation.objects.filter(pk__in=commitments.values("organisation_id"))
+        for organisation in leads.order_by("pk"):
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(
+                        cycle=cycle, organisation=organisation, kind=kind, deadline=due
+                    )
+                    invitation, created = _invitation(cycle, organisation, now)
+                    if created:
+                        audit.record(
+                            actor=None,
+                            action="cycle.link_given",
+                            obj=cycle,
+                            programme=cycle.programme,
+                            data={"organisation": organisation.name},
+                        )
+                    notify(
+                        to=_emails(organisation),
+                        template=f"reporting_reminder_{kind}",
+                        context={
+                            "cycle": cycle,
+                            "organisation": organisation,
+                            "due": due,
+                            "path": link_path(invitation),
+                        },
+                    )
+            except IntegrityError:
+                continue  # already reminded for this due date
+            sent += 1
     return sent
 
 

@@ -2,13 +2,16 @@
 
 Formulas (also shown on the public page "How progress is computed"):
 
-* **Status light** of a commitment, from the programme's cycles whose reporting has started:
-  ``reported`` — a submitted report in the current cycle; ``due`` — the current cycle is open,
-  its deadline not passed, no report yet; ``late`` — the current cycle's deadline passed without
-  a report; ``inactive`` — no report in the two latest cycles whose deadline has passed (as the
-  SDG Actions Platform marks initiatives after two years of silence); ``none`` — no cycle yet.
+* **Status light** of a commitment, from the programme's cycles whose reporting has started,
+  counting only the cycles the commitment is expected to report in (``reporting.expected``:
+  public, running during the cycle, confirmed in time by the programme's rule):
+  ``reported`` — a submitted report in its current cycle (the latest it is expected in);
+  ``due`` — no report yet, and its report is not due yet (the deadline, or the close for a
+  commitment confirmed after the deadline); ``late`` — its report is due and missing;
+  ``inactive`` — no report in the two latest cycles whose report was due (as the SDG Actions
+  Platform marks initiatives after two years of silence); ``none`` — no cycle expects it yet.
 * **Response rate** of a group = commitments of the group with a submitted report in the
-  cycle ÷ commitments of the group expected to report (active during the cycle).
+  cycle ÷ commitments of the group expected to report in it.
 * **Progress index** of a group = Σ wᵢ·sᵢ ÷ Σ sᵢ over the group's commitments that reported,
   with the weight w of the reported implementation status (completed 1, on track 0.5,
   delayed 0.25, not started 0, discontinued 0) and the share s of the commitment in the group.
@@ -33,12 +36,27 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, Max, OuterRef, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.commitments.models import Commitment
 from pledgebook.reporting.domain import active_commitments
+from pledgebook.reporting.expected import Terms, both
 from pledgebook.reporting.models import ImplementationStatus, ProgressReport, ReportingCycle
 
 STATUS_WEIGHTS = {
@@ -63,56 +81,101 @@ LIGHTS = {
 
 def started_cycles(programme_ids: Iterable[int], now: dt.datetime) -> QuerySet[ReportingCycle]:
     """The cycles whose reporting has started, latest deadline first: what the lights see."""
-    return ReportingCycle.objects.filter(
-        programme_id__in=programme_ids, status__in=["open", "closed"], opens_at__lte=now
-    ).order_by("-deadline", "-pk")
+    return (
+        ReportingCycle.objects.filter(
+            programme_id__in=programme_ids, status__in=["open", "closed"], opens_at__lte=now
+        )
+        .select_related("programme")
+        .order_by("-deadline", "-pk")
+    )
 
 
 @dataclass(frozen=True)
 class Window:
-    """What a status light looks at, from a programme's started cycles (latest first)."""
+    """What the status lights of one programme look at: its started cycles, latest deadline
+    first, each with its terms (``expected.Terms``), at the instant ``now``.
 
-    current: int  # the cycle with the latest deadline
-    overdue: bool  # its deadline has passed
-    past: tuple[int, ...]  # the two latest cycles whose deadline passed (empty if fewer)
+    A commitment sees only the cycles it is expected to report in: its *current* cycle is the
+    latest of them, its *past* cycles the two latest whose report was due by ``now``."""
+
+    terms: tuple[Terms, ...]
+    now: dt.datetime
 
     @classmethod
     def of(cls, cycles: list[ReportingCycle], now: dt.datetime) -> Window | None:
         if not cycles:
             return None
-        past = tuple(cy.pk for cy in cycles if cy.deadline <= now)[:2]
-        return cls(cycles[0].pk, cycles[0].deadline <= now, past if len(past) == 2 else ())
+        return cls(tuple(Terms.of(cy) for cy in cycles), now)
 
-    def light(self, commitment_id: int, reported: set[tuple[int, int]]) -> str:
+    def light(self, commitment: Commitment, reported: set[tuple[int, int]]) -> str:
         """The light, given the (commitment, cycle) pairs with a submitted report."""
-        if (commitment_id, self.current) in reported:
+        mine = [t for t in self.terms if t.expects(commitment)]
+        if not mine:
+            return "none"
+        pk = commitment.pk
+        if (pk, mine[0].cycle_id) in reported:
             return "reported"
-        if self.past and not any((commitment_id, cy) in reported for cy in self.past):
+        past = [t.cycle_id for t in mine if t.overdue(commitment, self.now)][:2]
+        if len(past) == 2 and not any((pk, cy) in reported for cy in past):
             return "inactive"
-        return "late" if self.overdue else "due"
+        return "late" if mine[0].overdue(commitment, self.now) else "due"
 
     def silent(self, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
         """The same rule in SQL, for a whole programme: the commitments whose light is
-        ``late`` or ``inactive``, annotated with ``light``."""
+        ``late`` or ``inactive``, annotated with ``light``.
 
-        def reported_in(cycle_ids: Iterable[int]) -> Exists:
+        Per commitment, three CASE expressions over the window's cycles pick its current
+        cycle (the first it is expected in) and its two past ones (the first two it is
+        expected in whose report was due); the rest is three look-ups of a report."""
+        ids = [t.cycle_id for t in self.terms]
+        expected = [t.q() for t in self.terms]
+        due = [both(t.q(), t.overdue_q(self.now)) for t in self.terms]
+
+        def first(whens: list[When]) -> Case | Value:
+            if not whens:
+                return Value(None, output_field=IntegerField())
+            return Case(*whens, default=None, output_field=IntegerField())
+
+        current = first([When(q, then=Value(pk)) for q, pk in zip(expected, ids, strict=True)])
+        past_1 = first(
+            [When(q, then=Value(pk)) for q, pk in zip(due, ids, strict=True) if q is not False]
+        )
+        past_2 = first(
+            [
+                When(both(Q(past_1=ids[i]), due[j]), then=Value(ids[j]))
+                for i in range(len(ids))
+                for j in range(i + 1, len(ids))
+                if due[i] is not False and due[j] is not False
+            ]
+        )
+
+        def reported_in(*cycles: str) -> Exists:
+            in_cycles = Q()
+            for name in cycles:
+                in_cycles |= Q(cycle_id=OuterRef(name))
             return Exists(
                 ProgressReport.objects.filter(
-                    commitment=OuterRef("pk"),
-                    cycle_id__in=list(cycle_ids),
-                    status=ProgressReport.Status.SUBMITTED,
+                    in_cycles, commitment=OuterRef("pk"), status=ProgressReport.Status.SUBMITTED
                 )
             )
 
-        unreported = commitments.filter(~reported_in([self.current]))
-        if not self.past:
-            late = unreported if self.overdue else unreported.none()
-            return late.annotate(light=Value("late"))
-        inactive = ~reported_in(self.past)
-        if not self.overdue:
-            return unreported.filter(inactive).annotate(light=Value("inactive"))
-        return unreported.annotate(
-            light=Case(When(inactive, then=Value("inactive")), default=Value("late"))
+        return (
+            commitments.annotate(current=current, past_1=past_1)
+            .annotate(past_2=past_2)
+            .filter(current__isnull=False)
+            .exclude(reported_in("current"))
+            .annotate(
+                light=Case(
+                    When(
+                        Q(past_2__isnull=False) & ~reported_in("past_1", "past_2"),
+                        then=Value("inactive"),
+                    ),
+                    When(current=F("past_1"), then=Value("late")),
+                    default=None,
+                    output_field=CharField(),
+                )
+            )
+            .filter(light__isnull=False)
         )
 
 
@@ -135,7 +198,7 @@ def status_lights(
     lights = {}
     for c in commitments:
         window = windows.get(c.programme_id)
-        lights[c.pk] = window.light(c.pk, reported) if window else "none"
+        lights[c.pk] = window.light(c, reported) if window else "none"
     return lights
 
 
@@ -392,15 +455,16 @@ def roll_up(cycle: ReportingCycle) -> RollUp:
 # the refresh task enqueued after each submission (``refresh(since=...)``) recomputes anyway,
 # and any snapshot older than ``MAX_AGE`` is recomputed.
 
-SUMS_VERSION = 1  # bump when compute_sums changes
+SUMS_VERSION = 2  # bump when compute_sums changes
 MAX_AGE = dt.timedelta(minutes=10)
 
 
 def fingerprint(cycle: ReportingCycle) -> str:
     """What the figures of ``cycle`` depend on, in five index look-ups whatever the number of
-    rows: the cycle's dates; the last submission in the cycle (submitted reports never change:
-    a correction is a new one); the last change of the programme's commitments and of any
-    organisation (category, country); the programme's themes and the commitment types."""
+    rows: the cycle's terms (who is expected in it); the last submission in the cycle
+    (submitted reports never change: a correction is a new one); the last change of the
+    programme's commitments and of any organisation (category, country); the programme's
+    themes and the commitment types."""
     from pledgebook.organisations.models import Organisation
     from pledgebook.programmes.models import CommitmentType, Theme
 
@@ -408,8 +472,8 @@ def fingerprint(cycle: ReportingCycle) -> str:
         SUMS_VERSION,
         cycle.pk,
         cycle.programme_id,
-        cycle.opens_at.date().isoformat(),
-        cycle.closes_at.date().isoformat(),
+        # what decides who is expected (``expected.Terms``)
+        Terms.of(cycle),
         ProgressReport.objects.filter(
             cycle=cycle, status=ProgressReport.Status.SUBMITTED
         ).aggregate(last=Max("submitted_at")),

@@ -47,6 +47,7 @@ def programme_data(**changes: Any) -> dict[str, Any]:
         "maker_min_years": "1",
         "maker_max_years": "5",
         "reporting_cycle": "annual",
+        "reporting_joins": "open_cycle",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -155,7 +156,9 @@ def test_edit_programme(world: World, persona: str) -> None:
     programme = world.programme
     before, audits = snapshot(programme), AuditEntry.objects.count()
     url = world.url("console:settings")
-    data = programme_data(slug=programme.slug, commitment_types=["advocacy"])
+    data = programme_data(
+        slug=programme.slug, commitment_types=["advocacy"], reporting_joins="next_cycle"
+    )
 
     response = client_for(world, persona).post(url, data)
 
@@ -166,6 +169,7 @@ def test_edit_programme(world: World, persona: str) -> None:
         assert after["name"] == "Generation Equality Forum 2021"
         assert after["commitment_types"] == ["advocacy"]
         assert after["maker_max_years"] == 5
+        assert after["reporting_joins"] == "next_cycle"
         assert AuditEntry.objects.count() == audits + 1
         entry = AuditEntry.objects.first()
         assert entry.action == "programme.updated"

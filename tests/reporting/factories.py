@@ -24,7 +24,6 @@ def confirmed(theme, organisation=None, **kw):
     """A confirmed commitment of an approved member, with its representative."""
     user = factories.member_of(theme, organisation=organisation)
     org = user.organisations.get()
-    c = factories.CommitmentFactory(
-        theme=theme, organisation=org, status=Commitment.Status.CONFIRMED, **kw
-    )
+    kw.setdefault("status", Commitment.Status.CONFIRMED)
+    c = factories.CommitmentFactory(theme=theme, organisation=org, **kw)
     return c, user

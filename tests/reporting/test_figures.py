@@ -13,7 +13,7 @@ from pledgebook.commitments import domain as commitment_domain
 from pledgebook.commitments.models import Commitment
 from pledgebook.organisations import domain as org_domain
 from pledgebook.organisations.models import Category
-from pledgebook.programmes.models import CommitmentType, ProgrammeRole
+from pledgebook.programmes.models import CommitmentType, Programme, ProgrammeRole
 from pledgebook.reference.models import Country, Currency
 from pledgebook.reporting import domain, figures
 from pledgebook.reporting.models import FiguresSnapshot, ProgressReport, ReportingCycle
@@ -53,9 +53,11 @@ def test_status_lights(programme, theme):
         deadline=now + 20 * days,
         closes_at=now + 50 * days,
     )
-    reported, _ = confirmed(theme)
-    due, _ = confirmed(theme)
-    silent, _ = confirmed(theme)
+    # Running since before the oldest cycle: expected in all three.
+    running = {"starts_on": (now - 1000 * days).date(), "ends_on": (now + 1000 * days).date()}
+    reported, _ = confirmed(theme, **running)
+    due, _ = confirmed(theme, **running)
+    silent, _ = confirmed(theme, **running)
     submitted(reported, current)
     submitted(due, last)
     assert old.pk  # the oldest cycle is outside the two-cycle window
@@ -298,24 +300,47 @@ def test_refresh_after_a_change_recomputes_a_snapshot_taken_before_it(programme,
     assert FiguresSnapshot.objects.get(cycle=cy).computed_at > now
 
 
+# Days (relative to now) where the rule changes: the opening, deadline and close of each cycle
+# of the test below, and the day on either side.
+CYCLE_DAYS = (-900, -810, -805, -800, -500, -410, -405, -400, -30, -29, -2, -1, 20, 40)
+EDGES = sorted({d + e for d in CYCLE_DAYS for e in (-1, 0, 1)})
+DAY_OFFSET = st.one_of(st.none(), st.sampled_from(EDGES), st.integers(-1300, 60))
+COMMITMENT = st.tuples(
+    st.sampled_from(["confirmed", "featured", "confirmed", "submitted"]),  # status
+    DAY_OFFSET,  # starts_on
+    DAY_OFFSET,  # ends_on
+    DAY_OFFSET,  # decided_at
+    st.sets(st.integers(0, 2), max_size=3),  # the cycles it reported in (0: current)
+)
+
+
 @pytest.mark.django_db
 @settings(
-    max_examples=20,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    current_overdue=st.booleans(),
+    joins=st.sampled_from(Programme.ReportingJoins.values),
+    current_dates=st.sampled_from([(-2, 40), (20, 40), (-30 + 1, -1)]),
+    closed_early=st.booleans(),
     n_past=st.integers(0, 2),
-    reports=st.lists(st.sets(st.integers(0, 2), max_size=3), min_size=1, max_size=5),
+    rows=st.lists(COMMITMENT, min_size=1, max_size=6),
 )
-def test_the_escalation_query_agrees_with_the_status_lights(db, current_overdue, n_past, reports):
-    # One rule (figures.Window), computed in Python for a page of commitments and in SQL for
-    # a whole programme: both give the same late and inactive commitments.
-    programme = factories.ProgrammeFactory()
+def test_the_escalation_query_agrees_with_the_status_lights(
+    db, joins, current_dates, closed_early, n_past, rows
+):
+    # One rule (figures.Window over expected.Terms), computed in Python for a page of
+    # commitments and in SQL for a whole programme: both give the same late and inactive
+    # commitments, whatever the commitments' dates, decisions and the programme's rule.
+    programme = factories.ProgrammeFactory(reporting_joins=joins)
     theme = factories.ThemeFactory(programme=programme)
     now = timezone.now()
     days = dt.timedelta(days=1)
+
+    def at(offset):
+        return None if offset is None else now + offset * days
+
     cycles = [
         cycle(
             programme,
@@ -323,21 +348,29 @@ def test_the_escalation_query_agrees_with_the_status_lights(db, current_overdue,
             opens_at=now - (400 * k + 100) * days,
             deadline=now - (400 * k + 10) * days,
             closes_at=now - (400 * k) * days,
+            # the secretariat may have closed it early
+            closed_at=now - (400 * k + 5) * days if closed_early else now - (400 * k) * days,
         )
         for k in range(1, n_past + 1)
     ]
-    deadline = now - 2 * days if current_overdue else now + 20 * days
+    deadline, closes = current_dates
     current = cycle(
         programme,
         status=S.OPEN,
         opens_at=now - 30 * days,
-        deadline=deadline,
-        closes_at=now + 40 * days,
+        deadline=at(deadline),
+        closes_at=at(closes),
     )
     cycles = [current, *cycles]
     commitments = []
-    for reported_in in reports:
-        c, _ = confirmed(theme)
+    for status, starts, ends, decided, reported_in in rows:
+        c, _ = confirmed(
+            theme,
+            status=status,
+            starts_on=starts if starts is None else at(starts).date(),
+            ends_on=ends if ends is None else at(ends).date(),
+            decided_at=at(decided),
+        )
         commitments.append(c)
         for i in reported_in:
             if i < len(cycles):

@@ -23,7 +23,7 @@ from tests.reporting.conftest import Reporting, form_data
 pytestmark = pytest.mark.django_db
 
 REPORTED_MEANING = "A progress report was submitted in the current reporting cycle."
-DUE_MEANING = "The current reporting cycle is open and its deadline has not passed yet."
+DUE_MEANING = "The reporting cycle is open and the report is not due yet."
 
 
 def submit(client, rp: Reporting, **overrides) -> None:

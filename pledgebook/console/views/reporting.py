@@ -316,7 +316,8 @@ def cycle_remind(request: HttpRequest, console: Console, cycle: int) -> HttpResp
             request,
             _(
                 "No reminder sent. Each maker that has not reported is reminded once in the "
-                "%(before)s days before the deadline and once %(after)s days after it; "
+                "%(before)s days before its report is due (the deadline, or the close for a "
+                "commitment confirmed after the deadline) and once %(after)s days after; "
                 "reminders already sent are not repeated, and makers that reported are not "
                 "reminded."
             )

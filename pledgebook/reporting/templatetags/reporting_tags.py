@@ -21,19 +21,19 @@ LIGHT_BADGES: dict[str, tuple[Any, Any]] = {
     ),
     "due": (
         _("Report due"),
-        _("The current reporting cycle is open and its deadline has not passed yet."),
+        _("The reporting cycle is open and the report is not due yet."),
     ),
     "late": (
         _("Late"),
-        _("The deadline of the current reporting cycle passed without a progress report."),
+        _("The report of the current reporting cycle is due and has not been submitted."),
     ),
     "inactive": (
         _("Inactive"),
-        _("No progress report in the two latest reporting cycles."),
+        _("No progress report in the two latest reporting cycles it was expected in."),
     ),
     "none": (
         _("No reporting yet"),
-        _("The programme has not started a reporting cycle yet."),
+        _("No reporting cycle has asked this commitment for a report yet."),
     ),
 }
 

@@ -7,8 +7,10 @@ passed 10 days ago (it closes in 30 days): late reports are still accepted, and 
 lights show *reported*, *late* and *inactive* (silent in both cycles).  The past cycle is the
 same, a year earlier.
 
-Every public commitment of the programme starts on 1 January of last year, so all seven are
-expected in both cycles.  Who reports what:
+Every public commitment of the programme starts on 1 January of last year and, though the demo
+confirms it today through the domain, is dated as confirmed before last year's cycle opened
+(``backdate``), so all seven are expected in both cycles (``reporting.expected``).  A
+commitment a visitor has confirmed today joins only this year's cycle.  Who reports what:
 
 =================  ==============================  ==============================
 maker              last year (closed)              this year (open)
@@ -54,6 +56,7 @@ PROGRAMME = "ge"
 CURRENT_OPENED_DAYS_AGO = 60
 CURRENT_DEADLINE_DAYS_AGO = 10
 CURRENT_CLOSES_IN_DAYS = 30
+BACKDATE_DAYS_BEFORE_PAST_CYCLE = 60
 
 INDICATORS = [
     (
@@ -259,6 +262,7 @@ class ReportingLoader:
         deadline = self.now - dt.timedelta(days=CURRENT_DEADLINE_DAYS_AGO)
         closes = self.now + dt.timedelta(days=CURRENT_CLOSES_IN_DAYS)
         year = dt.timedelta(days=365)
+        self.backdate(opens - year - dt.timedelta(days=BACKDATE_DAYS_BEFORE_PAST_CYCLE))
         past = self.cycle(
             f"{deadline.year - 1} annual report", opens - year, deadline - year, closes - year
         )
@@ -275,6 +279,14 @@ class ReportingLoader:
         )
         self.maker_link = absolute_url(reporting.link_path(invitation))
         self.generate_annual_report(past)
+
+    def backdate(self, decided_at: dt.datetime) -> None:
+        """The programme's public commitments were made in an earlier round: their submission
+        and confirmation are dated a month before ``decided_at`` and at it (the demo made them
+        today, through the domain, in a registration window that is open today)."""
+        Commitment.objects.public().filter(programme=self.programme).update(
+            submitted_at=decided_at - dt.timedelta(days=30), decided_at=decided_at
+        )
 
     def cycle(
         self, name: str, opens: dt.datetime, deadline: dt.datetime, closes: dt.datetime

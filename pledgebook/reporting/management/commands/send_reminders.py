@@ -1,6 +1,7 @@
 """``manage.py send_reminders``: remind the makers of every open reporting cycle that have
 not reported (for cron, e.g. daily).  Safe to run any number of times: each maker is reminded
-once before the deadline and once after it (``reporting.domain.send_reminders``)."""
+once before its report is due and once after (``reporting.domain.send_reminders``); every
+reminder carries the maker's personal link."""
 
 from __future__ import annotations
 
