@@ -232,7 +232,12 @@ def test_disbursed_in_another_currency_needs_a_rate(programme, setup, secretaria
         ("run.exe", "application/x-msdownload", samples.EXE, "is not a PDF, PNG, JPEG"),
         ("invoice.pdf", "application/pdf", samples.EXE, "is not a PDF, PNG, JPEG"),
         ("photo.png", "image/png", samples.HTML, "is not a PDF, PNG, JPEG"),
-        ("big.pdf", "application/pdf", samples.PDF.ljust(10 * 1024 * 1024 + 1), "larger than 10 MB"),
+        (
+            "big.pdf",
+            "application/pdf",
+            samples.PDF.ljust(10 * 1024 * 1024 + 1),
+            "larger than 10 MB",
+        ),
     ],
 )
 def test_evidence_files_are_checked(
