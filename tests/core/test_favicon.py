@@ -22,6 +22,6 @@ def test_favicon_ico_is_served_and_linked_from_every_page(client: Client) -> Non
     for path in ("/", "/accounts/login/", "/no-such-page/"):
         html = client.get(path).content.decode()
         assert '<link rel="icon" href="/favicon.ico" sizes="32x32">' in html, path
-        assert (
-            '<link rel="icon" href="/static/img/pledgebook.svg" type="image/svg+xml">' in html
-        ), path
+        assert '<link rel="icon" href="/static/img/pledgebook.svg" type="image/svg+xml">' in html, (
+            path
+        )
