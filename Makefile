@@ -67,7 +67,7 @@ run: install
 
 # As production serves it (deploy/gunicorn.conf.py), on loopback: scripts/serve.sh.
 serve: install
-	@case "$(HOST)" in 127.*|localhost|::1) ;; \
+	@case "$(HOST)" in 127.*|localhost) ;; \
 		*) echo "make serve runs on loopback only (HOST=$(HOST)): put deploy/nginx.conf in front"; exit 2;; esac
 	@scripts/serve.sh $(HOST) $(PORT)
 
