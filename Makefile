@@ -19,11 +19,12 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pledgebook
 
-.PHONY: help install browser run worker test lint typecheck migrations-check pytest \
+.PHONY: help install browser run serve worker test lint typecheck migrations-check pytest \
 	test-postgres bench check-deploy clean
 
 help:
 	@echo "make run           install, migrate, load the demo data, start worker + server on $(HOST):$(PORT)"
+	@echo "make serve         as production: DEBUG off, collectstatic, gunicorn + worker on $(HOST):$(PORT)"
 	@echo "make test          install (with Debian's Chromium), ruff, mypy, makemigrations --check, pytest"
 	@echo "make bench         run the benchmarks (bench/run.py), one JSON object a line"
 	@echo "make check-deploy  manage.py check --deploy with a production-like environment"
@@ -65,6 +66,12 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@scripts/run-dev.sh $(HOST) $(PORT)
+
+# As production serves it (deploy/gunicorn.conf.py), on loopback: scripts/serve.sh.
+serve: install
+	@case "$(HOST)" in 127.*|localhost) ;; \
+		*) echo "make serve runs on loopback only (HOST=$(HOST)): put deploy/nginx.conf in front"; exit 2;; esac
+	@scripts/serve.sh $(HOST) $(PORT)
 
 worker: export DEBUG := 1
 worker: install

@@ -10,6 +10,7 @@ cache in the process's memory.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_ratelimit",
+    "csp",
     "pledgebook.core",
     "pledgebook.reference",
     "pledgebook.programmes",
@@ -61,12 +63,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "pledgebook.core.site.SiteAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (the CSRF check does, in its process_view).
+    "pledgebook.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,7 +146,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "pledgebook" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -152,6 +157,37 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Served at the site's root by WhiteNoise: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "pledgebook" / "root"
+
+# Request bodies.  One over REQUEST_BODY_MAX_BYTES (by its Content-Length) is refused with 413
+# before it is read, and one without a length with 411 (core/middleware.py); the proxy refuses
+# at the same size (client_max_body_size in deploy/nginx.conf).  It holds every upload: an
+# evidence file is up to 10 MB, a coalition import up to 5 MB (core.checks says so).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_MB", default=25) * 1024 * 1024
+# The form fields of a body, files apart (Django's default, stated): more is a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded file larger than this goes to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Content-Security-Policy (django-csp): every script and style from this site's own files, no
+# inline script, style attribute or eval, no framing.  htmx is served from static files and
+# runs with eval and its injected indicator style turned off (meta htmx-config, base.html).
+# Chart images of the annual report are SVG data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Cache: where the rate limits of the sign-in and mail-sending forms count
 # (accounts/throttle.py).  Production runs several processes and must share it
@@ -223,6 +259,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The token of a personal reporting link is a password: never in a log line.
+    "filters": {"secrets": {"()": "pledgebook.core.logs.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

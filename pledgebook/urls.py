@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pledgebook.core.views import request_too_large
+
 urlpatterns = [
     path("", include("pledgebook.public.urls")),
     path("accounts/", include("pledgebook.accounts.urls")),
@@ -10,6 +12,8 @@ urlpatterns = [
     path("report/", include("pledgebook.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The proxy's page for a body over its client_max_body_size (deploy/nginx.conf).
+    path("request-too-large/", request_too_large, name="request_too_large"),
 ]
 
 # Under /api/ errors answer in JSON (api/errors.py); elsewhere the HTML pages of templates/.

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pledgebook.core.uploads import StoredName
 from pledgebook.organisations.models import Category
 
 
@@ -568,7 +569,7 @@ class ImportBatch(models.Model):
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="coalition_imports"
     )
-    file = models.FileField(upload_to="coalition-imports/%Y/%m/")
+    file = models.FileField(upload_to=StoredName("coalition-imports"))
     original_name = models.CharField(max_length=255, blank=True)
     source_format = models.CharField(max_length=16, choices=Format.choices, blank=True)
     uploaded_by = models.ForeignKey(

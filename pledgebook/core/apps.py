@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from pledgebook.core import site  # noqa: F401 - registers the SITE_URL deploy check
+        from pledgebook.core import checks  # noqa: F401 - registers core's system checks

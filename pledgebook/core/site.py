@@ -15,7 +15,6 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.core import checks
 from django.http import HttpRequest, HttpResponse
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
@@ -65,18 +64,3 @@ def _with_base(base: str, chunks: Iterable[Any]) -> Iterator[Any]:
         finally:
             _request_base.reset(token)
         yield chunk
-
-
-@checks.register(checks.Tags.security, deploy=True)
-def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """Mails sent by the worker (reminders, reports) link to ``SITE_URL``."""
-    if settings.SITE_URL.rstrip("/") == DEFAULT_SITE_URL:
-        return [
-            checks.Warning(
-                f"SITE_URL is left at its default ({DEFAULT_SITE_URL}): links in mails sent "
-                "by the task worker would point there.",
-                hint="Set SITE_URL to the public address, e.g. https://pledgebook.example.org.",
-                id="core.W001",
-            )
-        ]
-    return []

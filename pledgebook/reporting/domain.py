@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import CoMaker, Commitment
-from pledgebook.core import audit
+from pledgebook.core import audit, uploads
 from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
 from pledgebook.organisations.models import Organisation
@@ -40,14 +40,8 @@ from pledgebook.reporting.tasks import generate_annual_report, refresh_figures
 C = ReportingCycle.Status
 ANNUAL_REPORT_STALE_AFTER = dt.timedelta(hours=1)
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "text/csv": ".csv",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-}
+#: What evidence files may be, judged by their content (``core.uploads``).
+EVIDENCE_KINDS = uploads.EVIDENCE
 
 
 def _require_secretariat(actor: Any, cycle: ReportingCycle) -> None:
@@ -466,21 +460,16 @@ def save_report(
     if errors:
         raise ValidationError(errors)
     files = list(evidence_files)
+    kinds = {}
     for f in files:
-        content_type = getattr(f, "content_type", "")
-        if content_type not in EVIDENCE_TYPES:
-            raise ValidationError(
-                {
-                    "evidence_files": _(
-                        "%(name)s: files of this type are not accepted (%(types)s)."
-                    )
-                    % {"name": f.name, "types": ", ".join(sorted(set(EVIDENCE_TYPES.values())))}
-                }
-            )
         if f.size > MAX_EVIDENCE_BYTES:
             raise ValidationError(
                 {"evidence_files": _("%(name)s is larger than 10 MB.") % {"name": f.name}}
             )
+        try:
+            kinds[id(f)] = uploads.check(f, EVIDENCE_KINDS)
+        except ValidationError as exc:
+            raise ValidationError({"evidence_files": exc.messages}) from exc
     with transaction.atomic():
         created = report.pk is None
         report.save()
@@ -498,7 +487,7 @@ def save_report(
                 report=report,
                 file=f,
                 original_name=f.name[:255],
-                content_type=f.content_type,
+                content_type=kinds[id(f)].mime,
                 size=f.size,
             )
         if created and report.version > 1:

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from pledgebook.core import uploads
 from pledgebook.reference.models import Currency
 from pledgebook.reporting import domain
 from pledgebook.reporting.models import (
@@ -135,6 +136,7 @@ class ReportForm(forms.Form):
     )
     evidence_files = MultipleFileField(
         label=_("Add evidence files"),
+        validators=[uploads.FileValidator(*domain.EVIDENCE_KINDS)],
         help_text=_("PDF, PNG, JPEG, CSV, Word or Excel files, up to 10 MB each."),
     )
 

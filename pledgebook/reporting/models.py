@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pledgebook.core.uploads import StoredName
+
 
 class ReportingCycle(models.Model):
     class Kind(models.TextChoices):
@@ -194,7 +196,7 @@ class IndicatorValue(models.Model):
 class Evidence(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     url = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to="evidence/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=StoredName("evidence"), blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)

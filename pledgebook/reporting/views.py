@@ -32,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledgebook.commitments.models import CoMaker, Commitment
+from pledgebook.core import uploads
 from pledgebook.reporting import domain, links
 from pledgebook.reporting.forms import ReportForm, add_errors
 from pledgebook.reporting.models import (
@@ -457,11 +458,14 @@ def serve_evidence(evidence: Evidence) -> FileResponse:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    # The type is read again from the content: files stored before contents were checked
+    # carry the type their sender declared.  Anything not allowed is served as bytes.
+    kind = uploads.identify(handle, domain.EVIDENCE_KINDS)
     response = FileResponse(
         handle,
         as_attachment=True,
         filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
+        content_type=kind.mime if kind else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from pledgebook.coalitions import importing
 from pledgebook.coalitions.models import Coalition, ImportBatch, Membership
 from pledgebook.organisations.models import Organisation
 from pledgebook.similarity.models import Vector
-from tests import factories
+from tests import factories, samples
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +242,41 @@ def test_xlsx_is_read_like_csv(client, programme, secretariat) -> None:
         (2, "Excel Coalition", [14])
     ]
     assert batch.is_clean
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "declared"),
+    [
+        ("coalitions.xlsx", samples.EXE, "application/vnd.ms-excel"),
+        ("coalitions.csv", samples.HTML, "text/csv"),
+        ("coalitions.csv", samples.PDF, "text/csv"),
+    ],
+)
+def test_a_file_that_is_no_table_is_refused_at_its_field(
+    client, programme, secretariat, settings, name, content, declared
+) -> None:
+    client.force_login(secretariat)
+    response = upload(client, programme, SimpleUploadedFile(name, content, content_type=declared))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "file": [
+            f"“{name}” is not a CSV or Excel (.xlsx) file (judged by its content, whatever its "
+            "name says): choose another file."
+        ]
+    }
+    assert ImportBatch.objects.count() == 0
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_the_kept_file_is_named_by_id(client, programme, secretariat) -> None:
+    client.force_login(secretariat)
+    upload(client, programme, csv_file([HEADER, row()], name="Our coalitions (final).csv"))
+
+    batch = ImportBatch.objects.get()
+    assert batch.original_name == "Our coalitions (final).csv"
+    assert re.fullmatch(r"coalition-imports/\d{4}/[0-9a-f]{32}\.csv", batch.file.name)
 
 
 def test_name_already_in_programme_is_an_error(client, programme, secretariat) -> None:

@@ -6,8 +6,9 @@ import re
 import pytest
 from django.core import mail
 
+from pledgebook.core.checks import check_site_url
 from pledgebook.core.notify import notify
-from pledgebook.core.site import DEFAULT_SITE_URL, absolute_url, check_site_url
+from pledgebook.core.site import DEFAULT_SITE_URL, absolute_url
 from tests import factories
 from tests.public.util import commitment_in
 

@@ -1,6 +1,7 @@
 """Reporting cycles, personal links, versioned reports and reminders."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -22,7 +23,7 @@ from pledgebook.reporting.models import (
     Reminder,
     ReportingCycle,
 )
-from tests import factories
+from tests import factories, samples
 from tests.reporting.factories import confirmed, cycle
 
 NARRATIVE = "We trained the first 200 teachers in two provinces this year."
@@ -226,32 +227,48 @@ def test_disbursed_in_another_currency_needs_a_rate(programme, setup, secretaria
 
 
 @pytest.mark.parametrize(
-    ("name", "content_type", "size", "message"),
+    ("name", "content_type", "content", "message"),
     [
-        ("run.exe", "application/x-msdownload", 10, "files of this type are not accepted"),
-        ("big.pdf", "application/pdf", 10 * 1024 * 1024 + 1, "larger than 10 MB"),
+        ("run.exe", "application/x-msdownload", samples.EXE, "is not a PDF, PNG, JPEG"),
+        ("invoice.pdf", "application/pdf", samples.EXE, "is not a PDF, PNG, JPEG"),
+        ("photo.png", "image/png", samples.HTML, "is not a PDF, PNG, JPEG"),
+        (
+            "big.pdf",
+            "application/pdf",
+            samples.PDF.ljust(10 * 1024 * 1024 + 1),
+            "larger than 10 MB",
+        ),
     ],
 )
 def test_evidence_files_are_checked(
-    programme, setup, secretariat, name, content_type, size, message
+    programme, setup, secretariat, name, content_type, content, message
 ):
     c, user = setup
     cy = open_cycle(programme, secretariat)
-    upload = SimpleUploadedFile(name, b"x" * size, content_type=content_type)
+    upload = SimpleUploadedFile(name, content, content_type=content_type)
     with pytest.raises(ValidationError, match=message):
         domain.save_report(actor=user, report=report(user, c, cy), evidence_files=[upload])
     assert Evidence.objects.count() == 0
     assert ProgressReport.objects.count() == 0
 
 
-def test_evidence_file_is_stored(programme, setup, secretariat, settings, tmp_path):
+def test_evidence_file_is_stored_by_id_with_the_type_of_its_content(
+    programme, setup, secretariat, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     c, user = setup
     cy = open_cycle(programme, secretariat)
-    upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 tiny", content_type="application/pdf")
+    # The browser's declared type is not what is stored: the content is a PDF.
+    upload = SimpleUploadedFile("minutes.pdf", samples.PDF, content_type="text/html")
     domain.save_report(actor=user, report=report(user, c, cy), evidence_files=[upload])
     ev = Evidence.objects.get()
-    assert (ev.original_name, ev.content_type, ev.size) == ("minutes.pdf", "application/pdf", 13)
+    assert (ev.original_name, ev.content_type, ev.size) == (
+        "minutes.pdf",
+        "application/pdf",
+        len(samples.PDF),
+    )
+    assert re.fullmatch(r"evidence/\d{4}/[0-9a-f]{32}\.pdf", ev.file.name)
+    assert (tmp_path / ev.file.name).read_bytes() == samples.PDF
 
 
 def test_submission_needs_status_and_narrative(programme, setup, secretariat):

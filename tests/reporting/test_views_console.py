@@ -45,6 +45,7 @@ from tests.console.conftest import (
     SECRETARIAT_ONLY,
     assert_outcome,
 )
+from tests.csp import inline_code
 from tests.reporting.factories import confirmed, cycle
 
 pytestmark = pytest.mark.django_db
@@ -500,6 +501,9 @@ def test_dashboard_numbers_are_exact(world: World, small: Small) -> None:
     html = response.content.decode()
     assert "66.7 %" in html
     assert "75.0 %" in html
+    # The rate bars are <meter> elements: no style attribute (Content-Security-Policy).
+    assert '<meter class="bar" min="0" max="100" value="50" aria-hidden="true"></meter>' in html
+    assert inline_code(html) == []
 
 
 def test_escalation_lists_late_and_inactive_makers(world: World, small: Small) -> None:

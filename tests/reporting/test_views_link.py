@@ -3,9 +3,11 @@ typed and loses nothing saved), submission and correction, co-makers, evidence d
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -21,7 +23,7 @@ from pledgebook.reporting.models import (
     Invitation,
     ProgressReport,
 )
-from tests import factories
+from tests import factories, samples
 from tests.reporting.conftest import NARRATIVE, Reporting, form_data
 
 pytestmark = pytest.mark.django_db
@@ -232,39 +234,56 @@ def test_another_currency_without_a_rate_is_an_error_at_the_rate(client, rp: Rep
     assert (draft.disbursed_currency_id, draft.exchange_rate) == ("EUR", Decimal("1.1"))
 
 
+NOT_EVIDENCE = (
+    "“{}” is not a PDF, PNG, JPEG, CSV, Word (.docx) or Excel (.xlsx) file (judged by its "
+    "content, whatever its name says): choose another file."
+)
+
+
 @pytest.mark.parametrize(
-    ("name", "content_type", "size", "message"),
+    ("name", "content_type", "content", "message"),
     [
+        ("run.exe", "application/x-msdownload", samples.EXE, NOT_EVIDENCE.format("run.exe")),
+        ("setup.exe", "application/pdf", samples.EXE, NOT_EVIDENCE.format("setup.exe")),
+        ("invoice.pdf", "application/pdf", samples.EXE, NOT_EVIDENCE.format("invoice.pdf")),
+        ("photo.png", "image/png", samples.HTML, NOT_EVIDENCE.format("photo.png")),
         (
-            "run.exe",
-            "application/x-msdownload",
-            10,
-            "run.exe: files of this type are not accepted (.csv, .docx, .jpg, .pdf, .png, .xlsx).",
+            "photo.pdf",
+            "application/pdf",
+            samples.png(),
+            "“photo.pdf” is a PNG file but its name does not end in .png: rename it, or choose "
+            "the file you meant.",
         ),
-        ("big.pdf", "application/pdf", 101, "big.pdf is larger than 10 MB."),
+        ("big.pdf", "application/pdf", samples.PDF.ljust(101), "big.pdf is larger than 10 MB."),
     ],
 )
 def test_a_bad_evidence_file_is_an_error_at_its_field(
-    client, rp: Reporting, monkeypatch, settings, tmp_path, name, content_type, size, message
+    client, rp: Reporting, monkeypatch, settings, tmp_path, name, content_type, content, message
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(domain, "MAX_EVIDENCE_BYTES", 100)
     draft = save_draft(client, rp)
     before = fields(draft)
-    upload = SimpleUploadedFile(name, b"x" * size, content_type=content_type)
+    upload = SimpleUploadedFile(name, content, content_type=content_type)
 
     response = client.post(
-        rp.report_url(), {**form_data(rp), "evidence_files": [upload], "submit": "1"}
+        rp.report_url(),
+        {
+            **form_data(rp, challenges="Typed just now, kept on the page."),
+            "evidence_files": [upload],
+            "submit": "1",
+        },
     )
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"evidence_files": [message]}
-    assert "Files are not kept when the form shows errors: choose them again." in (
-        response.content.decode()
-    )
+    html = response.content.decode()
+    assert "Files are not kept when the form shows errors: choose them again." in html
+    assert "Typed just now, kept on the page." in html
     draft.refresh_from_db()
     assert fields(draft) == before
     assert list(Evidence.objects.values_list("url", "file")) == [("https://example.org/photos", "")]
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
 
 
 def test_a_refused_submission_keeps_the_saved_draft(client, rp: Reporting) -> None:
@@ -396,6 +415,43 @@ def test_evidence_files_are_served_only_to_the_maker_and_the_secretariat(
     # No public address: the file is not under a served media URL.
     assert Client().get("/" + evidence.file.name).status_code == 404
     assert Client().get("/media/" + evidence.file.name).status_code == 404
+
+
+def test_evidence_is_stored_by_id_and_served_with_the_type_of_its_content(
+    client, rp: Reporting, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("Site visit.png", samples.png(), content_type="text/html")
+    response = client.post(
+        rp.report_url(), {**form_data(rp), "evidence_files": [upload], "save": "1"}
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(url="")
+    assert re.fullmatch(r"evidence/\d{4}/[0-9a-f]{32}\.png", evidence.file.name)
+    assert (evidence.original_name, evidence.content_type) == ("Site visit.png", "image/png")
+
+    download = client.get(rp.link("evidence", evidence=evidence.pk))
+    assert (download["Content-Type"], download["Content-Disposition"]) == (
+        "image/png",
+        'attachment; filename="Site visit.png"',
+    )
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+    # A file stored before contents were checked keeps the type its sender declared: it is
+    # served as bytes to download, never as what it claimed to be.
+    legacy = Evidence.objects.create(
+        report=evidence.report,
+        file=ContentFile(samples.EXE, name="invoice.pdf"),
+        original_name="invoice.pdf",
+        content_type="application/pdf",
+    )
+    download = client.get(rp.link("evidence", evidence=legacy.pk))
+    assert (download["Content-Type"], download["Content-Disposition"]) == (
+        "application/octet-stream",
+        'attachment; filename="invoice.pdf"',
+    )
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == samples.EXE
 
 
 def test_invitation_of_the_link_is_unchanged_by_reading(client, rp: Reporting) -> None:

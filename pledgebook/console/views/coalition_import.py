@@ -17,6 +17,7 @@ from pledgebook.coalitions import importing
 from pledgebook.coalitions.models import ImportBatch
 from pledgebook.console.access import Console, console_view
 from pledgebook.console.forms import ConsoleForm, add_domain_errors
+from pledgebook.core import uploads
 
 IMPORT = importing.PERM
 
@@ -24,6 +25,7 @@ IMPORT = importing.PERM
 class UploadForm(ConsoleForm):
     file = forms.FileField(
         label=gettext_lazy("File of coalitions (.csv or .xlsx)"),
+        validators=[uploads.FileValidator(*uploads.TABLES)],
         help_text=gettext_lazy(
             "The Pledgebook template, or an export of the UN Climate Initiatives Platform."
         ),

@@ -1,0 +1,91 @@
+"""Request bodies are refused from their declared size, before a byte of them is read.
+
+Django reads a whole multipart body (spooling files to disk) before any view can look at the
+file sizes, so a 200 MB upload was received whole only to be refused.  This middleware stands
+before everything that reads the body (the CSRF check reads ``request.POST``) and answers:
+
+* **413** with the page ``core/request_too_large.html`` when ``Content-Length`` is over
+  ``REQUEST_BODY_MAX_BYTES``;
+* **411** when a body comes without a length (``Transfer-Encoding: chunked``): Django reads a
+  body only up to its declared length, so such a body could only be lost, and its size cannot
+  be known before reading it.
+
+The proxy in front refuses at the same size (``client_max_body_size`` in deploy/nginx.conf) and
+shows the same page (``error_page 413`` → :func:`pledgebook.core.views.request_too_large`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("pledgebook.requests")
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """The page of a refused body: what the limit is and that nothing was kept."""
+    return refused(
+        request,
+        413,
+        _("Too much sent at once"),
+        _(
+            "What you sent is larger than %(size)s, the most this site accepts in one go "
+            "(all the files of a form together). Nothing was saved. Go back to the form and "
+            "send fewer or smaller files: each evidence file may be up to 10 MB."
+        )
+        % {"size": filesizeformat(settings.REQUEST_BODY_MAX_BYTES)},
+    )
+
+
+def refused(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""
+    # No "Connection: close" here (a WSGI application may not send it): gunicorn discards at
+    # most 64 KB of an unread body before it closes the connection.
+    return render(
+        request,
+        "core/request_refused.html",
+        {"title": title, "message": message, "back": back},
+        status=status,
+    )
+
+
+class RequestBodyLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        try:
+            length = int(declared) if declared else None
+        except ValueError:
+            length = None
+        if length is not None and length > settings.REQUEST_BODY_MAX_BYTES:
+            logger.warning(
+                "Refused a body of %s bytes (limit %s): %s %s",
+                length,
+                settings.REQUEST_BODY_MAX_BYTES,
+                request.method,
+                request.path,
+            )
+            return too_large(request)
+        if length is None and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            logger.warning("Refused a body without length: %s %s", request.method, request.path)
+            return refused(
+                request,
+                411,
+                _("The size of what you sent was not given"),
+                _(
+                    "This site needs to know the size of what is sent before receiving it. "
+                    "Nothing was saved. Send the form again from its page."
+                ),
+            )
+        return self.get_response(request)
