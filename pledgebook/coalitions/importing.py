@@ -73,6 +73,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 #: Lines read at most, empty ones included: a sheet of a million empty rows is not read whole.
 MAX_LINES = 10 * MAX_ROWS
+#: Cells of the sheets of an XLSX that does not give their size (see ``_check_workbook``).
+MAX_CELLS = 500_000
 #: The parts of an XLSX that openpyxl reads whole (shared strings, styles) may unpack to this
 #: much; the sheets themselves are streamed.
 MAX_UNPACKED = 64 * 1024 * 1024
@@ -205,13 +207,7 @@ def _limited(lines: Iterable[list[str]]) -> list[list[str]]:
     filled = 0
     for number, cells in enumerate(lines):
         if number > MAX_LINES:
-            raise FileError(
-                _(
-                    "The file has more than %(n)s lines, empty ones included: delete the empty "
-                    "lines at its end."
-                )
-                % {"n": f"{MAX_LINES:,}"}
-            )
+            raise FileError(_too_many_lines())
         table.append(cells)
         if number and any(cells):
             filled += 1
@@ -220,19 +216,70 @@ def _limited(lines: Iterable[list[str]]) -> list[list[str]]:
     return table
 
 
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
+_ROW = re.compile(rb"<(?:\w+:)?row\b")
+_CELL = re.compile(rb"<(?:\w+:)?c\b")
+_CHUNK = 1 << 16
+
+
+def _has_dimension(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
+    """The sheet gives its size before its rows (as spreadsheet programs write it)."""
+    with archive.open(part) as handle:
+        head = handle.read(_CHUNK)
+    dimension, rows = _DIMENSION.search(head), _SHEET_DATA.search(head)
+    return dimension is not None and (rows is None or dimension.start() < rows.start())
+
+
 def _check_workbook(data: bytes) -> None:
-    """Refuse a workbook whose parts read whole would unpack to more than
-    :data:`MAX_UNPACKED` (a few kilobytes can unpack to gigabytes)."""
+    """Refuse, before openpyxl opens it, a workbook that would take long to read.
+
+    * The parts openpyxl reads whole (shared strings, styles) may unpack to at most
+      :data:`MAX_UNPACKED` (a few kilobytes can unpack to gigabytes).
+    * openpyxl reads a sheet that does not give its size (``<dimension>``; openpyxl's own
+      write-only mode omits it) to its end as it opens the workbook, before a single row is
+      asked for: such sheets may have at most :data:`MAX_LINES` rows and :data:`MAX_CELLS`
+      cells in all, counted here in one pass over the unpacked text that stops at the limit.
+      A sheet that gives its size is read row by row and no further than :func:`_limited`.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
+            lines = cells = 0
+            for part in archive.infolist():
+                if not part.filename.startswith("xl/worksheets/"):
+                    if part.file_size > MAX_UNPACKED:
+                        raise FileError(
+                            _(
+                                "The workbook is too large once unpacked: save its first sheet "
+                                "as CSV."
+                            )
+                        )
+                    continue
+                if _has_dimension(archive, part):
+                    continue
+                with archive.open(part) as handle:
+                    while chunk := handle.read(_CHUNK):
+                        lines += len(_ROW.findall(chunk))
+                        cells += len(_CELL.findall(chunk))
+                        if lines > MAX_LINES:
+                            raise FileError(_too_many_lines())
+                        if cells > MAX_CELLS:
+                            raise FileError(
+                                _(
+                                    "The workbook has more than %(n)s cells: keep only the "
+                                    "sheet of coalitions and its columns, or save it as CSV."
+                                )
+                                % {"n": f"{MAX_CELLS:,}"}
+                            )
     except zipfile.BadZipFile as exc:
         raise FileError(_("The file is not a readable XLSX workbook.")) from exc
-    for part in parts:
-        if not part.filename.startswith("xl/worksheets/") and part.file_size > MAX_UNPACKED:
-            raise FileError(
-                _("The workbook is too large once unpacked: save its first sheet as CSV.")
-            )
+
+
+def _too_many_lines() -> str:
+    return _(
+        "The file has more than %(n)s lines, empty ones included: delete the empty lines at "
+        "its end."
+    ) % {"n": f"{MAX_LINES:,}"}
 
 
 def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
@@ -246,6 +293,9 @@ def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
         raise FileError(_("The file is not a readable XLSX workbook.")) from exc
     try:
         sheet = book.worksheets[0]
+        # Rows past the size the sheet gives would be left out silently: read them all (no
+        # further than _limited asks).
+        sheet.reset_dimensions()
         for row in sheet.iter_rows(values_only=True):
             yield [_cell(v) for v in row]
     except FileError:

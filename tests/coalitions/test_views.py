@@ -439,8 +439,8 @@ def test_the_public_page_counts_diversity(client, programme, secretariat):
     # The proposer (Kenya, civil society) and three who accepted; the invited one is not yet.
     assert d.members == 4
     assert d.by_category == [
-        ("Women's and feminist organisation, civil society", 3),
-        ("Youth-led organisation", 1),
+        ("Youth-led organisation (children and youth)", 1),
+        ("Non-governmental or civil society organisation", 3),
     ]
     assert (d.north, d.south, d.youth_led, d.grassroots) == (1, 3, 1, 1)
     assert d.by_region == [("Africa", 2), ("Americas", 1), ("Europe", 1)]
