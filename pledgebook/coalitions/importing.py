@@ -50,6 +50,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pledgebook.coalitions.models import (
     Ask,
@@ -588,7 +589,9 @@ class _Context:
             return Category.OTHER
         whole = entity_types.lookup(UN_TYPES_SOURCE, value)
         parts = [p.strip() for p in value.split(",") if p.strip()]
-        found = [whole] if whole else [entity_types.lookup(UN_TYPES_SOURCE, p) for p in parts]
+        found: list[entity_types.EntityType | None] = (
+            [whole] if whole else [entity_types.lookup(UN_TYPES_SOURCE, p) for p in parts]
+        )
         if not found or any(f is None for f in found):
             self.types[value] += 1
             self.type_rows[value] = None
@@ -669,10 +672,10 @@ def _repeated(row: Row, column: str, repeated: int) -> None:
     if repeated:
         row.warn(
             column,
-            _(
-                "%(n)s repeated lines are imported once."
-                if repeated > 1
-                else "%(n)s repeated line is imported once."
+            ngettext(
+                "%(n)s repeated line is imported once.",
+                "%(n)s repeated lines are imported once.",
+                repeated,
             )
             % {"n": repeated},
         )
@@ -1015,12 +1018,16 @@ class ImportRefused(ValidationError):
     """The uploaded file has errors: nothing of it was kept.  ``parsed`` is its preview."""
 
     def __init__(self, parsed: Parsed, name: str) -> None:
+        n = parsed.error_count
         super().__init__(
-            _(
+            ngettext(
+                "The file cannot be imported: %(n)s error, listed below. Nothing of it was "
+                "kept: correct the file and upload it again.",
                 "The file cannot be imported: %(n)s errors, listed below. Nothing of it was "
-                "kept: correct the file and upload it again."
+                "kept: correct the file and upload it again.",
+                n,
             )
-            % {"n": parsed.error_count}
+            % {"n": n}
         )
         self.parsed = parsed
         self.name = name

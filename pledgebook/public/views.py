@@ -350,8 +350,8 @@ def _show_programme_categories(form: forms.Form) -> None:
     chosen = form.cleaned_data.get("category")
     if chosen and chosen not in codes:
         codes = [*codes, chosen]
-    empty = [(value, label) for value, label in field.choices if value == ""][:1]
-    field.widget.choices = [*empty, *grouped_choices(codes)]
+    empty = ("", getattr(field, "empty_label", None) or _("Any"))
+    field.widget.choices = [empty, *grouped_choices(codes)]  # type: ignore[attr-defined]
 
 
 def directory(request: HttpRequest) -> HttpResponse:
