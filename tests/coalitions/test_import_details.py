@@ -749,3 +749,23 @@ def test_the_type_mapping_cannot_be_skipped_by_a_file_read_as_csv(programme) -> 
             "Initiatives Platform: the lead organisation is imported as “Other”.",
         }
     ]
+
+
+def test_the_downloaded_template_imports_as_it_is(client, programme, secretariat) -> None:
+    client.force_login(secretariat)
+    template = client.get(reverse("console:coalition_import_template", args=[programme.slug]))
+    assert (
+        template.content.decode()
+        .splitlines()[1]
+        .startswith(
+            "Clean Seas Island Alliance,Island governments and fishers cutting marine plastic "
+            "litter.,Pacific Ocean Trust,Non-governmental or civil society organisation,FJ,"
+        )
+    )
+
+    upload(client, programme, SimpleUploadedFile("template.csv", template.content))
+
+    batch = ImportBatch.objects.get()
+    assert batch.is_clean
+    assert batch.rows[0]["values"]["lead_category"] == "civil_society"
+    assert batch.rows[0]["warnings"] == []
