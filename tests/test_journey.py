@@ -222,7 +222,7 @@ def walk_the_journey(base: str, browser) -> None:
     newcomer.wait_for_url(f"{base}/workspace/organisations/new/")
     newcomer.get_by_label("Name (required)", exact=True).fill(ORGANISATION)
     newcomer.get_by_label("Stakeholder category").select_option(
-        label="Women's and feminist organisation, civil society"
+        label="Women's and feminist organisation or movement"
     )
     newcomer.get_by_label("Country of headquarters").select_option(label="Kenya")
     newcomer.get_by_role("button", name="Register the organisation").click()
@@ -230,7 +230,7 @@ def walk_the_journey(base: str, browser) -> None:
     newcomer.get_by_text(f"{ORGANISATION} is registered. You are its admin.").wait_for()
     expect(newcomer.locator("h1")).to_have_text(ORGANISATION)
     facts = newcomer.locator("dl.facts dd")
-    expect(facts.nth(0)).to_have_text("Women's and feminist organisation, civil society")
+    expect(facts.nth(0)).to_have_text("Women's and feminist organisation or movement")
     expect(facts.nth(1)).to_have_text("Kenya")
 
     organisation = Organisation.objects.get(representative__user=user)
@@ -239,7 +239,7 @@ def walk_the_journey(base: str, browser) -> None:
         organisation.slug,
         organisation.category,
         organisation.country_id,
-    ) == (ORGANISATION, "ushirika-women-fund", Category.CIVIL_SOCIETY, "KE")
+    ) == (ORGANISATION, "ushirika-women-fund", Category.WOMEN, "KE")
     assert list(Representative.objects.values_list("organisation", "user", "is_admin")) == [
         (organisation.pk, user.pk, True)
     ]
@@ -315,7 +315,7 @@ def walk_the_journey(base: str, browser) -> None:
     queue = staff_page.get_by_role("table", name="1 application, earliest due first")
     (row,) = table_rows(queue)
     assert row == {
-        "Organisation": f"{ORGANISATION} Women's and feminist organisation, civil society · Kenya",
+        "Organisation": f"{ORGANISATION} Women's and feminist organisation or movement · Kenya",
         "Theme": THEME,
         "Role": "Commitment maker",
         "Received": f"{application.submitted_at:%-d %b %Y}",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pledgebook.coalitions import search
 from pledgebook.coalitions.models import Coalition, Membership
-from pledgebook.organisations.models import Category
+from pledgebook.organisations.models import Category, grouped_choices
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reference.models import Goal, Region
 
@@ -65,7 +65,7 @@ class CoalitionFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(
         label=_("Stakeholder category of a member"),
-        choices=Category.choices,
+        choices=grouped_choices(),
         method="filter_category",
     )
     state = django_filters.ChoiceFilter(

@@ -555,12 +555,21 @@ class MergeInvitation(models.Model):
 
 class ImportBatch(models.Model):
     """An uploaded file of existing coalitions: kept with its parsed rows (each with its
-    values, errors and warnings) so that the preview can be confirmed without a new upload.
-    Imported all or nothing by ``coalitions.importing.run_import``."""
+    values, errors and warnings) and its notes (columns not imported, how the types of
+    organisation were mapped) so that the preview can be confirmed without a new upload.  A
+    file with any error is refused at upload and not kept.  Imported all or nothing by
+    ``coalitions.importing.run_import``, at once for a small file, by a task with progress
+    (``status``, ``progress``, ``step``) for a large one."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Preview")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
         IMPORTED = "imported", _("Imported")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 
     class Format(models.TextChoices):
         TEMPLATE = "template", _("Pledgebook template")
@@ -569,7 +578,7 @@ class ImportBatch(models.Model):
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="coalition_imports"
     )
-    file = models.FileField(upload_to=StoredName("coalition-imports"))
+    file = models.FileField(upload_to=StoredName("coalition-imports"), blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     source_format = models.CharField(max_length=16, choices=Format.choices, blank=True)
     uploaded_by = models.ForeignKey(
@@ -581,6 +590,19 @@ class ImportBatch(models.Model):
         default=list, blank=True, help_text=_("Errors of the whole file (header, format).")
     )
     rows = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "What the preview says of the whole file: the columns not imported, and how each "
+            "type of organisation in it maps onto the stakeholder categories."
+        ),
+    )
+    warnings_accepted = models.BooleanField(default=False)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -607,3 +629,7 @@ class ImportBatch(models.Model):
     @property
     def is_clean(self) -> bool:
         return self.error_count == 0 and bool(self.rows)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES

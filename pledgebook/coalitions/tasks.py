@@ -8,6 +8,8 @@ run out of order never leave a stale vector, and an object that is gone loses it
 
 from __future__ import annotations
 
+from django_tasks import task
+
 from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
 from pledgebook.similarity.tasks import index_object
 
@@ -26,3 +28,12 @@ def reindex(container: ExpressionOfInterest | Coalition) -> None:
 
 def reindex_kind(kind: str, object_id: int) -> None:
     index_object.enqueue(kind=kind, object_id=object_id)
+
+
+@task()
+def import_coalitions(*, batch_id: int) -> str:
+    """Import a queued file of coalitions (see ``importing.import_batch``), recording its
+    progress on the batch; returns the batch's final status.  Safe to run twice."""
+    from pledgebook.coalitions import importing
+
+    return importing.import_batch(batch_id).status

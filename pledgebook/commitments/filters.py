@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pledgebook.commitments import search
 from pledgebook.commitments.models import Commitment
-from pledgebook.organisations.models import Category
+from pledgebook.organisations.models import grouped_choices
 from pledgebook.programmes.models import CommitmentType, Programme, Theme
 from pledgebook.reference.models import Country, Goal, Region
 
@@ -44,7 +44,7 @@ class CommitmentFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(
         label=_("Stakeholder category"),
-        choices=Category.choices,
+        choices=grouped_choices(),
         field_name="organisation__category",
     )
     country = django_filters.ModelChoiceFilter(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pledgebook.commitments.models import Application, Commitment
 from pledgebook.core.audit import action_label, object_type_label
+from pledgebook.organisations.models import grouped_choices
 from pledgebook.programmes.domain import PROGRAMME_FIELDS, check_programme
 from pledgebook.programmes.models import (
     Action,
@@ -57,6 +58,18 @@ _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-
 class ProgrammeForm(ConsoleModelForm):
     """Programme settings.  Bound to a copy of the programme, so that a failed attempt
     never touches the object the domain function changes."""
+
+    stakeholder_categories = forms.MultipleChoiceField(
+        label=_("Stakeholder categories shown"),
+        choices=grouped_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "The categories of organisations this programme offers in its forms and filters. "
+            "An organisation keeps its category everywhere: one outside this list still takes "
+            "part and is counted under its own category."
+        ),
+    )
 
     class Meta:
         model = Programme

@@ -55,6 +55,11 @@ urlpatterns = [
         coalition_import.confirm,
         name="coalition_import_confirm",
     ),
+    path(
+        P + "coalitions/import/<int:batch>/status/",
+        coalition_import.status,
+        name="coalition_import_status",
+    ),
     # Accountability: framework, cycles, dashboard, escalation, reports.
     path(P + "reporting/", reporting.overview, name="reporting"),
     path(

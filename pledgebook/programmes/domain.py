@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from pledgebook.commitments.models import Commitment
 from pledgebook.core import audit
 from pledgebook.core.permissions import require as _require
+from pledgebook.organisations import entity_types
+from pledgebook.organisations.models import Category, all_categories
 from pledgebook.programmes.models import (
     Action,
     CommitmentType,
@@ -50,6 +52,7 @@ PROGRAMME_FIELDS = (
     "maker_max_years",
     "reporting_cycle",
     "reporting_joins",
+    "stakeholder_categories",
 )
 THEME_FIELDS = ("name", "slug", "description", "position")
 ACTION_FIELDS = ("code", "title", "description", "position")
@@ -92,6 +95,14 @@ def _apply(obj: models.Model, fields: Iterable[str], changes: Mapping[str, Any])
 # Programmes ------------------------------------------------------------------------------
 
 
+def in_taxonomy_order(codes: Iterable[str]) -> list[str]:
+    """Category codes once each, known ones in taxonomy order, unknown ones after (for the
+    checks to name them)."""
+    given = list(dict.fromkeys(codes))
+    known = [code for code in all_categories() if code in given]
+    return known + [code for code in given if code not in known]
+
+
 def check_programme(values: Mapping[str, Any]) -> dict[str, list[str]]:
     """The rules across a programme's settings.  ``values`` maps field names to values;
     a missing or ``None`` value is not checked here (the field itself reports it)."""
@@ -112,6 +123,17 @@ def check_programme(values: Mapping[str, Any]) -> dict[str, list[str]]:
         err("registration_closes_at", _("Give the closing time too, or neither."))
     elif closes and not opens and "registration_opens_at" in values:
         err("registration_opens_at", _("Give the opening time too, or neither."))
+
+    categories = values.get("stakeholder_categories")
+    if categories is not None:
+        unknown = [code for code in categories if code not in Category.values]
+        if unknown:
+            err(
+                "stakeholder_categories",
+                _("Unknown stakeholder categories: %(codes)s.") % {"codes": ", ".join(unknown)},
+            )
+        elif not categories:
+            err("stakeholder_categories", _("Choose at least one stakeholder category."))
 
     days = values.get("application_review_days")
     if days is not None and days < 1:
@@ -160,9 +182,18 @@ def create_programme(
     maker_max_years: int = 5,
     reporting_cycle: str = Programme.ReportingCycle.ANNUAL,
     reporting_joins: str = Programme.ReportingJoins.OPEN_CYCLE,
+    stakeholder_categories: Iterable[str] | None = None,
 ) -> Programme:
-    """Create a programme (platform staff only); its creator joins its secretariat."""
+    """Create a programme (platform staff only); its creator joins its secretariat.  Without
+    ``stakeholder_categories`` it shows every category, or, for action coalitions, those of
+    seed 001 section 17 (``organisations/data/entity_types.csv``)."""
     _require(actor, "programmes.add_programme")
+    if stakeholder_categories is None:
+        stakeholder_categories = (
+            entity_types.categories_of("seed_001")
+            if kind == Programme.Kind.ACTION_COALITIONS
+            else all_categories()
+        )
     programme = Programme(
         name=name.strip(),
         slug=slug.strip(),
@@ -180,6 +211,7 @@ def create_programme(
         maker_max_years=maker_max_years,
         reporting_cycle=reporting_cycle,
         reporting_joins=reporting_joins,
+        stakeholder_categories=in_taxonomy_order(stakeholder_categories),
     )
     _validate_programme(programme)
     types = list(commitment_types)
@@ -220,6 +252,8 @@ def update_programme(
     for name in ("name", "slug", "summary"):
         if isinstance(changes.get(name), str):
             changes[name] = changes[name].strip()
+    if changes.get("stakeholder_categories") is not None:
+        changes["stakeholder_categories"] = in_taxonomy_order(changes["stakeholder_categories"])
     before = {name: getattr(programme, name) for name in PROGRAMME_FIELDS}
     diff = _apply(programme, PROGRAMME_FIELDS, changes)
     try:

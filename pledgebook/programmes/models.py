@@ -5,12 +5,15 @@ durations, accepted commitment types) is data on the programme, not a constant i
 """
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from pledgebook.organisations.models import all_categories, grouped_choices
 
 
 class CommitmentType(models.Model):
@@ -89,6 +92,15 @@ class Programme(models.Model):
             "cycle's deadline has passed, its report is due when the cycle closes."
         ),
     )
+    stakeholder_categories = models.JSONField(
+        _("stakeholder categories shown"),
+        default=all_categories,
+        blank=True,
+        help_text=_(
+            "Codes of the categories of organisations.models.Category this programme offers "
+            "in its forms and filters, in taxonomy order."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +117,16 @@ class Programme(models.Model):
         if self.registration_opens_at is None or self.registration_closes_at is None:
             return False
         return self.registration_opens_at <= at < self.registration_closes_at
+
+    def shown_categories(self) -> list[str]:
+        """The stakeholder categories the programme offers, in taxonomy order (every category
+        when none is chosen)."""
+        chosen = set(self.stakeholder_categories or ())
+        return [code for code in all_categories() if code in chosen] or all_categories()
+
+    def category_choices(self) -> list[tuple[Any, list[tuple[str, Any]]]]:
+        """The categories it offers, under their headings, for a form field."""
+        return grouped_choices(self.shown_categories())
 
     def duration_bounds(self, *, leader: bool) -> tuple[int, int]:
         if leader:

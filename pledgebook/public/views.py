@@ -45,7 +45,7 @@ from pledgebook.commitments.validation import CommitmentData
 from pledgebook.core import exports
 from pledgebook.core.pagination import CountedPaginator
 from pledgebook.core.widgets import FastSelect
-from pledgebook.organisations.models import Organisation
+from pledgebook.organisations.models import Organisation, grouped_choices
 from pledgebook.programmes.models import Action, Programme, Theme
 from pledgebook.reference.models import Country
 from pledgebook.reporting import progress
@@ -339,9 +339,26 @@ class _ListedChoices(BaseChoiceIterator):
         return listed
 
 
+def _show_programme_categories(form: forms.Form) -> None:
+    """With a programme chosen, the category filter offers the categories it shows (and the
+    category chosen, if another); any category is still accepted."""
+    programme = form.cleaned_data.get("programme")
+    if programme is None:
+        return
+    field = form.fields["category"]
+    codes = programme.shown_categories()
+    chosen = form.cleaned_data.get("category")
+    if chosen and chosen not in codes:
+        codes = [*codes, chosen]
+    empty = ("", getattr(field, "empty_label", None) or _("Any"))
+    field.widget.choices = [empty, *grouped_choices(codes)]  # type: ignore[attr-defined]
+
+
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = _directory_filter(request)
     valid = filterset.is_valid()
+    if valid:
+        _show_programme_categories(filterset.form)
     querystring = _query_without_page(request)
     context: dict[str, Any] = {
         "filter": filterset,

@@ -30,7 +30,7 @@ from pledgebook.commitments.models import (
     GeographicScope,
 )
 from pledgebook.commitments.validation import CommitmentData, check_commitment
-from pledgebook.organisations.models import Category, Organisation
+from pledgebook.organisations.models import Organisation, grouped_choices
 from pledgebook.programmes.models import Action, CommitmentType, Programme, Theme
 from pledgebook.reference.models import Country, Currency, Goal, Region, Target
 
@@ -90,7 +90,8 @@ class OrganisationForm(forms.ModelForm):
         country.empty_label = _("Choose a country")
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
-        category.choices = [("", _("Choose a category")), *Category.choices]
+        # Under their headings (organisations.models.GROUPS).
+        category.choices = [("", _("Choose a category")), *grouped_choices()]
 
 
 class AddPersonForm(forms.Form):

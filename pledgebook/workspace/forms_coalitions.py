@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.coalitions.validation import MemberInput, MilestoneInput, normalise_email
-from pledgebook.organisations.models import Category, Organisation
+from pledgebook.organisations.models import Organisation, grouped_choices
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reference.models import Country, Goal
 
@@ -146,12 +146,20 @@ class MemberForm(forms.Form):
     email = forms.EmailField(label=_("Its e-mail address"), required=False)
     category = forms.ChoiceField(
         label=_("Its stakeholder category"),
-        choices=[("", "---------"), *Category.choices],
+        choices=[("", "---------"), *grouped_choices()],
         required=False,
     )
     country = forms.ModelChoiceField(
         label=_("Its country"), queryset=Country.objects.all(), required=False
     )
+
+    def __init__(self, *args: Any, programme: Programme | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if programme is not None:
+            # The categories the programme shows (an organisation on the platform keeps its
+            # own, whatever it is).
+            category = cast(forms.ChoiceField, self.fields["category"])
+            category.choices = [("", "---------"), *programme.category_choices()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -189,7 +189,12 @@ def _eoi_form(
         chosen = None
         if organisations is not None:
             chosen = organisations.filter(pk=request.POST.get("organisation") or 0).first()
-        members = MemberFormSet(request.POST, prefix="members", taken=_taken(eoi, chosen))
+        members = MemberFormSet(
+            request.POST,
+            prefix="members",
+            taken=_taken(eoi, chosen),
+            form_kwargs={"programme": programme},
+        )
         valid = form.is_valid() & milestones.is_valid() & members.is_valid()
         if valid:
             data = form.cleaned_data
@@ -223,7 +228,11 @@ def _eoi_form(
                 except ValidationError as exc:
                     errors = _split_errors(exc)
                 else:
-                    members = MemberFormSet(prefix="members", taken=_taken(saved, None))
+                    members = MemberFormSet(
+                        prefix="members",
+                        taken=_taken(saved, None),
+                        form_kwargs={"programme": programme},
+                    )
             if saved is not None and not errors and "submit" in request.POST:
                 try:
                     saved = domain.submit_eoi(actor=user, eoi=saved)
@@ -261,7 +270,9 @@ def _eoi_form(
             initial, milestone_initial = _initial(eoi)
         form = EOIForm(initial=initial, programme=programme, organisations=organisations)
         milestones = MilestoneFormSet(initial=milestone_initial, prefix="milestones")
-        members = MemberFormSet(prefix="members", taken=_taken(eoi, None))
+        members = MemberFormSet(
+            prefix="members", taken=_taken(eoi, None), form_kwargs={"programme": programme}
+        )
     current_members = []
     if eoi is not None:
         current_members = list(

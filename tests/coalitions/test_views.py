@@ -439,8 +439,8 @@ def test_the_public_page_counts_diversity(client, programme, secretariat):
     # The proposer (Kenya, civil society) and three who accepted; the invited one is not yet.
     assert d.members == 4
     assert d.by_category == [
-        ("Women's and feminist organisation, civil society", 3),
-        ("Youth-led organisation", 1),
+        ("Youth-led organisation (children and youth)", 1),
+        ("Non-governmental or civil society organisation", 3),
     ]
     assert (d.north, d.south, d.youth_led, d.grassroots) == (1, 3, 1, 1)
     assert d.by_region == [("Africa", 2), ("Americas", 1), ("Europe", 1)]
@@ -481,3 +481,31 @@ def test_similar_to_gives_reasons_for_shared_members_themes_and_goals(programme,
     assert s.shared_members == ["Shared Org"]
     assert s.shared_themes == [str(theme)]
     assert s.shared_goals == ["SDG 14"]
+
+
+def test_an_invited_organisation_is_given_a_category_the_programme_shows(
+    client, programme, proposer
+):
+    programme.stakeholder_categories = ["women", "civil_society"]
+    programme.save()
+    client.force_login(proposer)
+    page = client.get(create_url(programme)).content.decode()
+    select = page[page.index('name="members-0-category"') :]
+    select = select[: select.index("</select>")]
+    assert select.count("<option") == 3
+    assert '<optgroup label="Civil society">' in select
+    assert "Media" not in select
+
+    invite = {
+        "members-0-name": "Island Radio",
+        "members-0-email": "radio@example.org",
+        "members-0-category": "media",
+        "members-0-country": "FJ",
+    }
+    response = client.post(create_url(programme), form_data(programme, org_of(proposer), **invite))
+
+    assert response.status_code == 200
+    assert response.context["members"].forms[0].errors == {
+        "category": ["Select a valid choice. media is not one of the available choices."]
+    }
+    assert ExpressionOfInterest.objects.count() == 0

@@ -48,6 +48,7 @@ def programme_data(**changes: Any) -> dict[str, Any]:
         "maker_max_years": "5",
         "reporting_cycle": "annual",
         "reporting_joins": "open_cycle",
+        "stakeholder_categories": ["member_state", "women", "civil_society", "youth_led"],
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -263,6 +264,54 @@ def test_settings_form_shows_current_values(world: World) -> None:
         "policy",
         "programmatic",
     ]
+
+
+def test_the_programme_chooses_the_stakeholder_categories_it_shows(world: World) -> None:
+    programme = world.programme
+    before = snapshot(programme)["stakeholder_categories"]
+    client = client_for(world, SECRETARIAT)
+    page = client.get(world.url("console:settings")).content.decode()
+    # Every category, under its heading, those shown ticked.
+    assert page.count('type="checkbox" name="stakeholder_categories"') == 25
+    assert "<label>Civil society</label>" in page
+    assert (
+        'value="ifi" id="id_stakeholder_categories_1_2" checked>\n'
+        " International financial institution or development bank</label>" in page
+    )
+
+    response = client.post(
+        world.url("console:settings"),
+        programme_data(
+            slug=programme.slug, stakeholder_categories=["youth_led", "media", "member_state"]
+        ),
+    )
+
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.stakeholder_categories == ["member_state", "youth_led", "media"]
+    entry = AuditEntry.objects.filter(action="programme.updated").get()
+    assert entry.data["changed"]["stakeholder_categories"] == [
+        sorted(before),
+        ["media", "member_state", "youth_led"],
+    ]
+
+
+def test_a_programme_shows_at_least_one_category(world: World) -> None:
+    programme = world.programme
+    before, audits = snapshot(programme), AuditEntry.objects.count()
+
+    response = client_for(world, SECRETARIAT).post(
+        world.url("console:settings"),
+        programme_data(slug=programme.slug, stakeholder_categories=[], name="Kept as typed"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "stakeholder_categories": ["Choose at least one stakeholder category."]
+    }
+    assert 'value="Kept as typed"' in response.content.decode()
+    assert snapshot(programme) == before
+    assert AuditEntry.objects.count() == audits
 
 
 # Themes ----------------------------------------------------------------------------------

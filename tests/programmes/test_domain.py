@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from pledgebook.core.models import AuditEntry
+from pledgebook.organisations import entity_types
+from pledgebook.organisations.models import all_categories
 from pledgebook.programmes import domain
 from pledgebook.programmes.models import (
     Action,
@@ -152,6 +154,48 @@ def test_create_programme_refuses_bad_settings_and_writes_nothing(platform_staff
     }
     assert Programme.objects.count() == 0
     assert ProgrammeRole.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown"),
+    [
+        ("action_coalitions", entity_types.categories_of("seed_001")),
+        ("conference", all_categories()),
+        ("partnership_forum", all_categories()),
+    ],
+)
+def test_create_programme_shows_the_categories_of_its_kind(
+    platform_staff: Any, kind: str, shown: list[str]
+) -> None:
+    programme = _create(platform_staff, kind=kind)
+    programme.refresh_from_db()
+    assert programme.stakeholder_categories == shown
+    assert programme.shown_categories() == shown
+
+
+def test_create_programme_with_chosen_categories_in_taxonomy_order(platform_staff: Any) -> None:
+    programme = _create(platform_staff, stakeholder_categories=["other", "women", "women"])
+    programme.refresh_from_db()
+    assert programme.stakeholder_categories == ["women", "other"]
+    assert [str(group) for group, _choices in programme.category_choices()] == [
+        "Civil society",
+        "Other",
+    ]
+
+
+def test_update_programme_refuses_unknown_categories(programme: Programme) -> None:
+    secretariat = factories.staff(programme)
+    before = list(programme.stakeholder_categories)
+    with pytest.raises(ValidationError) as exc:
+        domain.update_programme(
+            actor=secretariat,
+            programme=programme,
+            stakeholder_categories=["women", "martians"],
+        )
+    assert _errors(exc) == {"stakeholder_categories": ["Unknown stakeholder categories: martians."]}
+    programme.refresh_from_db()
+    assert programme.stakeholder_categories == before
     assert AuditEntry.objects.count() == 0
 
 

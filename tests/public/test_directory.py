@@ -1,6 +1,7 @@
 """The commitment directory: filters, errors at the field, pagination, downloads, HTMX."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.paginator import Paginator
@@ -225,3 +226,26 @@ def test_countries_and_regions_are_offered_as_their_model_choice_field_would(cli
     field = CommitmentFilter().form.fields[name]
     expected = [("", "Any")] + [(o.pk, str(o)) for o in field.queryset]
     assert list(response.context["form"].fields[name].widget.choices) == expected
+
+
+def test_with_a_programme_chosen_the_category_filter_offers_the_categories_it_shows(client, theme):
+    programme = theme.programme
+    programme.stakeholder_categories = ["member_state", "women"]
+    programme.save()
+    radio = commitment_in(
+        theme, organisation=factories.OrganisationFactory(category="media"), title="Radio"
+    )
+
+    def options(response) -> list[str]:
+        html = response.content.decode()
+        select = html[html.index('<select name="category"') :]
+        return re.findall(r'<option value="([^"]*)"', select[: select.index("</select>")])
+
+    assert len(options(client.get(DIRECTORY))) == 26  # "Any" and every category
+    chosen = client.get(DIRECTORY, {"programme": programme.slug})
+    assert options(chosen) == ["", "member_state", "women"]
+    assertContains(chosen, '<optgroup label="Governments and public authorities">')
+    # A category it does not show is still accepted, and offered once chosen.
+    outside = client.get(DIRECTORY, {"programme": programme.slug, "category": "media"})
+    assert shown(outside) == [radio.pk]
+    assert options(outside) == ["", "member_state", "women", "media"]

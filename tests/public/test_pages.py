@@ -385,7 +385,7 @@ def test_theme_page_shows_members_and_sdgs(client, theme):
     assertContains(
         response,
         f'<tr><th scope="row"><a href="{leader.get_absolute_url()}">Ministry of Gender</a></th>'
-        "<td>Member state</td><td>Kenya</td></tr>",
+        "<td>Member State (national government)</td><td>Kenya</td></tr>",
         html=True,
     )
     assertContains(response, "No commitment maker yet.")
@@ -452,7 +452,7 @@ def test_organisation_page(client, programme, theme):
     assert ids(response.context["led"]) == {led.pk}
     assert ids(response.context["co_commitments"]) == {co.pk}
     assertContains(response, "Girls Not Brides")
-    assertContains(response, "Women&#x27;s and feminist organisation, civil society")
+    assertContains(response, "Non-governmental or civil society organisation")
     assertContains(response, "Kenya")
     assertContains(response, "Africa (Sub-Saharan Africa)")
 

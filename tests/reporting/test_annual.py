@@ -307,10 +307,10 @@ def test_build_gives_the_known_figures(world: World) -> None:
     assert [
         (g.key, g.label, str(g.commitments), str(g.reported), g.progress) for g in data.by_category
     ] == [
-        ("private_sector", "Private sector", "1.00", "1.00", 50.0),
-        ("philanthropy", "Philanthropy", "1.00", "0.00", None),
-        ("civil_society", "Women's and feminist organisation, civil society", "2.00", "2.00", 50.0),
-        ("youth_led", "Youth-led organisation", "2.00", "0.00", None),
+        ("youth_led", "Youth-led organisation (children and youth)", "2.00", "0.00", None),
+        ("civil_society", "Non-governmental or civil society organisation", "2.00", "2.00", 50.0),
+        ("private_sector", "Business and industry (private sector)", "1.00", "1.00", 50.0),
+        ("philanthropy", "Philanthropy and foundations", "1.00", "0.00", None),
     ]
     assert [
         (
@@ -330,10 +330,10 @@ def test_build_gives_the_known_figures(world: World) -> None:
         ("Health", 1, 1, 100.0),
     ]
     assert [(r.key, r.expected, r.reported, r.percent) for r in data.rates_by_category] == [
+        ("youth_led", 2, 0, 0.0),
+        ("civil_society", 2, 2, 100.0),
         ("private_sector", 1, 1, 100.0),
         ("philanthropy", 1, 0, 0.0),
-        ("civil_society", 2, 2, 100.0),
-        ("youth_led", 2, 0, 0.0),
     ]
     assert [(r.key, r.label, r.expected, r.reported, r.percent) for r in data.rates_by_region] == [
         ("002", "Africa", 4, 2, 50.0),
@@ -347,10 +347,15 @@ def test_build_gives_the_known_figures(world: World) -> None:
     ]
     assert data.completed == 1
     assert data.non_reporters == (
-        ("apex Foundation", "Philanthropy", "Brazil", ((c["c4"].pk, "Seed grants for apps"),)),
+        (
+            "apex Foundation",
+            "Philanthropy and foundations",
+            "Brazil",
+            ((c["c4"].pk, "Seed grants for apps"),),
+        ),
         (
             "Zawadi Youth",
-            "Youth-led organisation",
+            "Youth-led organisation (children and youth)",
             "Kenya",
             ((c["c3"].pk, "Youth tech hubs"), (c["c6"].pk, "Savings groups")),
         ),
@@ -461,9 +466,10 @@ def test_charts_are_valid_svg_and_png_and_deterministic(world: World) -> None:
         "disbursed."
     )
     assert first["rates-category"].alt == (
-        "Horizontal bars of the response rate by stakeholder category, in percent. Private "
-        "sector: 100.0%; Philanthropy: 0.0%; Women's and feminist organisation, civil society: "
-        "100.0%; Youth-led organisation: 0.0%."
+        "Horizontal bars of the response rate by stakeholder category, in percent. Youth-led "
+        "organisation (children and youth): 0.0%; Non-governmental or civil society "
+        "organisation: 100.0%; Business and industry (private sector): 100.0%; Philanthropy "
+        "and foundations: 0.0%."
     )
 
 
@@ -604,10 +610,15 @@ def test_docx_holds_the_same_words_and_tables(world: World) -> None:
     c = world.c
     assert non_reporters == [
         ["Organisation", "Category", "Country", "Commitments without a report"],
-        ["apex Foundation", "Philanthropy", "Brazil", f"#{c['c4'].pk} Seed grants for apps"],
+        [
+            "apex Foundation",
+            "Philanthropy and foundations",
+            "Brazil",
+            f"#{c['c4'].pk} Seed grants for apps",
+        ],
         [
             "Zawadi Youth",
-            "Youth-led organisation",
+            "Youth-led organisation (children and youth)",
             "Kenya",
             f"#{c['c3'].pk} Youth tech hubs\n#{c['c6'].pk} Savings groups",
         ],
@@ -649,7 +660,12 @@ def test_long_non_reporter_lists_are_capped_in_documents_only(
     data = annual.build(world.cycle)
     section = next(s for s in documents.sections(data) if s.key == "non-reporters")
     assert section.tables[0].rows == (
-        ("apex Foundation", "Philanthropy", "Brazil", f"#{world.c['c4'].pk} Seed grants for apps"),
+        (
+            "apex Foundation",
+            "Philanthropy and foundations",
+            "Brazil",
+            f"#{world.c['c4'].pk} Seed grants for apps",
+        ),
     )
     assert section.notes == (
         "The first 1 of 2 makers, by name; the full list is in the CSV and XLSX open data files.",
@@ -657,7 +673,12 @@ def test_long_non_reporter_lists_are_capped_in_documents_only(
     assert len(data.non_reporters) == 2
     rows = documents.non_reporter_rows(data)
     assert rows == (
-        ("apex Foundation", "Philanthropy", "Brazil", f"#{world.c['c4'].pk} Seed grants for apps"),
+        (
+            "apex Foundation",
+            "Philanthropy and foundations",
+            "Brazil",
+            f"#{world.c['c4'].pk} Seed grants for apps",
+        ),
     )
     monkeypatch.setattr(documents, "NON_REPORTERS_IN_DOCUMENTS", 5)
     assert (

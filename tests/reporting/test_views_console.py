@@ -493,8 +493,8 @@ def test_dashboard_numbers_are_exact(world: World, small: Small) -> None:
             ("B climate", 2, 1, 50.0, 100.0),
         ],
         "By stakeholder category": [
-            ("Women's and feminist organisation, civil society", 2, 1, 50.0, 50.0),
-            ("Private sector", 1, 1, 100.0, 100.0),
+            ("Non-governmental or civil society organisation", 2, 1, 50.0, 50.0),
+            ("Business and industry (private sector)", 1, 1, 100.0, 100.0),
         ],
         "By region": [("Africa", 2, 1, 50.0, 50.0), ("Europe", 1, 1, 100.0, 100.0)],
     }

@@ -1,8 +1,13 @@
 """Import existing coalitions from a CSV or XLSX file (secretariat of the programme): upload,
-preview every row with its errors and warnings, then import all rows or none.  The work is
-done by ``pledgebook.coalitions.importing``."""
+preview every row with its warnings and the file's notes (columns not imported, how its
+types of organisation map onto the stakeholder categories), then import all rows or none, at
+once or, for a large file, by a task whose progress the preview page shows.  A file with any
+error is shown with its errors on the upload page and not kept.  The work is done by
+``pledgebook.coalitions.importing``."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +23,7 @@ from pledgebook.coalitions.models import ImportBatch
 from pledgebook.console.access import Console, console_view
 from pledgebook.console.forms import ConsoleForm, add_domain_errors
 from pledgebook.core import uploads
+from pledgebook.reference.models import Country
 
 IMPORT = importing.PERM
 
@@ -37,7 +43,7 @@ class ConfirmForm(ConsoleForm):
         required=False,
         label=gettext_lazy(
             "I have read the warnings: import those rows as described (for example, a lead "
-            "organisation of an unknown type as “Other”)."
+            "organisation of a type the mapping table does not have as “Other”)."
         ),
     )
 
@@ -46,14 +52,28 @@ def _batch(console: Console, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch, pk=pk, programme=console.programme)
 
 
+def _context(console: Console) -> dict[str, Any]:
+    """What the upload page and the preview show of the programme."""
+    return {
+        "console": console,
+        "un_goals": importing.UN_GOALS,
+        "countries": dict(Country.objects.values_list("iso2", "name")),
+        "shown_categories": console.programme.category_choices(),
+    }
+
+
 @console_view(IMPORT)
 def upload(request: HttpRequest, console: Console) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
+    refused: importing.ImportRefused | None = None
     if request.method == "POST" and form.is_valid():
         try:
             batch = importing.create_batch(
                 actor=request.user, programme=console.programme, upload=form.cleaned_data["file"]
             )
+        except importing.ImportRefused as exc:
+            refused = exc
+            form.add_error("file", exc.messages)
         except ValidationError as exc:
             add_domain_errors(form, exc)
         else:
@@ -61,18 +81,35 @@ def upload(request: HttpRequest, console: Console) -> HttpResponse:
     batches = ImportBatch.objects.filter(programme=console.programme).select_related("uploaded_by")[
         :20
     ]
+    context = {
+        **_context(console),
+        "form": form,
+        "batches": batches,
+        "columns": [h for h, _req in importing.TEMPLATE_COLUMNS.values()],
+        "required": [h for h, req in importing.TEMPLATE_COLUMNS.values() if req],
+    }
+    if refused is not None:
+        parsed = refused.parsed
+        rows = [r.as_json() for r in parsed.rows]
+        context["refused"] = {
+            "name": refused.name,
+            "source_format": parsed.source_format,
+            "source_format_label": _format_label(parsed.source_format),
+            "file_errors": parsed.file_errors,
+            "rows": rows,
+            "notes": parsed.notes,
+            "summary": importing.summary(rows),
+        }
     return render(
         request,
         "console/coalition_import.html",
-        {
-            "console": console,
-            "form": form,
-            "batches": batches,
-            "columns": [h for h, _req in importing.TEMPLATE_COLUMNS.values()],
-            "required": [h for h, req in importing.TEMPLATE_COLUMNS.values() if req],
-        },
+        context,
         status=400 if form.errors else 200,
     )
+
+
+def _format_label(code: str) -> str:
+    return str(dict(ImportBatch.Format.choices).get(code, "")) if code else ""
 
 
 @console_view(IMPORT)
@@ -89,11 +126,11 @@ def _preview(
         request,
         "console/coalition_import_preview.html",
         {
-            "console": console,
+            **_context(console),
             "batch": batch,
             "form": form,
             "summary": importing.summary(batch.rows),
-            "un_goals": importing.UN_GOALS,
+            "can_start": importing.can_start(batch),
         },
         status=status,
     )
@@ -104,6 +141,21 @@ def preview(request: HttpRequest, console: Console, batch: int) -> HttpResponse:
     return _preview(request, console, _batch(console, batch), ConfirmForm(), 200)
 
 
+@console_view(IMPORT)
+def status(request: HttpRequest, console: Console, batch: int) -> HttpResponse:
+    """The progress of an import (polled by the preview page while it runs); once it has
+    finished, an HTMX request reloads the whole page."""
+    found = _batch(console, batch)
+    response = render(
+        request,
+        "console/_coalition_import_status.html",
+        {"console": console, "batch": found},
+    )
+    if not found.is_active and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
 @require_POST
 @console_view(IMPORT)
 def confirm(request: HttpRequest, console: Console, batch: int) -> HttpResponse:
@@ -111,7 +163,7 @@ def confirm(request: HttpRequest, console: Console, batch: int) -> HttpResponse:
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
-        created = importing.run_import(
+        done = importing.run_import(
             actor=request.user,
             batch=found,
             accept_warnings=bool(form.cleaned_data.get("accept_warnings")),
@@ -121,9 +173,19 @@ def confirm(request: HttpRequest, console: Console, batch: int) -> HttpResponse:
             form.add_error(None, message)
         found.refresh_from_db()
         return _preview(request, console, found, form, 400)
-    messages.success(
-        request,
-        _("%(n)s coalitions imported. Their texts are being indexed for similarity.")
-        % {"n": len(created)},
-    )
+    if done.status == ImportBatch.Status.QUEUED:
+        messages.success(
+            request,
+            _(
+                "The import of %(n)s coalitions has started: this page shows its progress. "
+                "You can leave it; the import goes on."
+            )
+            % {"n": len(done.rows)},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(n)s coalitions imported. Their texts are being indexed for similarity.")
+            % {"n": done.coalitions.count()},
+        )
     return redirect("console:coalition_import_preview", console.programme.slug, found.pk)

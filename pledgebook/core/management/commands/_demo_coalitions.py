@@ -170,7 +170,7 @@ EOIS = [
             Invitee(
                 email="contact@pacificwomen.example.org",
                 name="Pacific Women's Forum",
-                category="civil_society",
+                category="women",
                 country="WS",
                 answer=None,
             ),

@@ -713,7 +713,7 @@ ORGANISATIONS = [
     OrgSpec(
         "kisumu-gender",
         "Lakeside County Department of Gender Affairs",
-        "government",
+        "local_authority",
         "KE",
         "County department coordinating gender-based violence response across 7 sub-counties.",
         ("lakeside", "Achieng", "Otieno"),
@@ -721,7 +721,7 @@ ORGANISATIONS = [
     OrgSpec(
         "nepal-caucus",
         "Parliamentary Women's Caucus of Nepal",
-        "government",
+        "parliament",
         "NP",
         "Cross-party caucus of women members of parliament.",
         ("caucus", "Sita", "Gurung"),
@@ -774,7 +774,7 @@ ORGANISATIONS = [
     OrgSpec(
         "gender-finance-facility",
         "Pan-African Gender Finance Facility",
-        "international",
+        "ifi",
         "ET",
         "Regional development finance facility for women-led enterprises.",
         ("pagff", "Selam", "Tesfaye"),
@@ -791,7 +791,7 @@ ORGANISATIONS = [
     OrgSpec(
         "amani",
         "Amani Women's Rights Network",
-        "civil_society",
+        "women",
         "KE",
         "Network of 140 women's rights organisations working to end gender-based violence in "
         "East Africa.",
@@ -802,7 +802,7 @@ ORGANISATIONS = [
     OrgSpec(
         "red-mujeres",
         "Red Mujeres del Sur",
-        "civil_society",
+        "women",
         "AR",
         "Feminist network for sexual and reproductive rights in the Southern Cone.",
         ("redmujeres", "Valentina", "Sosa"),
@@ -810,7 +810,7 @@ ORGANISATIONS = [
     OrgSpec(
         "sisters-climate",
         "Sisters for Climate Justice Bangladesh",
-        "civil_society",
+        "women",
         "BD",
         "Coastal women's groups organising for climate adaptation.",
         ("sisters", "Nasrin", "Akter"),
@@ -819,7 +819,7 @@ ORGANISATIONS = [
     OrgSpec(
         "sahel-mediators",
         "Women Mediators Collective of the Sahel",
-        "civil_society",
+        "women",
         "ML",
         "Women mediators working in local peace committees in central Mali.",
         ("mediators", "Fatoumata", "Traoré"),
@@ -871,7 +871,7 @@ ORGANISATIONS = [
     OrgSpec(
         "gender-data-centre",
         "Centre for Gender Data Research",
-        "other",
+        "academia",
         "SE",
         "University research centre on gender statistics.",
         ("gdc", "Astrid", "Lindqvist"),
@@ -879,7 +879,7 @@ ORGANISATIONS = [
     OrgSpec(
         "voices-radio",
         "Women's Voices Radio Collective",
-        "other",
+        "media",
         "UG",
         "Community radio network run by women journalists.",
         ("radio", "Grace", "Namutebi"),
@@ -888,7 +888,7 @@ ORGANISATIONS = [
     OrgSpec(
         "interfaith",
         "Interfaith Council for Dignity",
-        "other",
+        "faith_based",
         "LB",
         "Faith leaders for peace and the dignity of women and girls.",
         ("interfaith", "Maya", "Khoury"),
@@ -896,7 +896,7 @@ ORGANISATIONS = [
     OrgSpec(
         "marine-futures",
         "Marine Futures Institute",
-        "other",
+        "science",
         "AU",
         "Independent marine science institute.",
         ("marine", "Liam", "Carter"),

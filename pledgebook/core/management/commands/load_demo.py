@@ -45,7 +45,8 @@ from pledgebook.core.management.commands import _demo_coalitions as demo_coaliti
 from pledgebook.core.management.commands import _demo_data as data
 from pledgebook.core.management.commands import _demo_reporting as demo_reporting
 from pledgebook.core.models import AuditEntry
-from pledgebook.organisations.models import Organisation, Representative
+from pledgebook.organisations import entity_types
+from pledgebook.organisations.models import Organisation, Representative, all_categories
 from pledgebook.programmes.models import (
     Action,
     CommitmentType,
@@ -260,6 +261,12 @@ class Loader:
                 maker_min_years=spec.maker_years[0],
                 maker_max_years=spec.maker_years[1],
                 reporting_cycle=spec.reporting_cycle,
+                # Generation Equality shows the categories of its FAQ (seed 001 section 17).
+                stakeholder_categories=(
+                    entity_types.categories_of("seed_001")
+                    if spec.kind == Programme.Kind.ACTION_COALITIONS
+                    else all_categories()
+                ),
             )
             programme.commitment_types.set([types[code] for code in spec.types])
             self.programmes[spec.key] = programme
