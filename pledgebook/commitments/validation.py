@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from dateutil.relativedelta import relativedelta
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import Application, Commitment, GeographicScope
 
@@ -80,11 +83,69 @@ class CommitmentData:
         return "financial" in self.types
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+def anniversary(day: dt.date, years: int) -> dt.date:
+    """The day ``years`` years after ``day``.  The anniversary of 29 February in a common year
+    is 1 March: a year that starts on 29 February 2024 runs up to 28 February 2025 included.
+    (python-dateutil's ``relativedelta``, installed with matplotlib, does the calendar.)"""
+    later = day + relativedelta(years=years)
+    if (day.month, day.day) == (2, 29) and later.day == 28:
+        later += dt.timedelta(days=1)
+    return later
+
+
+def last_day(starts_on: dt.date, years: int) -> dt.date:
+    """The last day (included) of a commitment of exactly ``years`` years from ``starts_on``:
+    the day before the ``years``-th anniversary.  A calendar year is a year: 1 January 2026 to
+    31 December 2026 lasts one year, and 1 January 2026 to 31 December 2030 five."""
+    return anniversary(starts_on, years) - dt.timedelta(days=1)
+
+
+def duration_errors(
+    starts_on: dt.date, ends_on: dt.date, *, low: int, high: int, leader: bool
+) -> list[str]:
+    """The duration rule: both dates are days of the commitment (the end date is included),
+    and it lasts at least ``low`` and at most ``high`` whole years."""
+    if ends_on <= starts_on:
+        return [_("The end date must be after the start date.")]
+    errors = []
+    shortest, longest = last_day(starts_on, low), last_day(starts_on, high)
+    if ends_on < shortest:
+        errors.append(
+            (
+                ngettext(
+                    "Commitments of leaders last at least %(n)s year: end on or after %(d)s.",
+                    "Commitments of leaders last at least %(n)s years: end on or after %(d)s.",
+                    low,
+                )
+                if leader
+                else ngettext(
+                    "Commitments of commitment makers last at least %(n)s year: end on or "
+                    "after %(d)s.",
+                    "Commitments of commitment makers last at least %(n)s years: end on or "
+                    "after %(d)s.",
+                    low,
+                )
+            )
+            % {"n": low, "d": date_format(shortest, "j F Y")}
+        )
+    if ends_on > longest:
+        errors.append(
+            (
+                ngettext(
+                    "Commitments of leaders last at most %(n)s year: end by %(d)s.",
+                    "Commitments of leaders last at most %(n)s years: end by %(d)s.",
+                    high,
+                )
+                if leader
+                else ngettext(
+                    "Commitments of commitment makers last at most %(n)s year: end by %(d)s.",
+                    "Commitments of commitment makers last at most %(n)s years: end by %(d)s.",
+                    high,
+                )
+            )
+            % {"n": high, "d": date_format(longest, "j F Y")}
+        )
+    return errors
 
 
 def member_theme_ids(programme: Programme, organisation: Organisation) -> set[int]:
@@ -164,25 +225,17 @@ def check_commitment(data: CommitmentData, *, for_submission: bool) -> dict[str,
         err("regions", _("Name at least one region for a regional commitment."))
 
     if data.starts_on and data.ends_on:
-        if data.ends_on <= data.starts_on:
-            err("ends_on", _("The end date must be after the start date."))
-        else:
-            leader = leads_any(data.organisation, data.themes)
-            low, high = programme.duration_bounds(leader=leader)
-            who = _("leaders") if leader else _("commitment makers")
-            if data.ends_on < add_years(data.starts_on, low):
-                err(
-                    "ends_on",
-                    _("Commitments of %(who)s last at least %(n)s year(s): end on or after %(d)s.")
-                    % {"who": who, "n": low, "d": add_years(data.starts_on, low)},
-                )
-            if data.ends_on > add_years(data.starts_on, high):
-                err(
-                    "ends_on",
-                    _("Commitments of %(who)s last at most %(n)s year(s): end by %(d)s.")
-                    % {"who": who, "n": high, "d": add_years(data.starts_on, high)},
-                )
+        leader = leads_any(data.organisation, data.themes)
+        low, high = programme.duration_bounds(leader=leader)
+        for message in duration_errors(
+            data.starts_on, data.ends_on, low=low, high=high, leader=leader
+        ):
+            err("ends_on", message)
 
+    # Any type may carry an amount: a financial commitment's is the money given to others
+    # (required on submission, below); a policy, programmatic or advocacy commitment's is the
+    # budget behind it (seed 001 asks every strong commitment to be resourced).  The
+    # assessment's "funding" criterion and the reporting roll-ups read it the same way.
     if data.amount is not None:
         if data.amount <= 0:
             err("amount", _("The amount must be greater than zero."))
@@ -190,8 +243,6 @@ def check_commitment(data: CommitmentData, *, for_submission: bool) -> dict[str,
             err("currency", _("Give the currency of the amount."))
     if data.currency is not None and data.amount is None:
         err("amount", _("Give the amount in %(code)s.") % {"code": data.currency.pk})
-    if data.amount is not None and not data.is_financial:
-        err("types", _("An amount is given: mark the commitment as financial."))
     if data.is_conditional and not data.condition.strip():
         err("condition", _("Say what approval the pledge depends on."))
 

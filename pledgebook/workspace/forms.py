@@ -313,7 +313,10 @@ class CommitmentForm(forms.Form):
         max_digits=18,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
-        help_text=_("For a financial commitment: the money committed, in the currency below."),
+        help_text=_(
+            "A financial commitment: the money given to others (required). Any other type: "
+            "the budget behind it, if you can state it. In the currency below."
+        ),
     )
     currency = forms.ModelChoiceField(
         label=_("Currency"),

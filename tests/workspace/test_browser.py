@@ -119,7 +119,7 @@ def test_the_commitment_form_works_without_javascript(live_server, browser, memb
     page.get_by_role("button", name="Save draft").click()
 
     assert page.locator("#id_ends_on_error").inner_text() == (
-        "Commitments of commitment makers last at most 5 year(s): end by 2031-01-01."
+        "Commitments of commitment makers last at most 5 years: end by 31 December 2030."
     )
     assert page.get_by_label("End date").get_attribute("aria-describedby") == "id_ends_on_error"
     assert page.get_by_label("Title").input_value() == "Support women leaders in rural areas"

@@ -86,7 +86,8 @@ def bad_inputs(theme, outsider):
             {"ends_on": "2031-06-30"},
             {
                 "ends_on": [
-                    "Commitments of commitment makers last at most 5 year(s): end by 2031-01-01."
+                    "Commitments of commitment makers last at most 5 years: "
+                    "end by 31 December 2030."
                 ]
             },
         ),
@@ -94,8 +95,8 @@ def bad_inputs(theme, outsider):
             {"ends_on": "2026-06-30"},
             {
                 "ends_on": [
-                    "Commitments of commitment makers last at least 1 year(s): end on or "
-                    "after 2027-01-01."
+                    "Commitments of commitment makers last at least 1 year: end on or "
+                    "after 31 December 2026."
                 ]
             },
         ),
@@ -239,13 +240,15 @@ def test_leaders_commit_for_exactly_five_years(client, programme, theme) -> None
     client.force_login(leader)
 
     short = client.post(create_url(org, programme), form_data(theme, ends_on="2029-01-01"))
-    exact = client.post(create_url(org, programme), form_data(theme, ends_on="2031-01-01"))
+    exact = client.post(create_url(org, programme), form_data(theme, ends_on="2030-12-31"))
 
     assert short.context["form"].errors == {
-        "ends_on": ["Commitments of leaders last at least 5 year(s): end on or after 2031-01-01."]
+        "ends_on": [
+            "Commitments of leaders last at least 5 years: end on or after 31 December 2030."
+        ]
     }
     assert exact.status_code == 302
-    assert Commitment.objects.get().ends_on == dt.date(2031, 1, 1)
+    assert Commitment.objects.get().ends_on == dt.date(2030, 12, 31)
 
 
 def test_themes_not_joined_are_not_offered_and_refused(

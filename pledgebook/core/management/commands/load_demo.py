@@ -40,7 +40,7 @@ from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
 from pledgebook.coalitions.tasks import COALITION_KIND, EOI_KIND
 from pledgebook.commitments import domain
 from pledgebook.commitments.models import Application, CoMaker, Commitment
-from pledgebook.commitments.validation import add_years
+from pledgebook.commitments.validation import last_day
 from pledgebook.core.management.commands import _demo_coalitions as demo_coalitions
 from pledgebook.core.management.commands import _demo_data as data
 from pledgebook.core.management.commands import _demo_reporting as demo_reporting
@@ -347,7 +347,7 @@ class Loader:
         starts_on = ends_on = None
         if spec.years is not None:
             starts_on = spec.starts_on or dt.date(self.today.year + spec.starts_in, 1, 1)
-            ends_on = add_years(starts_on, spec.years)
+            ends_on = last_day(starts_on, spec.years)
         currency = Currency.objects.get(pk=spec.currency) if spec.currency else None
         commitment = Commitment(
             programme=programme,
