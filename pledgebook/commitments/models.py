@@ -99,6 +99,11 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
     def public(self):
         return self.filter(status__in=Commitment.PUBLIC_STATUSES)
 
+    def submitted(self):
+        """Commitments a programme's staff may read: every one that was submitted.  A draft
+        belongs to its organisation until submitted (a returned one was submitted)."""
+        return self.exclude(status=Commitment.Status.DRAFT)
+
 
 class Commitment(models.Model):
     class Status(models.TextChoices):

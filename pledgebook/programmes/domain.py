@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import Commitment
 from pledgebook.core import audit
@@ -493,9 +494,12 @@ def delete_action(*, actor: Any, action: Action) -> None:
         raise ValidationError(
             {
                 NON_FIELD_ERRORS: [
-                    _(
-                        "%(n)s commitment(s) advance this action: it cannot be deleted. "
-                        "Edit its title or description instead."
+                    ngettext(
+                        "%(n)s commitment advances this action: it cannot be deleted. "
+                        "Edit its title or description instead.",
+                        "%(n)s commitments advance this action: it cannot be deleted. "
+                        "Edit its title or description instead.",
+                        linked,
                     )
                     % {"n": linked}
                 ]

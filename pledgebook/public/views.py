@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+import rules
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -399,7 +400,9 @@ def _commitment_queryset() -> QuerySet:
 def commitment(request: HttpRequest, pk: int) -> HttpResponse:
     c = get_object_or_404(_commitment_queryset(), pk=pk)
     user = request.user
-    if not user.has_perm("commitments.view_commitment", c):
+    # The rule itself, not ``user.has_perm``: Django grants an active superuser every
+    # permission, and a draft is not for the public page whoever asks.
+    if not rules.has_perm("commitments.view_commitment", user, c):
         raise Http404
     # People who work on the commitment (its makers, the programme's reviewers) also see the
     # co-makers who have not confirmed yet and the advice behind each criterion.

@@ -422,7 +422,7 @@ def test_an_action_that_commitments_advance_is_not_deleted(world: World) -> None
 
     assert response.status_code == 200
     assert response.context["errors"] == [
-        "1 commitment(s) advance this action: it cannot be deleted. "
+        "1 commitment advances this action: it cannot be deleted. "
         "Edit its title or description instead."
     ]
     assert Action.objects.filter(pk=world.action.pk).exists()

@@ -472,7 +472,14 @@ def test_an_action_commitments_advance_cannot_be_deleted(programme: Programme) -
     with pytest.raises(ValidationError) as exc:
         domain.delete_action(actor=secretariat, action=action)
     assert exc.value.messages == [
-        "1 commitment(s) advance this action: it cannot be deleted. "
+        "1 commitment advances this action: it cannot be deleted. "
+        "Edit its title or description instead."
+    ]
+    factories.CommitmentFactory(theme=theme).actions.add(action)
+    with pytest.raises(ValidationError) as exc:
+        domain.delete_action(actor=secretariat, action=action)
+    assert exc.value.messages == [
+        "2 commitments advance this action: it cannot be deleted. "
         "Edit its title or description instead."
     ]
     assert Action.objects.filter(pk=action.pk).exists()

@@ -557,8 +557,13 @@ def test_detail_is_for_the_lead_and_co_makers_only(client, member, draft, partne
     co = client.get(url)
     client.force_login(factories.UserFactory())
     stranger = client.get(url)
+    staff = []
+    for role in (ProgrammeRole.Role.REVIEWER, ProgrammeRole.Role.SECRETARIAT):
+        client.force_login(factories.staff(draft.programme, role))
+        staff.append(client.get(url).status_code)
 
     assert (lead.status_code, co.status_code, stranger.status_code) == (200, 200, 404)
+    assert staff == [404, 404]  # a draft belongs to its organisation until submitted
     assert lead.context["can_edit"] is True
     assert co.context["can_edit"] is False
     assert [r.organisation for r in co.context["my_pending"]] == [partner[0]]
