@@ -38,6 +38,19 @@ S = Commitment.Status
 # Applications ---------------------------------------------------------------------------
 
 
+def applications_closed(programme: Programme, now: dt.datetime | None = None) -> str:
+    """Why ``programme`` refuses applications now ("" when it accepts them).  An
+    organisation may apply before the registration window opens (to be approved in time),
+    not once it has closed.  The apply form asks this too, so that it does not offer what
+    would be refused."""
+    if not programme.registration_has_closed(now):
+        return ""
+    last_day = programme.registration_last_day()
+    return _(
+        "Registration for %(programme)s closed on %(date)s: it no longer accepts applications."
+    ) % {"programme": programme.name, "date": date_format(last_day, "j F Y")}
+
+
 def apply_to_join(
     *,
     actor: Any,
@@ -56,6 +69,9 @@ def apply_to_join(
     if len(programmes) != 1:
         raise ValidationError({"themes": _("Apply to the themes of one programme at a time.")})
     programme = themes[0].programme
+    now = now or timezone.now()
+    if closed := applications_closed(programme, now):
+        raise ValidationError({"programme": closed})
     live = set(
         Application.objects.filter(
             organisation=organisation,
@@ -70,7 +86,6 @@ def apply_to_join(
                 % {"names": ", ".join(sorted(live))}
             }
         )
-    now = now or timezone.now()
     due = now + dt.timedelta(days=programme.application_review_days)
     with transaction.atomic():
         created = []

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.accounts.domain import normalise_email
+from pledgebook.commitments.domain import applications_closed
 from pledgebook.commitments.models import (
     Application,
     CoMaker,
@@ -170,16 +171,23 @@ class ApplyForm(forms.Form):
         show_only(self.fields["organisation"], mine)
         if len(mine) == 1 and not self.is_bound:
             self.initial.setdefault("organisation", mine[0].pk)
-        if programme is None and not self.is_bound:
-            published = list(Programme.objects.filter(is_published=True)[:2])
-            if len(published) == 1:
-                programme = published[0]
+        # Only programmes that accept applications are offered (the domain's rule decides);
+        # one named in the link that has closed is said so, with the day it closed.
+        self.open_programmes = [
+            p for p in Programme.objects.filter(is_published=True) if not applications_closed(p)
+        ]
+        show_only(self.fields["programme"], self.open_programmes)
+        self.closed_notice = applications_closed(programme) if programme is not None else ""
+        if self.closed_notice:
+            programme = None
+        if programme is None and not self.is_bound and len(self.open_programmes) == 1:
+            programme = self.open_programmes[0]
         if programme is not None and not self.is_bound:
             self.initial.setdefault("programme", programme.pk)
         self.selected_programme = programme
-        themes = Theme.objects.filter(programme__is_published=True).select_related("programme")
-        if programme is not None:
-            themes = themes.filter(programme=programme)
+        themes = Theme.objects.filter(
+            programme__in=[programme] if programme is not None else self.open_programmes
+        ).select_related("programme")
         self.shown_themes = list(themes.order_by("programme__name", "position", "name"))
         show_only(self.fields["themes"], self.shown_themes)
 
@@ -197,7 +205,9 @@ class ApplyForm(forms.Form):
         cleaned = self.cleaned_data
         programme = cleaned.get("programme")
         themes = cleaned.get("themes")
-        if programme and themes:
+        if programme and (closed := applications_closed(programme)):
+            self.add_error("programme", closed)
+        elif programme and themes:
             others = [t for t in themes if t.programme_id != programme.pk]
             if others:
                 self.add_error(
