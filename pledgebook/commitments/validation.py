@@ -9,19 +9,21 @@ saved commitment or from a form's cleaned data, so that the rules (and the asses
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import Application, Commitment, GeographicScope
+from pledgebook.organisations.models import Organisation
 
 if TYPE_CHECKING:
-    from pledgebook.organisations.models import Organisation
     from pledgebook.programmes.models import Programme
 
 
@@ -156,6 +158,18 @@ def member_theme_ids(programme: Programme, organisation: Organisation) -> set[in
     )
 
 
+def co_maker_candidates(
+    programme: Programme, lead: Organisation, theme_ids: Iterable[int]
+) -> QuerySet[Organisation]:
+    """The organisations that may co-make a commitment of ``lead`` linked to these themes:
+    the confirmed members of at least one of them, other than the lead.  The rule below
+    refuses any other; the commitment form offers only these."""
+    members = Application.objects.approved().filter(
+        programme=programme, theme_id__in=list(theme_ids)
+    )
+    return Organisation.objects.filter(pk__in=members.values("organisation_id")).exclude(pk=lead.pk)
+
+
 def leads_any(organisation: Organisation, themes: list[Any]) -> bool:
     return (
         Application.objects.approved()
@@ -246,10 +260,19 @@ def check_commitment(data: CommitmentData, *, for_submission: bool) -> dict[str,
     if data.is_conditional and not data.condition.strip():
         err("condition", _("Say what approval the pledge depends on."))
 
+    may_co_make = (
+        set(
+            co_maker_candidates(programme, data.organisation, theme_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        if data.co_makers
+        else set()
+    )
     for org in data.co_makers:
         if org.pk == data.organisation.pk:
             err("co_makers", _("The lead organisation cannot also be a co-maker."))
-        elif not (member_theme_ids(programme, org) & theme_ids):
+        elif org.pk not in may_co_make:
             err(
                 "co_makers",
                 _("%(org)s is not a confirmed member of the chosen themes.") % {"org": org},

@@ -414,7 +414,10 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
             or reviews_programme(user, c)
         )
     )
-    co_makers = [m for m in c.co_makers.all() if insider or m.confirmed_at]
+    # A co-maker that declined is never shown; one that has not answered, to insiders only.
+    co_makers = [
+        m for m in c.co_makers.all() if m.declined_at is None and (insider or m.confirmed_at)
+    ]
     result = assessment.assess(CommitmentData.from_commitment(c), c.assessment_overrides.all())
     goals = list(c.goals.all())
     targets = list(c.targets.all())

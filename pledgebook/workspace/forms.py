@@ -30,7 +30,11 @@ from pledgebook.commitments.models import (
     EndorsementLevel,
     GeographicScope,
 )
-from pledgebook.commitments.validation import CommitmentData, check_commitment
+from pledgebook.commitments.validation import (
+    CommitmentData,
+    check_commitment,
+    co_maker_candidates,
+)
 from pledgebook.organisations.models import Category, Organisation
 from pledgebook.programmes.models import Action, CommitmentType, Programme, Theme
 from pledgebook.reference.models import Country, Currency, Goal, Region, Target
@@ -217,6 +221,21 @@ class ApplyForm(forms.Form):
         return cleaned
 
 
+# Co-makers -------------------------------------------------------------------------------
+
+
+class DeclineForm(forms.Form):
+    """A co-maker declines its part (``commitments.domain.decline_co_maker``)."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The lead organisation reads it by mail and in its workspace; never public."),
+    )
+
+
 # Commitments -----------------------------------------------------------------------------
 
 
@@ -361,7 +380,7 @@ class CommitmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Organisations that make this commitment with you. Each must be a confirmed member "
-            "of a chosen theme, and confirms its part in its own workspace."
+            "of a chosen theme, and confirms or declines its part in its own workspace."
         ),
     )
 
@@ -404,23 +423,53 @@ class CommitmentForm(forms.Form):
         )
         show_only(actions, self.shown_actions)
 
+        # Only organisations the rule accepts for the themes the lead can choose (the same
+        # function: validation.co_maker_candidates), each with the themes it is a member
+        # of; co-makers already named stay shown, with their answer, so the lead sees them.
+        lead_theme_ids = [t.pk for t in self.shown_themes]
+        named = (
+            {row.organisation_id: row for row in instance.co_makers.all()}
+            if (instance is not None and instance.pk)
+            else {}
+        )
         self.shown_co_makers = list(
             Organisation.objects.filter(
-                Q(
-                    applications__programme=programme,
-                    applications__status=Application.Status.APPROVED,
-                )
-                | Q(pk__in=current.get("co_makers", []))
-            )
-            .exclude(pk=organisation.pk)
-            .distinct()
-            .order_by("name")
+                Q(pk__in=co_maker_candidates(programme, organisation, lead_theme_ids))
+                | Q(pk__in=named)
+            ).order_by("name")
         )
-        show_only(self.fields["co_makers"], self.shown_co_makers)
+        member_of: dict[int, list[str]] = {}
+        for org_id, theme_name in (
+            Application.objects.approved()
+            .filter(
+                organisation__in=[o.pk for o in self.shown_co_makers],
+                theme_id__in=lead_theme_ids,
+            )
+            .order_by("theme__position", "theme__name")
+            .values_list("organisation_id", "theme__name")
+        ):
+            member_of.setdefault(org_id, []).append(theme_name)
+        co_field = self.fields["co_makers"]
+        assert isinstance(co_field, forms.ModelMultipleChoiceField)
+        co_field.widget.choices = [
+            (org.pk, self._co_maker_label(org, member_of.get(org.pk, []), named.get(org.pk)))
+            for org in self.shown_co_makers
+        ]
 
         self.all_targets = list(Target.objects.select_related("goal"))
         show_only(self.fields["targets"], self.all_targets)
         show_only(self.fields["regions"], Region.objects.order_by("name"))
+
+    @staticmethod
+    def _co_maker_label(org: Organisation, themes: list[str], row: CoMaker | None) -> str:
+        label = (
+            _("%(org)s (member of %(themes)s)") % {"org": org.name, "themes": ", ".join(themes)}
+            if themes
+            else _("%(org)s (no longer a member of your themes)") % {"org": org.name}
+        )
+        if row is not None:
+            label = f"{label}: {row.get_state_display().lower()}"
+        return label
 
     @classmethod
     def initial_from(cls, c: Commitment) -> dict[str, Any]:

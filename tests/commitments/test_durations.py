@@ -16,7 +16,9 @@ ONE_DAY = dt.timedelta(days=1)
 DAYS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31))
 YEARS = st.integers(min_value=1, max_value=10)
 # The autouse fixtures (clock, cache) do not change between examples of one test.
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def is_leap(year: int) -> bool:

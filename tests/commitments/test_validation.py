@@ -126,8 +126,7 @@ def test_durations_come_from_the_programme(theme, org):
     ]
     errors = check_commitment(data(theme, org, ends_on=dt.date(2027, 1, 1)), for_submission=True)
     assert errors["ends_on"] == [
-        "Commitments of commitment makers last at least 2 years: end on or after "
-        "31 December 2027."
+        "Commitments of commitment makers last at least 2 years: end on or after 31 December 2027."
     ]
 
 

@@ -210,9 +210,7 @@ ROLES = ["maker", "co-maker", "reviewer", "secretariat", "superuser"]
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("status", NON_PUBLIC)
-def test_the_public_page_of_a_non_public_commitment_is_404_to_everyone(
-    client, theme, role, status
-):
+def test_the_public_page_of_a_non_public_commitment_is_404_to_everyone(client, theme, role, status):
     """As the reviewer, GET /commitments/<a draft's id>/ answered 200 with the draft.  The
     public page shows public statuses only; drafts are read in the workspace, submitted ones
     in the console."""
