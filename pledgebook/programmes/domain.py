@@ -160,7 +160,8 @@ def create_programme(
     maker_max_years: int = 5,
     reporting_cycle: str = Programme.ReportingCycle.ANNUAL,
 ) -> Programme:
-    """Create a programme (platform staff only); its creator joins its secretariat."""
+    """Create a programme (platform staff and programme managers: programmes/rules.py); its
+    creator joins its secretariat."""
     _require(actor, "programmes.add_programme")
     programme = Programme(
         name=name.strip(),

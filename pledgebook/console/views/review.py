@@ -168,9 +168,7 @@ def _commitment(console: Console, pk: int) -> Commitment:
     commitment = get_object_or_404(
         Commitment.objects.for_programme(console.programme)
         .submitted()
-        .select_related(
-            "organisation", "organisation__country", "currency", "created_by"
-        ),
+        .select_related("organisation", "organisation__country", "currency", "created_by"),
         pk=pk,
     )
     commitment.programme = console.programme

@@ -48,6 +48,12 @@ LOGINS: list[tuple[str, str, str]] = [
         "Kestrel Mobile Networks: draft, submitted, returned, confirmed; a co-maker "
         "invitation; a progress report to write (its personal link is printed above)",
     ),
+    (
+        "Programme manager",
+        email("programmes"),
+        "Console → New programme: creates a programme with its settings and runs it "
+        "(the 'Programme managers' group, given in /admin/)",
+    ),
     ("Platform staff", email("admin"), "/admin/ (staff and superuser)"),
 ]
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -53,6 +54,7 @@ from pledgebook.programmes.models import (
     ProgrammeRole,
     Theme,
 )
+from pledgebook.programmes.rules import PROGRAMME_MANAGERS
 from pledgebook.reference.models import Country, Currency, Goal, Region, Target
 from pledgebook.reporting.models import AnnualReport, Evidence, ProgressReport
 from pledgebook.similarity import engine
@@ -233,6 +235,8 @@ class Loader:
     def load_staff(self) -> None:
         self.user("secretariat", "Sofía", "Martínez")
         self.user("reviewer", "Daniel", "Okoye")
+        manager = self.user("programmes", "Amina", "Diallo")
+        manager.groups.add(Group.objects.get(name=PROGRAMME_MANAGERS))
         self.user("admin", "Platform", "Administrator", is_staff=True, is_superuser=True)
 
     def load_programmes(self) -> None:
