@@ -46,6 +46,7 @@ def applications_closed(programme: Programme, now: dt.datetime | None = None) ->
     if not programme.registration_has_closed(now):
         return ""
     last_day = programme.registration_last_day()
+    assert last_day is not None  # it has closed
     return _(
         "Registration for %(programme)s closed on %(date)s: it no longer accepts applications."
     ) % {"programme": programme.name, "date": date_format(last_day, "j F Y")}
@@ -292,7 +293,9 @@ def _ask_again(
     CoMaker.objects.filter(pk__in=[row.pk for row in rows]).update(
         confirmed_at=None, confirmed_by=None
     )
-    labels = [str(Commitment._meta.get_field(name).verbose_name) for name in changed]
+    labels = [
+        str(getattr(Commitment._meta.get_field(name), "verbose_name", name)) for name in changed
+    ]
     audit.record(
         actor=actor,
         action="commitment.co_makers_asked_again",

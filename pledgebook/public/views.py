@@ -159,7 +159,7 @@ def registration_state(programme: Programme, now: dt.datetime | None = None) -> 
     opens, closes = programme.registration_opens_at, programme.registration_closes_at
     if opens is None or closes is None:
         return _("No registration window has been announced.")
-    last_day = formats.date_format(programme.registration_last_day(), "j F Y")
+    last_day = formats.date_format(programme.registration_last_day() or closes, "j F Y")
     if now < opens:
         return _("Registration not yet open: it opens on %(date)s.") % {"date": _day(opens)}
     if now < closes:

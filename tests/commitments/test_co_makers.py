@@ -197,7 +197,7 @@ def test_a_change_of_substance_resets_the_confirmation_and_asks_again(
     draft, row, lead, partner, changes, label
 ):
     """The co-maker's confirmation survived the lead's later edits of the text."""
-    partner_org, person = partner
+    _org, person = partner
     domain.confirm_co_maker(actor=person, co_maker=row)
     mail.outbox.clear()
     if "amount" in changes:

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from pledgebook.commitments.models import Application, GeographicScope
 from pledgebook.commitments import validation
+from pledgebook.commitments.models import Application, GeographicScope
 from pledgebook.commitments.validation import CommitmentData, check_commitment
 from pledgebook.programmes.models import CommitmentType
 from pledgebook.reference.models import Country, Currency, Goal, Region, Target
