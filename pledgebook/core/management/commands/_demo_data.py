@@ -51,7 +51,7 @@ LOGINS: list[tuple[str, str, str]] = [
     (
         "Programme manager",
         email("programmes"),
-        "Console → New programme: creates a programme with its settings and runs it "
+        "Console → Create a programme: creates a programme with its settings and runs it "
         "(the 'Programme managers' group, given in /admin/)",
     ),
     ("Platform staff", email("admin"), "/admin/ (staff and superuser)"),
