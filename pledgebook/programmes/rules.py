@@ -52,7 +52,7 @@ def programme_is_public(user: Any, programme: Any) -> bool:
 
 
 # Platform staff, and the programme managers the staff name in the admin, create programmes
-# (console → New programme); the creator becomes its first secretariat member.
+# (Console → Create a programme); the creator becomes its first secretariat member.
 rules.add_perm("programmes.add_programme", is_platform_staff | is_programme_manager)
 rules.add_perm("programmes.change_programme", is_secretariat)
 rules.add_perm("programmes.view_console", is_reviewer)
