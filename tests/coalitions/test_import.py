@@ -246,7 +246,10 @@ def test_xlsx_is_read_like_csv(client, programme, secretariat) -> None:
 def test_name_already_in_programme_is_an_error(client, programme, secretariat) -> None:
     client.force_login(secretariat)
     upload(client, programme, csv_file([HEADER, row()]))
-    confirm(client, ImportBatch.objects.get())
+    imported = confirm(client, ImportBatch.objects.get())
+    assert "1 coalition imported. Its text is being indexed for similarity." in (
+        client.get(imported["Location"]).content.decode()
+    )
     upload(client, programme, csv_file([HEADER, row()]))
 
     second = ImportBatch.objects.order_by("-id").first()

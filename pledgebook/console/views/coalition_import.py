@@ -9,8 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from pledgebook.coalitions import importing
@@ -121,7 +120,11 @@ def confirm(request: HttpRequest, console: Console, batch: int) -> HttpResponse:
         return _preview(request, console, found, form, 400)
     messages.success(
         request,
-        _("%(n)s coalitions imported. Their texts are being indexed for similarity.")
+        ngettext(
+            "%(n)s coalition imported. Its text is being indexed for similarity.",
+            "%(n)s coalitions imported. Their texts are being indexed for similarity.",
+            len(created),
+        )
         % {"n": len(created)},
     )
     return redirect("console:coalition_import_preview", console.programme.slug, found.pk)
