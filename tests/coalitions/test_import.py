@@ -246,10 +246,12 @@ def test_xlsx_is_read_like_csv(client, programme, secretariat) -> None:
 def test_name_already_in_programme_is_an_error(client, programme, secretariat) -> None:
     client.force_login(secretariat)
     upload(client, programme, csv_file([HEADER, row()]))
+    preview = client.get(preview_url(ImportBatch.objects.get())).content.decode()
+    assert "2 principles, 1 ask" in preview
     imported = confirm(client, ImportBatch.objects.get())
-    assert "1 coalition imported. Its text is being indexed for similarity." in (
-        client.get(imported["Location"]).content.decode()
-    )
+    after = client.get(imported["Location"]).content.decode()
+    assert "1 coalition imported. Its text is being indexed for similarity." in after
+    assert ": 1 coalition." in after
     upload(client, programme, csv_file([HEADER, row()]))
 
     second = ImportBatch.objects.order_by("-id").first()
