@@ -1033,8 +1033,12 @@ APPLICATIONS = [
         ["science-technology-and-digital-cooperation"],
         "maker",
         "declined",
-        at=dt.datetime(2024, 4, 20, 9, 0, tzinfo=UTC),
-        reason="Received after the 8 April deadline for expressions of interest.",
+        # Applications end with the registration window (8 April): this one came just before.
+        at=dt.datetime(2024, 4, 7, 9, 0, tzinfo=UTC),
+        reason=(
+            "The session's panel was complete when your application arrived; the ImPACT "
+            "coalitions formed at the Conference are open to you."
+        ),
     ),
     # ECOSOC Partnership Forum 2025
     ApplicationSpec("ecosoc", "tidewater", ["sdg-14-life-below-water"], "maker", "approved"),
