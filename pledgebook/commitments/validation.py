@@ -51,6 +51,7 @@ class CommitmentData:
     condition: str = ""
     co_makers: list[Any] = field(default_factory=list)
     confirmed_co_makers: int = 0
+    declined_co_makers: int = 0
 
     @classmethod
     def from_commitment(cls, commitment: Commitment) -> CommitmentData:
@@ -78,6 +79,7 @@ class CommitmentData:
             condition=commitment.condition,
             co_makers=[c.organisation for c in co_makers],
             confirmed_co_makers=sum(1 for c in co_makers if c.confirmed_at),
+            declined_co_makers=sum(1 for c in co_makers if c.declined_at),
         )
 
     @property

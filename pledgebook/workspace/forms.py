@@ -506,13 +506,11 @@ class CommitmentForm(forms.Form):
         """What the author typed (its valid part), as the rules and the assessment see it."""
         cd = getattr(self, "cleaned_data", {})
         co_makers = list(cd.get("co_makers") or [])
-        confirmed = 0
+        confirmed = declined = 0
         if self.instance is not None and self.instance.pk and co_makers:
-            confirmed = CoMaker.objects.filter(
-                commitment=self.instance,
-                organisation__in=co_makers,
-                confirmed_at__isnull=False,
-            ).count()
+            named = CoMaker.objects.filter(commitment=self.instance, organisation__in=co_makers)
+            confirmed = named.filter(confirmed_at__isnull=False).count()
+            declined = named.filter(declined_at__isnull=False).count()
         return CommitmentData(
             programme=self.programme,
             organisation=self.organisation,
@@ -536,6 +534,7 @@ class CommitmentForm(forms.Form):
             condition=cd.get("condition") or "",
             co_makers=co_makers,
             confirmed_co_makers=confirmed,
+            declined_co_makers=declined,
         )
 
     def clean(self) -> dict[str, Any]:
