@@ -103,7 +103,7 @@ def _endorsement(d: CommitmentData) -> list[str]:
 def _collective(d: CommitmentData) -> list[str]:
     if d.confirmed_co_makers:
         return []
-    if d.co_makers:
+    if len(d.co_makers) > d.declined_co_makers:
         return [_("Waiting for your co-makers to confirm their part.")]
     return [_("Design it with other stakeholders: invite co-makers from your coalition.")]
 

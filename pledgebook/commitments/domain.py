@@ -38,6 +38,20 @@ S = Commitment.Status
 # Applications ---------------------------------------------------------------------------
 
 
+def applications_closed(programme: Programme, now: dt.datetime | None = None) -> str:
+    """Why ``programme`` refuses applications now ("" when it accepts them).  An
+    organisation may apply before the registration window opens (to be approved in time),
+    not once it has closed.  The apply form asks this too, so that it does not offer what
+    would be refused."""
+    if not programme.registration_has_closed(now):
+        return ""
+    last_day = programme.registration_last_day()
+    assert last_day is not None  # it has closed
+    return _(
+        "Registration for %(programme)s closed on %(date)s: it no longer accepts applications."
+    ) % {"programme": programme.name, "date": date_format(last_day, "j F Y")}
+
+
 def apply_to_join(
     *,
     actor: Any,
@@ -56,6 +70,9 @@ def apply_to_join(
     if len(programmes) != 1:
         raise ValidationError({"themes": _("Apply to the themes of one programme at a time.")})
     programme = themes[0].programme
+    now = now or timezone.now()
+    if closed := applications_closed(programme, now):
+        raise ValidationError({"programme": closed})
     live = set(
         Application.objects.filter(
             organisation=organisation,
@@ -70,7 +87,6 @@ def apply_to_join(
                 % {"names": ", ".join(sorted(live))}
             }
         )
-    now = now or timezone.now()
     due = now + dt.timedelta(days=programme.application_review_days)
     with transaction.atomic():
         created = []
@@ -140,6 +156,42 @@ def _raise_if_invalid(commitment: Commitment, *, for_submission: bool) -> None:
         raise ValidationError(errors)
 
 
+#: What co-makers agree to: when the lead changes any of these after a co-maker confirmed,
+#: the confirmation no longer holds and the co-maker is asked again.  (The level of
+#: endorsement and the list of co-makers are the lead's own matters.)
+SUBSTANCE_FIELDS = (
+    "title",
+    "description",
+    "scope",
+    "starts_on",
+    "ends_on",
+    "amount",
+    "currency",
+    "funds_are_new",
+    "is_conditional",
+    "condition",
+)
+SUBSTANCE_RELATIONS = ("types", "themes", "actions", "goals", "targets", "countries", "regions")
+_TEXT_FIELDS = ("title", "description", "condition")
+
+
+def _substance(commitment: Commitment) -> dict[str, Any]:
+    """The substance of a saved commitment, as stored (text compared without layout)."""
+    values: dict[str, Any] = {}
+    for name in SUBSTANCE_FIELDS:
+        value = getattr(commitment, "currency_id" if name == "currency" else name)
+        values[name] = " ".join(value.split()) if name in _TEXT_FIELDS else value
+    for name in SUBSTANCE_RELATIONS:
+        values[name] = set(getattr(commitment, name).values_list("pk", flat=True))
+    return values
+
+
+def _changed_substance(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return [
+        name for name in (*SUBSTANCE_FIELDS, *SUBSTANCE_RELATIONS) if before[name] != after[name]
+    ]
+
+
 _CONTENT_FIELDS = [
     "title",
     "description",
@@ -164,7 +216,13 @@ def save_draft(
     **m2m: Iterable[Any],
 ) -> Commitment:
     """Create or update a draft (or a returned commitment).  Field checks ran in the form;
-    here we check permission and write, so a draft is never lost to a late rule."""
+    here we check permission and write, so a draft is never lost to a late rule.
+
+    When the substance changes (:data:`SUBSTANCE_FIELDS`, :data:`SUBSTANCE_RELATIONS`), the
+    co-makers that had confirmed are pending again and asked to confirm the new text; those
+    that declined stay declined (they may still confirm while the commitment is editable).
+    Only a draft or a returned commitment can be edited, so a submitted one keeps the answers
+    it was reviewed with; a returned one goes back to review with the answers given since."""
     if commitment.pk is None:
         _require(actor, "organisations.act_for_organisation", commitment.organisation)
         if not commitment.programme.themes.filter(
@@ -176,6 +234,7 @@ def save_draft(
         _require(actor, "commitments.change_commitment", commitment)
     with transaction.atomic():
         created = commitment.pk is None
+        before: dict[str, Any] = {}
         if created:
             commitment.created_by = actor
             commitment.save()
@@ -185,22 +244,35 @@ def save_draft(
             current = Commitment.objects.select_for_update().get(pk=commitment.pk)
             if not current.is_editable:
                 raise PermissionDenied
+            before = _substance(current)
             commitment.save(update_fields=_CONTENT_FIELDS)
         for name, values in m2m.items():
             getattr(commitment, name).set(values)
         wanted = {o.pk: o for o in co_makers}
-        existing = {c.organisation_id: c for c in commitment.co_makers.all()}
+        existing = {
+            c.organisation_id: c
+            for c in commitment.co_makers.select_for_update(of=("self",)).select_related(
+                "organisation"
+            )
+        }
         for org_id, row in existing.items():
             if org_id not in wanted:
                 row.delete()
         invited = [o for pk, o in wanted.items() if pk not in existing]
         for org in invited:
             CoMaker.objects.create(commitment=commitment, organisation=org)
+        changed = [] if created else _changed_substance(before, _substance(commitment))
+        asked_again = [
+            row
+            for org_id, row in existing.items()
+            if org_id in wanted and row.confirmed_at is not None and changed
+        ]
         audit.record(
             actor=actor,
             action="commitment.created" if created else "commitment.edited",
             obj=commitment,
             programme=commitment.programme,
+            data={"changed": changed} if changed else None,
         )
         for org in invited:
             notify(
@@ -208,30 +280,142 @@ def save_draft(
                 template="co_maker_invited",
                 context={"commitment": commitment, "organisation": org},
             )
+        if asked_again:
+            _ask_again(actor=actor, commitment=commitment, rows=asked_again, changed=changed)
     return commitment
 
 
+def _ask_again(
+    *, actor: Any, commitment: Commitment, rows: list[CoMaker], changed: list[str]
+) -> None:
+    """The lead changed what co-makers confirmed: their confirmations are reset (inside the
+    caller's transaction) and each is asked to confirm the new text."""
+    CoMaker.objects.filter(pk__in=[row.pk for row in rows]).update(
+        confirmed_at=None, confirmed_by=None
+    )
+    labels = [
+        str(getattr(Commitment._meta.get_field(name), "verbose_name", name)) for name in changed
+    ]
+    audit.record(
+        actor=actor,
+        action="commitment.co_makers_asked_again",
+        obj=commitment,
+        programme=commitment.programme,
+        data={
+            "changed": changed,
+            "organisations": sorted(row.organisation.name for row in rows),
+        },
+    )
+    for row in rows:
+        row.confirmed_at = row.confirmed_by = None
+        notify(
+            to=_emails(row.organisation),
+            template="co_maker_asked_again",
+            context={"commitment": commitment, "organisation": row.organisation, "changed": labels},
+        )
+
+
+def _answerable(co_maker: CoMaker, state: str) -> CoMaker | None:
+    """The co-maker's row, locked, or None when it already gave this answer.  Raises when
+    the answer cannot be given now (:meth:`CoMaker.may_answer`)."""
+    row = (
+        CoMaker.objects.select_for_update(of=("self",))
+        .select_related("organisation", "commitment__organisation", "commitment__programme")
+        .get(pk=co_maker.pk)
+    )
+    if row.state == state:
+        return None
+    if not row.may_answer(state):
+        commitment = row.commitment
+        if commitment.status == S.DECLINED:
+            raise ValidationError(
+                _("The programme declined this commitment: there is nothing left to answer.")
+            )
+        raise ValidationError(
+            _(
+                "Your organisation has answered, and the commitment is %(status)s: its "
+                "answer can no longer change. Write to %(lead)s if something is wrong."
+            )
+            % {"status": commitment.get_status_display().lower(), "lead": commitment.organisation}
+        )
+    return row
+
+
 def confirm_co_maker(*, actor: Any, co_maker: CoMaker) -> CoMaker:
+    """The co-maker confirms its part (again, after it declined, while the commitment is
+    editable).  Confirming twice changes nothing."""
     _require(actor, "organisations.act_for_organisation", co_maker.organisation)
-    if co_maker.confirmed_at:
-        return co_maker
     with transaction.atomic():
-        co_maker.confirmed_at = timezone.now()
-        co_maker.confirmed_by = actor
-        co_maker.save(update_fields=["confirmed_at", "confirmed_by"])
+        row = _answerable(co_maker, CoMaker.State.CONFIRMED)
+        if row is None:
+            co_maker.refresh_from_db()
+            return co_maker
+        row.confirmed_at = timezone.now()
+        row.confirmed_by = actor
+        row.declined_at = row.declined_by = None
+        row.decline_reason = ""
+        row.save(
+            update_fields=[
+                "confirmed_at",
+                "confirmed_by",
+                "declined_at",
+                "declined_by",
+                "decline_reason",
+            ]
+        )
         audit.record(
             actor=actor,
             action="commitment.co_maker_confirmed",
-            obj=co_maker.commitment,
-            programme=co_maker.commitment.programme,
-            data={"organisation": co_maker.organisation.name},
+            obj=row.commitment,
+            programme=row.commitment.programme,
+            data={"organisation": row.organisation.name},
         )
         notify(
-            to=_emails(co_maker.commitment.organisation),
+            to=_emails(row.commitment.organisation),
             template="co_maker_confirmed",
-            context={"co_maker": co_maker, "commitment": co_maker.commitment},
+            context={"co_maker": row, "commitment": row.commitment},
         )
-    return co_maker
+    return row
+
+
+def decline_co_maker(*, actor: Any, co_maker: CoMaker, reason: str = "") -> CoMaker:
+    """The co-maker declines its part, with an optional reason for the lead.  It stays named
+    (declined) until the lead removes it; its name is never public.  Declining twice
+    changes nothing."""
+    _require(actor, "organisations.act_for_organisation", co_maker.organisation)
+    reason = reason.strip()
+    with transaction.atomic():
+        row = _answerable(co_maker, CoMaker.State.DECLINED)
+        if row is None:
+            co_maker.refresh_from_db()
+            return co_maker
+        row.declined_at = timezone.now()
+        row.declined_by = actor
+        row.decline_reason = reason
+        row.confirmed_at = row.confirmed_by = None
+        row.save(
+            update_fields=[
+                "declined_at",
+                "declined_by",
+                "decline_reason",
+                "confirmed_at",
+                "confirmed_by",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="commitment.co_maker_declined",
+            obj=row.commitment,
+            programme=row.commitment.programme,
+            reason=reason,
+            data={"organisation": row.organisation.name},
+        )
+        notify(
+            to=_emails(row.commitment.organisation),
+            template="co_maker_declined",
+            context={"co_maker": row, "commitment": row.commitment, "reason": reason},
+        )
+    return row
 
 
 def _transition(
@@ -277,7 +461,7 @@ def _transition(
             data={"from": previous, "to": to},
         )
         recipients = _emails(commitment.organisation)
-        for c in commitment.co_makers.select_related("organisation"):
+        for c in commitment.co_makers.taking_part().select_related("organisation"):
             recipients += _emails(c.organisation)
         notify(
             to=recipients,

@@ -99,6 +99,11 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
     def public(self):
         return self.filter(status__in=Commitment.PUBLIC_STATUSES)
 
+    def submitted(self):
+        """Commitments a programme's staff may read: every one that was submitted.  A draft
+        belongs to its organisation until submitted (a returned one was submitted)."""
+        return self.exclude(status=Commitment.Status.DRAFT)
+
 
 class Commitment(models.Model):
     class Status(models.TextChoices):
@@ -211,8 +216,25 @@ class Commitment(models.Model):
         return self.status in self.EDITABLE_STATUSES
 
 
+class CoMakerQuerySet(models.QuerySet["CoMaker"]):
+    def taking_part(self):
+        """Co-makers that have not declined (pending or confirmed)."""
+        return self.filter(declined_at__isnull=True)
+
+    def pending(self):
+        return self.filter(confirmed_at__isnull=True, declined_at__isnull=True)
+
+
 class CoMaker(models.Model):
-    """An organisation named as co-maker of a collective commitment; it must confirm."""
+    """An organisation named as co-maker of a collective commitment.  It answers from its
+    workspace: it confirms its part or declines (``commitments.domain``); until then it is
+    pending.  When the lead changes the substance of the commitment, a confirmation is reset
+    and the co-maker is asked again."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="co_makers")
     organisation = models.ForeignKey(
@@ -228,6 +250,17 @@ class CoMaker(models.Model):
         blank=True,
         related_name="+",
     )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    objects = CoMakerQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -239,6 +272,27 @@ class CoMaker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} on {self.commitment}"
+
+    @property
+    def state(self) -> str:
+        if self.declined_at is not None:
+            return self.State.DECLINED
+        if self.confirmed_at is not None:
+            return self.State.CONFIRMED
+        return self.State.PENDING
+
+    def get_state_display(self) -> str:
+        return str(self.State(self.state).label)
+
+    def may_answer(self, state: str) -> bool:
+        """Whether the co-maker may give the answer ``state`` (confirmed or declined) now:
+        a pending co-maker answers at any time until the commitment is declined; an answer
+        already given can change only while the lead can still edit the commitment (draft
+        or returned), since the reviewers judge it with the answers it was submitted with."""
+        commitment = self.commitment
+        if commitment.status == Commitment.Status.DECLINED or self.state == state:
+            return False
+        return self.state == self.State.PENDING or commitment.is_editable
 
 
 CRITERIA_KEYS = ("impact", "funding", "endorsement", "collective", "smart")

@@ -27,8 +27,13 @@ def is_editable(user: Any, commitment: Commitment) -> bool:
 
 
 @rules.predicate
-def is_public(user: Any, commitment: Commitment) -> bool:
-    return commitment.is_public and commitment.programme.is_published
+def has_public_status(user: Any, commitment: Commitment) -> bool:
+    return commitment.is_public
+
+
+@rules.predicate
+def in_published_programme(user: Any, commitment: Commitment) -> bool:
+    return commitment.programme.is_published
 
 
 @rules.predicate
@@ -41,9 +46,19 @@ def runs_programme(user: Any, commitment: Commitment) -> bool:
     return bool(is_secretariat(user, commitment.programme))
 
 
+# The public page of a commitment shows only a public status (confirmed, featured), to
+# everyone; its makers and the programme's staff also see it before the programme is
+# published.  A draft belongs to its organisation until submitted: its people see it in the
+# workspace; the programme's staff see a submitted one in the console, never a draft.
 rules.add_perm(
     "commitments.view_commitment",
-    is_public | is_lead_representative | is_co_maker_representative | reviews_programme,
+    has_public_status
+    & (
+        in_published_programme
+        | is_lead_representative
+        | is_co_maker_representative
+        | reviews_programme
+    ),
 )
 rules.add_perm("commitments.change_commitment", is_lead_representative & is_editable)
 rules.add_perm("commitments.submit_commitment", is_lead_representative & is_editable)

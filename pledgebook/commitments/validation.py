@@ -9,16 +9,21 @@ saved commitment or from a form's cleaned data, so that the rules (and the asses
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from dateutil.relativedelta import relativedelta
+from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import Application, Commitment, GeographicScope
+from pledgebook.organisations.models import Organisation
 
 if TYPE_CHECKING:
-    from pledgebook.organisations.models import Organisation
     from pledgebook.programmes.models import Programme
 
 
@@ -46,6 +51,7 @@ class CommitmentData:
     condition: str = ""
     co_makers: list[Any] = field(default_factory=list)
     confirmed_co_makers: int = 0
+    declined_co_makers: int = 0
 
     @classmethod
     def from_commitment(cls, commitment: Commitment) -> CommitmentData:
@@ -73,6 +79,7 @@ class CommitmentData:
             condition=commitment.condition,
             co_makers=[c.organisation for c in co_makers],
             confirmed_co_makers=sum(1 for c in co_makers if c.confirmed_at),
+            declined_co_makers=sum(1 for c in co_makers if c.declined_at),
         )
 
     @property
@@ -80,11 +87,69 @@ class CommitmentData:
         return "financial" in self.types
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+def anniversary(day: dt.date, years: int) -> dt.date:
+    """The day ``years`` years after ``day``.  The anniversary of 29 February in a common year
+    is 1 March: a year that starts on 29 February 2024 runs up to 28 February 2025 included.
+    (python-dateutil's ``relativedelta``, installed with matplotlib, does the calendar.)"""
+    later = day + relativedelta(years=years)
+    if (day.month, day.day) == (2, 29) and later.day == 28:
+        later += dt.timedelta(days=1)
+    return later
+
+
+def last_day(starts_on: dt.date, years: int) -> dt.date:
+    """The last day (included) of a commitment of exactly ``years`` years from ``starts_on``:
+    the day before the ``years``-th anniversary.  A calendar year is a year: 1 January 2026 to
+    31 December 2026 lasts one year, and 1 January 2026 to 31 December 2030 five."""
+    return anniversary(starts_on, years) - dt.timedelta(days=1)
+
+
+def duration_errors(
+    starts_on: dt.date, ends_on: dt.date, *, low: int, high: int, leader: bool
+) -> list[str]:
+    """The duration rule: both dates are days of the commitment (the end date is included),
+    and it lasts at least ``low`` and at most ``high`` whole years."""
+    if ends_on <= starts_on:
+        return [_("The end date must be after the start date.")]
+    errors = []
+    shortest, longest = last_day(starts_on, low), last_day(starts_on, high)
+    if ends_on < shortest:
+        errors.append(
+            (
+                ngettext(
+                    "Commitments of leaders last at least %(n)s year: end on or after %(d)s.",
+                    "Commitments of leaders last at least %(n)s years: end on or after %(d)s.",
+                    low,
+                )
+                if leader
+                else ngettext(
+                    "Commitments of commitment makers last at least %(n)s year: end on or "
+                    "after %(d)s.",
+                    "Commitments of commitment makers last at least %(n)s years: end on or "
+                    "after %(d)s.",
+                    low,
+                )
+            )
+            % {"n": low, "d": date_format(shortest, "j F Y")}
+        )
+    if ends_on > longest:
+        errors.append(
+            (
+                ngettext(
+                    "Commitments of leaders last at most %(n)s year: end by %(d)s.",
+                    "Commitments of leaders last at most %(n)s years: end by %(d)s.",
+                    high,
+                )
+                if leader
+                else ngettext(
+                    "Commitments of commitment makers last at most %(n)s year: end by %(d)s.",
+                    "Commitments of commitment makers last at most %(n)s years: end by %(d)s.",
+                    high,
+                )
+            )
+            % {"n": high, "d": date_format(longest, "j F Y")}
+        )
+    return errors
 
 
 def member_theme_ids(programme: Programme, organisation: Organisation) -> set[int]:
@@ -93,6 +158,18 @@ def member_theme_ids(programme: Programme, organisation: Organisation) -> set[in
         .filter(programme=programme, organisation=organisation)
         .values_list("theme_id", flat=True)
     )
+
+
+def co_maker_candidates(
+    programme: Programme, lead: Organisation, theme_ids: Iterable[int]
+) -> QuerySet[Organisation]:
+    """The organisations that may co-make a commitment of ``lead`` linked to these themes:
+    the confirmed members of at least one of them, other than the lead.  The rule below
+    refuses any other; the commitment form offers only these."""
+    members = Application.objects.approved().filter(
+        programme=programme, theme_id__in=list(theme_ids)
+    )
+    return Organisation.objects.filter(pk__in=members.values("organisation_id")).exclude(pk=lead.pk)
 
 
 def leads_any(organisation: Organisation, themes: list[Any]) -> bool:
@@ -164,25 +241,17 @@ def check_commitment(data: CommitmentData, *, for_submission: bool) -> dict[str,
         err("regions", _("Name at least one region for a regional commitment."))
 
     if data.starts_on and data.ends_on:
-        if data.ends_on <= data.starts_on:
-            err("ends_on", _("The end date must be after the start date."))
-        else:
-            leader = leads_any(data.organisation, data.themes)
-            low, high = programme.duration_bounds(leader=leader)
-            who = _("leaders") if leader else _("commitment makers")
-            if data.ends_on < add_years(data.starts_on, low):
-                err(
-                    "ends_on",
-                    _("Commitments of %(who)s last at least %(n)s year(s): end on or after %(d)s.")
-                    % {"who": who, "n": low, "d": add_years(data.starts_on, low)},
-                )
-            if data.ends_on > add_years(data.starts_on, high):
-                err(
-                    "ends_on",
-                    _("Commitments of %(who)s last at most %(n)s year(s): end by %(d)s.")
-                    % {"who": who, "n": high, "d": add_years(data.starts_on, high)},
-                )
+        leader = leads_any(data.organisation, data.themes)
+        low, high = programme.duration_bounds(leader=leader)
+        for message in duration_errors(
+            data.starts_on, data.ends_on, low=low, high=high, leader=leader
+        ):
+            err("ends_on", message)
 
+    # Any type may carry an amount: a financial commitment's is the money given to others
+    # (required on submission, below); a policy, programmatic or advocacy commitment's is the
+    # budget behind it (seed 001 asks every strong commitment to be resourced).  The
+    # assessment's "funding" criterion and the reporting roll-ups read it the same way.
     if data.amount is not None:
         if data.amount <= 0:
             err("amount", _("The amount must be greater than zero."))
@@ -190,15 +259,22 @@ def check_commitment(data: CommitmentData, *, for_submission: bool) -> dict[str,
             err("currency", _("Give the currency of the amount."))
     if data.currency is not None and data.amount is None:
         err("amount", _("Give the amount in %(code)s.") % {"code": data.currency.pk})
-    if data.amount is not None and not data.is_financial:
-        err("types", _("An amount is given: mark the commitment as financial."))
     if data.is_conditional and not data.condition.strip():
         err("condition", _("Say what approval the pledge depends on."))
 
+    may_co_make = (
+        set(
+            co_maker_candidates(programme, data.organisation, theme_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        if data.co_makers
+        else set()
+    )
     for org in data.co_makers:
         if org.pk == data.organisation.pk:
             err("co_makers", _("The lead organisation cannot also be a co-maker."))
-        elif not (member_theme_ids(programme, org) & theme_ids):
+        elif org.pk not in may_co_make:
             err(
                 "co_makers",
                 _("%(org)s is not a confirmed member of the chosen themes.") % {"org": org},

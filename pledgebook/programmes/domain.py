@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import Commitment
 from pledgebook.core import audit
@@ -184,9 +185,10 @@ def create_programme(
     reporting_joins: str = Programme.ReportingJoins.OPEN_CYCLE,
     stakeholder_categories: Iterable[str] | None = None,
 ) -> Programme:
-    """Create a programme (platform staff only); its creator joins its secretariat.  Without
-    ``stakeholder_categories`` it shows every category, or, for action coalitions, those of
-    seed 001 section 17 (``organisations/data/entity_types.csv``)."""
+    """Create a programme (platform staff and programme managers: programmes/rules.py); its
+    creator joins its secretariat.  Without ``stakeholder_categories`` it shows every
+    category, or, for action coalitions, those of seed 001 section 17
+    (``organisations/data/entity_types.csv``)."""
     _require(actor, "programmes.add_programme")
     if stakeholder_categories is None:
         stakeholder_categories = (
@@ -530,9 +532,12 @@ def delete_action(*, actor: Any, action: Action) -> None:
         raise ValidationError(
             {
                 NON_FIELD_ERRORS: [
-                    _(
-                        "%(n)s commitment(s) advance this action: it cannot be deleted. "
-                        "Edit its title or description instead."
+                    ngettext(
+                        "%(n)s commitment advances this action: it cannot be deleted. "
+                        "Edit its title or description instead.",
+                        "%(n)s commitments advance this action: it cannot be deleted. "
+                        "Edit its title or description instead.",
+                        linked,
                     )
                     % {"n": linked}
                 ]

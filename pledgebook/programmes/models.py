@@ -128,6 +128,18 @@ class Programme(models.Model):
         """The categories it offers, under their headings, for a form field."""
         return grouped_choices(self.shown_categories())
 
+    def registration_has_closed(self, at: dt.datetime | None = None) -> bool:
+        """The window has closed (applications and submissions end with it)."""
+        at = at or timezone.now()
+        return self.registration_closes_at is not None and at >= self.registration_closes_at
+
+    def registration_last_day(self) -> dt.date | None:
+        """The last day one can register, in the current time zone: the window is
+        ``[opens, closes)``, so a deadline at midnight makes the day before the last."""
+        if self.registration_closes_at is None:
+            return None
+        return timezone.localtime(self.registration_closes_at - dt.timedelta(microseconds=1)).date()
+
     def duration_bounds(self, *, leader: bool) -> tuple[int, int]:
         if leader:
             return self.leader_min_years, self.leader_max_years

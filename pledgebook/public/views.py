@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+import rules
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -158,7 +159,7 @@ def registration_state(programme: Programme, now: dt.datetime | None = None) -> 
     opens, closes = programme.registration_opens_at, programme.registration_closes_at
     if opens is None or closes is None:
         return _("No registration window has been announced.")
-    last_day = _day(closes - dt.timedelta(microseconds=1))
+    last_day = formats.date_format(programme.registration_last_day() or closes, "j F Y")
     if now < opens:
         return _("Registration not yet open: it opens on %(date)s.") % {"date": _day(opens)}
     if now < closes:
@@ -416,7 +417,9 @@ def _commitment_queryset() -> QuerySet:
 def commitment(request: HttpRequest, pk: int) -> HttpResponse:
     c = get_object_or_404(_commitment_queryset(), pk=pk)
     user = request.user
-    if not user.has_perm("commitments.view_commitment", c):
+    # The rule itself, not ``user.has_perm``: Django grants an active superuser every
+    # permission, and a draft is not for the public page whoever asks.
+    if not rules.has_perm("commitments.view_commitment", user, c):
         raise Http404
     # People who work on the commitment (its makers, the programme's reviewers) also see the
     # co-makers who have not confirmed yet and the advice behind each criterion.
@@ -428,7 +431,10 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
             or reviews_programme(user, c)
         )
     )
-    co_makers = [m for m in c.co_makers.all() if insider or m.confirmed_at]
+    # A co-maker that declined is never shown; one that has not answered, to insiders only.
+    co_makers = [
+        m for m in c.co_makers.all() if m.declined_at is None and (insider or m.confirmed_at)
+    ]
     result = assessment.assess(CommitmentData.from_commitment(c), c.assessment_overrides.all())
     goals = list(c.goals.all())
     targets = list(c.targets.all())

@@ -61,7 +61,11 @@ def makers(cycle: ReportingCycle) -> QuerySet[Organisation]:
     active = active_commitments(cycle)
     return Organisation.objects.filter(
         Q(pk__in=active.values("organisation_id"))
-        | Q(pk__in=CoMaker.objects.filter(commitment__in=active).values("organisation_id"))
+        | Q(
+            pk__in=CoMaker.objects.taking_part()
+            .filter(commitment__in=active)
+            .values("organisation_id")
+        )
     )
 
 
@@ -552,7 +556,7 @@ def submit_report(
             programme=report.cycle.programme,
             data={"version": report.version},
         )
-        for co_maker in report.commitment.co_makers.select_related("organisation"):
+        for co_maker in report.commitment.co_makers.taking_part().select_related("organisation"):
             notify(
                 to=_emails(co_maker.organisation),
                 template="report_to_confirm",
@@ -571,7 +575,7 @@ def confirm_report(*, actor: Any, report: ProgressReport, organisation: Organisa
     """A co-maker confirms the lead maker's submitted report."""
     if organisation.pk not in _reporting_org(actor):
         raise PermissionDenied
-    if not report.commitment.co_makers.filter(organisation=organisation).exists():
+    if not report.commitment.co_makers.taking_part().filter(organisation=organisation).exists():
         raise PermissionDenied
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be confirmed."))

@@ -19,8 +19,11 @@ Formulas (also shown on the public page "How progress is computed"):
   region, and in equal parts 1/k to each of its k themes.  So every figure of a programme —
   counts by status, money pledged and disbursed — is exactly the sum of its parts, by theme,
   by category or by region (kept as exact fractions, rounded only for display).
-* **Money** stays in the currency it was pledged in (no conversion between currencies);
-  disbursements in another currency are converted with the rate the maker reported.
+* **Money** pledged is the amount of each commitment, whatever its type: money given to others
+  for a financial commitment, the budget behind it for any other (as the assessment's funding
+  criterion reads it); the roll-up by type tells them apart.  It stays in the currency it was
+  pledged in (no conversion between currencies); disbursements in another currency are
+  converted with the rate the maker reported.
 """
 
 from __future__ import annotations

@@ -150,7 +150,8 @@ def commitments_page(request: HttpRequest, entry: Entry) -> HttpResponse:
         )
     )
     co_rows = list(
-        CoMaker.objects.filter(
+        CoMaker.objects.taking_part()
+        .filter(
             organisation_id__in=entry.organisation_ids,
             commitment__in=active.exclude(organisation_id__in=entry.organisation_ids),
         )
@@ -203,7 +204,11 @@ def _commitment(entry: Entry, pk: int) -> tuple[Commitment, bool]:
     )
     if commitment.organisation_id in entry.organisation_ids:
         return commitment, True
-    if commitment.co_makers.filter(organisation_id__in=entry.organisation_ids).exists():
+    if (
+        commitment.co_makers.taking_part()
+        .filter(organisation_id__in=entry.organisation_ids)
+        .exists()
+    ):
         return commitment, False
     raise Http404
 
@@ -283,9 +288,11 @@ def _co_confirmations(
 ) -> list[tuple[Any, Any]]:
     """(organisation, confirmed at or None) for each of the entry's organisations co-making
     ``commitment``, about its latest submitted report."""
-    rows = CoMaker.objects.filter(
-        commitment=commitment, organisation_id__in=entry.organisation_ids
-    ).select_related("organisation")
+    rows = (
+        CoMaker.objects.taking_part()
+        .filter(commitment=commitment, organisation_id__in=entry.organisation_ids)
+        .select_related("organisation")
+    )
     confirmed = (
         dict(
             CoMakerConfirmation.objects.filter(report=submitted[0]).values_list(
@@ -431,7 +438,8 @@ def confirm_report(request: HttpRequest, entry: Entry, pk: int) -> HttpResponse:
     if report is None:
         raise Http404
     co_maker = (
-        CoMaker.objects.filter(commitment=commitment, organisation_id__in=entry.organisation_ids)
+        CoMaker.objects.taking_part()
+        .filter(commitment=commitment, organisation_id__in=entry.organisation_ids)
         .select_related("organisation")
         .order_by("organisation__name")
     )
@@ -487,9 +495,9 @@ def maker_evidence(
         return evidence
     if (
         report.status == R.SUBMITTED
-        and CoMaker.objects.filter(
-            commitment_id=report.commitment_id, organisation_id__in=entry_org_ids
-        ).exists()
+        and CoMaker.objects.taking_part()
+        .filter(commitment_id=report.commitment_id, organisation_id__in=entry_org_ids)
+        .exists()
     ):
         return evidence
     raise Http404
@@ -577,8 +585,10 @@ def link_evidence(request: HttpRequest, token: str, evidence: int) -> HttpRespon
 def cycles_of(organisation_ids: set[int]) -> QuerySet[ReportingCycle]:
     """Open and closed cycles of the programmes where the organisations make commitments."""
     programmes = Commitment.objects.public().filter(organisation_id__in=organisation_ids)
-    co_made = CoMaker.objects.filter(organisation_id__in=organisation_ids).values(
-        "commitment__programme_id"
+    co_made = (
+        CoMaker.objects.taking_part()
+        .filter(organisation_id__in=organisation_ids)
+        .values("commitment__programme_id")
     )
     return ReportingCycle.objects.filter(
         status__in=[ReportingCycle.Status.OPEN, ReportingCycle.Status.CLOSED]

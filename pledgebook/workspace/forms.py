@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.accounts.domain import normalise_email
+from pledgebook.commitments.domain import applications_closed
 from pledgebook.commitments.models import (
     Application,
     CoMaker,
@@ -29,7 +30,11 @@ from pledgebook.commitments.models import (
     EndorsementLevel,
     GeographicScope,
 )
-from pledgebook.commitments.validation import CommitmentData, check_commitment
+from pledgebook.commitments.validation import (
+    CommitmentData,
+    check_commitment,
+    co_maker_candidates,
+)
 from pledgebook.organisations.models import Organisation, grouped_choices
 from pledgebook.programmes.models import Action, CommitmentType, Programme, Theme
 from pledgebook.reference.models import Country, Currency, Goal, Region, Target
@@ -171,16 +176,23 @@ class ApplyForm(forms.Form):
         show_only(self.fields["organisation"], mine)
         if len(mine) == 1 and not self.is_bound:
             self.initial.setdefault("organisation", mine[0].pk)
-        if programme is None and not self.is_bound:
-            published = list(Programme.objects.filter(is_published=True)[:2])
-            if len(published) == 1:
-                programme = published[0]
+        # Only programmes that accept applications are offered (the domain's rule decides);
+        # one named in the link that has closed is said so, with the day it closed.
+        self.open_programmes = [
+            p for p in Programme.objects.filter(is_published=True) if not applications_closed(p)
+        ]
+        show_only(self.fields["programme"], self.open_programmes)
+        self.closed_notice = applications_closed(programme) if programme is not None else ""
+        if self.closed_notice:
+            programme = None
+        if programme is None and not self.is_bound and len(self.open_programmes) == 1:
+            programme = self.open_programmes[0]
         if programme is not None and not self.is_bound:
             self.initial.setdefault("programme", programme.pk)
         self.selected_programme = programme
-        themes = Theme.objects.filter(programme__is_published=True).select_related("programme")
-        if programme is not None:
-            themes = themes.filter(programme=programme)
+        themes = Theme.objects.filter(
+            programme__in=[programme] if programme is not None else self.open_programmes
+        ).select_related("programme")
         self.shown_themes = list(themes.order_by("programme__name", "position", "name"))
         show_only(self.fields["themes"], self.shown_themes)
 
@@ -198,7 +210,9 @@ class ApplyForm(forms.Form):
         cleaned = self.cleaned_data
         programme = cleaned.get("programme")
         themes = cleaned.get("themes")
-        if programme and themes:
+        if programme and (closed := applications_closed(programme)):
+            self.add_error("programme", closed)
+        elif programme and themes:
             others = [t for t in themes if t.programme_id != programme.pk]
             if others:
                 self.add_error(
@@ -206,6 +220,21 @@ class ApplyForm(forms.Form):
                     _("Choose themes of %(programme)s only.") % {"programme": programme},
                 )
         return cleaned
+
+
+# Co-makers -------------------------------------------------------------------------------
+
+
+class DeclineForm(forms.Form):
+    """A co-maker declines its part (``commitments.domain.decline_co_maker``)."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The lead organisation reads it by mail and in its workspace; never public."),
+    )
 
 
 # Commitments -----------------------------------------------------------------------------
@@ -314,7 +343,10 @@ class CommitmentForm(forms.Form):
         max_digits=18,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
-        help_text=_("For a financial commitment: the money committed, in the currency below."),
+        help_text=_(
+            "A financial commitment: the money given to others (required). Any other type: "
+            "the budget behind it, if you can state it. In the currency below."
+        ),
     )
     currency = forms.ModelChoiceField(
         label=_("Currency"),
@@ -349,7 +381,7 @@ class CommitmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Organisations that make this commitment with you. Each must be a confirmed member "
-            "of a chosen theme, and confirms its part in its own workspace."
+            "of a chosen theme, and confirms or declines its part in its own workspace."
         ),
     )
 
@@ -392,23 +424,53 @@ class CommitmentForm(forms.Form):
         )
         show_only(actions, self.shown_actions)
 
+        # Only organisations the rule accepts for the themes the lead can choose (the same
+        # function: validation.co_maker_candidates), each with the themes it is a member
+        # of; co-makers already named stay shown, with their answer, so the lead sees them.
+        lead_theme_ids = [t.pk for t in self.shown_themes]
+        named = (
+            {row.organisation_id: row for row in instance.co_makers.all()}
+            if (instance is not None and instance.pk)
+            else {}
+        )
         self.shown_co_makers = list(
             Organisation.objects.filter(
-                Q(
-                    applications__programme=programme,
-                    applications__status=Application.Status.APPROVED,
-                )
-                | Q(pk__in=current.get("co_makers", []))
-            )
-            .exclude(pk=organisation.pk)
-            .distinct()
-            .order_by("name")
+                Q(pk__in=co_maker_candidates(programme, organisation, lead_theme_ids))
+                | Q(pk__in=named)
+            ).order_by("name")
         )
-        show_only(self.fields["co_makers"], self.shown_co_makers)
+        member_of: dict[int, list[str]] = {}
+        for org_id, theme_name in (
+            Application.objects.approved()
+            .filter(
+                organisation__in=[o.pk for o in self.shown_co_makers],
+                theme_id__in=lead_theme_ids,
+            )
+            .order_by("theme__position", "theme__name")
+            .values_list("organisation_id", "theme__name")
+        ):
+            member_of.setdefault(org_id, []).append(theme_name)
+        co_field = self.fields["co_makers"]
+        assert isinstance(co_field, forms.ModelMultipleChoiceField)
+        co_field.widget.choices = [
+            (org.pk, self._co_maker_label(org, member_of.get(org.pk, []), named.get(org.pk)))
+            for org in self.shown_co_makers
+        ]
 
         self.all_targets = list(Target.objects.select_related("goal"))
         show_only(self.fields["targets"], self.all_targets)
         show_only(self.fields["regions"], Region.objects.order_by("name"))
+
+    @staticmethod
+    def _co_maker_label(org: Organisation, themes: list[str], row: CoMaker | None) -> str:
+        label = (
+            _("%(org)s (member of %(themes)s)") % {"org": org.name, "themes": ", ".join(themes)}
+            if themes
+            else _("%(org)s (no longer a member of your themes)") % {"org": org.name}
+        )
+        if row is not None:
+            label = f"{label}: {row.get_state_display().lower()}"
+        return label
 
     @classmethod
     def initial_from(cls, c: Commitment) -> dict[str, Any]:
@@ -445,13 +507,11 @@ class CommitmentForm(forms.Form):
         """What the author typed (its valid part), as the rules and the assessment see it."""
         cd = getattr(self, "cleaned_data", {})
         co_makers = list(cd.get("co_makers") or [])
-        confirmed = 0
+        confirmed = declined = 0
         if self.instance is not None and self.instance.pk and co_makers:
-            confirmed = CoMaker.objects.filter(
-                commitment=self.instance,
-                organisation__in=co_makers,
-                confirmed_at__isnull=False,
-            ).count()
+            named = CoMaker.objects.filter(commitment=self.instance, organisation__in=co_makers)
+            confirmed = named.filter(confirmed_at__isnull=False).count()
+            declined = named.filter(declined_at__isnull=False).count()
         return CommitmentData(
             programme=self.programme,
             organisation=self.organisation,
@@ -475,6 +535,7 @@ class CommitmentForm(forms.Form):
             condition=cd.get("condition") or "",
             co_makers=co_makers,
             confirmed_co_makers=confirmed,
+            declined_co_makers=declined,
         )
 
     def clean(self) -> dict[str, Any]:

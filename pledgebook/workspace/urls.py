@@ -21,6 +21,7 @@ urlpatterns = [
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment_edit"),
     path("co-makers/<int:pk>/confirm/", views.co_maker_confirm, name="co_maker_confirm"),
+    path("co-makers/<int:pk>/decline/", views.co_maker_decline, name="co_maker_decline"),
     # Progress reports (the personal link's pages, signed in).
     path("reporting/", views_reporting.cycles, name="reporting"),
     path("reporting/<int:cycle>/", views_reporting.cycle, name="reporting_cycle"),

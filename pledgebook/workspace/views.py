@@ -37,6 +37,7 @@ from pledgebook.workspace.forms import (
     AddPersonForm,
     ApplyForm,
     CommitmentForm,
+    DeclineForm,
     OrganisationForm,
     add_errors,
 )
@@ -83,7 +84,8 @@ def _with_assessment(commitments: list[Commitment]) -> list[Commitment]:
 
 def _pending_invitations(user: Any) -> QuerySet[CoMaker]:
     return (
-        CoMaker.objects.filter(organisation__representative__user=user, confirmed_at__isnull=True)
+        CoMaker.objects.pending()
+        .filter(organisation__representative__user=user)
         .exclude(commitment__status=Commitment.Status.DECLINED)
         .select_related("organisation", "commitment__organisation", "commitment__programme")
         .order_by("-commitment__updated_at", "pk")
@@ -579,6 +581,14 @@ def commitment_assessment(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _commitment_page(request, pk)
+
+
+def _commitment_page(
+    request: HttpRequest, pk: int, *, bound: DeclineForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The workspace page of a commitment, for its lead and its co-makers (404 to anyone
+    else); ``bound`` re-shows a refused decline form with what was typed."""
     commitment = get_object_or_404(
         Commitment.objects.select_related("programme", "organisation", "currency")
         .prefetch_related(
@@ -599,28 +609,37 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_lead and not any(row.organisation_id in my_org_ids for row in co_rows):
         raise Http404
     overrides = list(commitment.assessment_overrides.all())
+    for row in co_rows:
+        row.commitment = commitment  # one object: its status decides what may be answered
+    mine = [row for row in co_rows if row.organisation_id in my_org_ids]
     return render(
         request,
         "workspace/commitment_detail.html",
         {
             "commitment": commitment,
             "co_rows": co_rows,
-            "my_pending": [
-                row
-                for row in co_rows
-                if row.organisation_id in my_org_ids and row.confirmed_at is None
+            "my_rows": [
+                (
+                    row,
+                    row.may_answer(CoMaker.State.CONFIRMED),
+                    row.may_answer(CoMaker.State.DECLINED),
+                    bound
+                    if bound is not None and bound.prefix == f"decline-{row.pk}"
+                    else DeclineForm(prefix=f"decline-{row.pk}"),
+                )
+                for row in mine
             ],
+            "my_pending": [row for row in mine if row.state == CoMaker.State.PENDING],
             "is_lead": is_lead,
             "can_edit": user.has_perm("commitments.change_commitment", commitment),
             "assessment": assess(CommitmentData.from_commitment(commitment), overrides),
             "reason": _latest_reason(commitment),
         },
+        status=status,
     )
 
 
-@login_required
-@require_POST
-def co_maker_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def _my_co_maker_row(request: HttpRequest, pk: int) -> CoMaker:
     co_maker = get_object_or_404(
         CoMaker.objects.select_related(
             "organisation", "commitment__organisation", "commitment__programme"
@@ -629,13 +648,56 @@ def co_maker_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not _represents(request.user, co_maker.organisation):
         raise PermissionDenied
-    if co_maker.confirmed_at is None:
+    return co_maker
+
+
+@login_required
+@require_POST
+def co_maker_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    co_maker = _my_co_maker_row(request, pk)
+    if co_maker.state == CoMaker.State.CONFIRMED:
+        messages.info(request, _("This part was already confirmed."))
+        return redirect(_safe_next(request, reverse("workspace:home")))
+    try:
         commitments_domain.confirm_co_maker(actor=request.user, co_maker=co_maker)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(
             request,
             _("%(org)s is confirmed as co-maker of “%(title)s”.")
             % {"org": co_maker.organisation, "title": co_maker.commitment.title},
         )
-    else:
-        messages.info(request, _("This part was already confirmed."))
     return redirect(_safe_next(request, reverse("workspace:home")))
+
+
+@login_required
+@require_POST
+def co_maker_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decline a co-maker part, with an optional reason for the lead organisation."""
+    co_maker = _my_co_maker_row(request, pk)
+    detail = reverse("workspace:commitment_detail", kwargs={"pk": co_maker.commitment_id})
+    form = DeclineForm(request.POST, prefix=f"decline-{co_maker.pk}")
+    if not form.is_valid():
+        # Too long a reason: said at the field, with what was typed.
+        return _commitment_page(request, co_maker.commitment_id, bound=form)
+    if co_maker.state == CoMaker.State.DECLINED:
+        messages.info(request, _("This part was already declined."))
+        return redirect(_safe_next(request, detail))
+    try:
+        commitments_domain.decline_co_maker(
+            actor=request.user, co_maker=co_maker, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(org)s declined to co-make “%(title)s”; %(lead)s is told.")
+            % {
+                "org": co_maker.organisation,
+                "title": co_maker.commitment.title,
+                "lead": co_maker.commitment.organisation,
+            },
+        )
+    return redirect(_safe_next(request, detail))

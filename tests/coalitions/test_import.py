@@ -295,7 +295,11 @@ def test_the_kept_file_is_named_by_id(client, programme, secretariat) -> None:
 def test_name_already_in_programme_is_an_error(client, programme, secretariat) -> None:
     client.force_login(secretariat)
     upload(client, programme, csv_file([HEADER, row()]))
-    confirm(client, ImportBatch.objects.get())
+    preview = client.get(preview_url(ImportBatch.objects.get())).content.decode()
+    assert "2 principles, 1 ask" in preview
+    imported = confirm(client, ImportBatch.objects.get())
+    after = client.get(imported["Location"]).content.decode()
+    assert "1 coalition imported. Its text is being indexed for similarity." in after
     response = upload(client, programme, csv_file([HEADER, row()]))
 
     assert response.status_code == 400

@@ -106,3 +106,22 @@ def test_override_replaces_the_computed_value_and_keeps_it_visible(strong):
     )
     assert endorsement.overridden
     assert assess(strong, overrides).score == 4
+
+
+def test_a_budget_behind_a_policy_commitment_meets_the_funding_criterion(strong):
+    """Funding reads the amount whatever the type: a policy commitment's budget resources it."""
+    strong.types = {"policy"}
+    funding = {c.key: c for c in assess(strong).criteria}["funding"]
+    assert (funding.met, funding.advice) == (True, ())
+
+
+def test_co_makers_that_all_declined_are_not_awaited(strong):
+    strong.confirmed_co_makers = 0
+    strong.declined_co_makers = 1
+    collective = {c.key: c for c in assess(strong).criteria}["collective"]
+    assert collective.advice == (
+        "Design it with other stakeholders: invite co-makers from your coalition.",
+    )
+    strong.declined_co_makers = 0
+    collective = {c.key: c for c in assess(strong).criteria}["collective"]
+    assert collective.advice == ("Waiting for your co-makers to confirm their part.",)

@@ -79,6 +79,60 @@ def test_apply_across_two_programmes_at_once_is_refused(theme):
     assert Application.objects.count() == 0
 
 
+@pytest.mark.dates
+@pytest.mark.parametrize(
+    ("offset", "accepted"),
+    [
+        (-dt.timedelta(days=100), True),  # before the window opens: to be ready in time
+        (-dt.timedelta(days=30), True),  # inside
+        (-dt.timedelta(microseconds=1), True),  # the last instant of 8 April
+        (dt.timedelta(0), False),
+        (dt.timedelta(days=600), False),
+    ],
+)
+def test_applications_end_when_registration_closes(theme, offset, accepted):
+    programme = theme.programme
+    # Midnight where the clock is: 8 April is the last day in every time zone.
+    closes = timezone.make_aware(dt.datetime(2024, 4, 9))
+    programme.registration_opens_at = closes - dt.timedelta(days=53)
+    programme.registration_closes_at = closes
+    programme.save()
+    now = closes + offset
+    org = factories.OrganisationFactory()
+    user = factories.representative(org)
+
+    if accepted:
+        [app] = domain.apply_to_join(actor=user, organisation=org, themes=[theme], now=now)
+        assert (app.status, app.submitted_at) == (Application.Status.PENDING, now)
+        assert len(mail.outbox) == 1
+        return
+    with pytest.raises(ValidationError) as err:
+        domain.apply_to_join(actor=user, organisation=org, themes=[theme], now=now)
+    assert err.value.message_dict == {
+        "programme": [
+            f"Registration for {programme.name} closed on 8 April 2024: "
+            "it no longer accepts applications."
+        ]
+    }
+    assert Application.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.dates
+def test_applications_are_refused_once_the_window_has_closed_today(theme):
+    """Without ``now``: the clock of the request decides."""
+    programme = theme.programme
+    programme.registration_opens_at = timezone.now() - dt.timedelta(days=30)
+    programme.registration_closes_at = timezone.now() - dt.timedelta(minutes=1)
+    programme.save()
+    org = factories.OrganisationFactory()
+    user = factories.representative(org)
+    with pytest.raises(ValidationError):
+        domain.apply_to_join(actor=user, organisation=org, themes=[theme])
+    assert Application.objects.count() == 0
+
+
 def test_secretariat_approves_and_applicant_is_told(theme, secretariat):
     app = factories.ApplicationFactory(theme=theme)
     rep = factories.representative(app.organisation)

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from pledgebook.commitments import validation
 from pledgebook.commitments.models import Application, GeographicScope
-from pledgebook.commitments.validation import CommitmentData, add_years, check_commitment
+from pledgebook.commitments.validation import CommitmentData, check_commitment
 from pledgebook.programmes.models import CommitmentType
 from pledgebook.reference.models import Country, Currency, Goal, Region, Target
 from tests import factories
@@ -53,43 +54,79 @@ def test_a_draft_may_be_incomplete(theme, org):
     }
 
 
+@pytest.mark.dates
 @pytest.mark.parametrize(
     ("ends_on", "error"),
     [
-        (dt.date(2026, 6, 1), "Commitments of commitment makers last at least 1 year(s)"),
-        (dt.date(2031, 1, 2), "Commitments of commitment makers last at most 5 year(s)"),
+        (
+            dt.date(2026, 6, 1),
+            "Commitments of commitment makers last at least 1 year: "
+            "end on or after 31 December 2026.",
+        ),
+        (
+            dt.date(2031, 1, 1),
+            "Commitments of commitment makers last at most 5 years: end by 31 December 2030.",
+        ),
         (dt.date(2025, 12, 31), "The end date must be after the start date."),
     ],
 )
 def test_maker_duration_rules(theme, org, ends_on, error):
     errors = check_commitment(data(theme, org, ends_on=ends_on), for_submission=False)
-    assert list(errors) == ["ends_on"]
-    assert errors["ends_on"][0].startswith(error)
+    assert errors == {"ends_on": [error]}
 
 
-def test_maker_bounds_are_inclusive(theme, org):
-    for ends_on in (dt.date(2027, 1, 1), dt.date(2031, 1, 1)):
+@pytest.mark.dates
+def test_a_calendar_year_is_a_year(theme, org):
+    """1 January 2026 to 31 December 2026 was refused as shorter than one year."""
+    for ends_on in (dt.date(2026, 12, 31), dt.date(2030, 12, 31)):
         assert check_commitment(data(theme, org, ends_on=ends_on), for_submission=True) == {}
 
 
-def test_leaders_commit_for_five_years(theme):
+@pytest.mark.dates
+def test_leaders_commit_for_five_calendar_years(theme):
     leader = factories.member_of(theme, role=Application.Role.LEADER).organisations.get()
     errors = check_commitment(data(theme, leader), for_submission=True)
     assert errors == {
-        "ends_on": ["Commitments of leaders last at least 5 year(s): end on or after 2031-01-01."]
+        "ends_on": [
+            "Commitments of leaders last at least 5 years: end on or after 31 December 2030."
+        ]
     }
-    assert (
-        check_commitment(data(theme, leader, ends_on=dt.date(2031, 1, 1)), for_submission=True)
-        == {}
+    five = data(theme, leader, ends_on=dt.date(2030, 12, 31))
+    assert check_commitment(five, for_submission=True) == {}
+    a_day_more = data(theme, leader, ends_on=dt.date(2031, 1, 1))
+    assert check_commitment(a_day_more, for_submission=True) == {
+        "ends_on": ["Commitments of leaders last at most 5 years: end by 31 December 2030."]
+    }
+
+
+@pytest.mark.dates
+def test_a_commitment_starting_on_29_february(theme, org):
+    leap = {"starts_on": dt.date(2028, 2, 29)}
+    one_year = data(theme, org, ends_on=dt.date(2029, 2, 28), **leap)
+    assert check_commitment(one_year, for_submission=True) == {}
+    errors = check_commitment(
+        data(theme, org, ends_on=dt.date(2029, 2, 27), **leap), for_submission=True
     )
+    assert errors == {
+        "ends_on": [
+            "Commitments of commitment makers last at least 1 year: "
+            "end on or after 28 February 2029."
+        ]
+    }
 
 
+@pytest.mark.dates
 def test_durations_come_from_the_programme(theme, org):
     theme.programme.maker_max_years = 2
+    theme.programme.maker_min_years = 2
     theme.programme.save()
-    errors = check_commitment(data(theme, org, ends_on=dt.date(2029, 1, 1)), for_submission=True)
+    errors = check_commitment(data(theme, org, ends_on=dt.date(2028, 1, 1)), for_submission=True)
     assert errors["ends_on"] == [
-        "Commitments of commitment makers last at most 2 year(s): end by 2028-01-01."
+        "Commitments of commitment makers last at most 2 years: end by 31 December 2027."
+    ]
+    errors = check_commitment(data(theme, org, ends_on=dt.date(2027, 1, 1)), for_submission=True)
+    assert errors["ends_on"] == [
+        "Commitments of commitment makers last at least 2 years: end on or after 31 December 2027."
     ]
 
 
@@ -104,15 +141,31 @@ def test_amount_needs_a_currency_and_currency_an_amount(theme, org):
     }
 
 
-def test_amount_must_be_positive_and_financial(theme, org):
+def test_amount_must_be_positive(theme, org):
     usd = Currency.objects.get(code="USD")
     errors = check_commitment(
         data(theme, org, amount=Decimal("-5"), currency=usd), for_submission=False
     )
-    assert errors == {
-        "amount": ["The amount must be greater than zero."],
-        "types": ["An amount is given: mark the commitment as financial."],
-    }
+    assert errors == {"amount": ["The amount must be greater than zero."]}
+
+
+@pytest.mark.parametrize("kind", ["policy", "programmatic", "advocacy"])
+def test_any_type_may_carry_a_budget(theme, org, kind):
+    """A policy or programmatic commitment with a budget was refused ("An amount is given:
+    mark the commitment as financial"); seed 001 asks every strong commitment to be
+    resourced."""
+    usd = Currency.objects.get(code="USD")
+    budget = data(theme, org, types={kind}, amount=Decimal("250000"), currency=usd)
+    assert check_commitment(budget, for_submission=True) == {}
+    # The budget's funds need not be declared new, but the assessment asks for it.
+    assert check_commitment(data(theme, org, types={kind}), for_submission=True) == {}
+
+
+def test_a_financial_commitment_needs_its_amount(theme, org):
+    errors = check_commitment(
+        data(theme, org, types={"financial"}, funds_are_new=True), for_submission=True
+    )
+    assert errors == {"amount": ["A financial commitment needs an amount."]}
 
 
 def test_financial_commitment_says_whether_funds_are_new(theme, org):
@@ -185,6 +238,6 @@ def test_conditional_pledge_states_its_condition(theme, org):
     assert errors == {"condition": ["Say what approval the pledge depends on."]}
 
 
-def test_add_years_on_29_february():
-    assert add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
-    assert add_years(dt.date(2024, 2, 29), 4) == dt.date(2028, 2, 29)
+def test_anniversary_of_29_february():
+    assert validation.anniversary(dt.date(2024, 2, 29), 1) == dt.date(2025, 3, 1)
+    assert validation.anniversary(dt.date(2024, 2, 29), 4) == dt.date(2028, 2, 29)

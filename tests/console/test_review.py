@@ -55,7 +55,7 @@ def test_queue_shows_submitted_and_in_review_oldest_first(world: World) -> None:
     assert world.other_commitment.title not in html
 
 
-def test_all_tab_lists_every_status_and_filters(world: World) -> None:
+def test_all_tab_lists_every_submitted_status_and_filters(world: World) -> None:
     now = timezone.now()
     draft = factories.CommitmentFactory(theme=world.theme)
     confirmed = factories.CommitmentFactory(
@@ -73,9 +73,46 @@ def test_all_tab_lists_every_status_and_filters(world: World) -> None:
         assert response.status_code == 200
         return [c.pk for c in response.context["page"].object_list]
 
-    assert listed() == [world.commitment.pk, confirmed.pk, in_second.pk, draft.pk]
+    assert listed() == [world.commitment.pk, confirmed.pk, in_second.pk]
     assert listed(status="confirmed") == [confirmed.pk, in_second.pk]
     assert listed(theme=second.pk) == [in_second.pk]
+    assert draft.pk not in listed(status="draft")  # not a choice: the whole list, no draft
+
+
+@pytest.mark.parametrize("persona", [REVIEWER, SECRETARIAT])
+def test_a_draft_is_not_shown_to_the_programmes_staff(world: World, persona: str) -> None:
+    """A draft belongs to its organisation until submitted: its console page is a 404 to the
+    programme's staff, and no decision can be taken on it."""
+    draft = factories.CommitmentFactory(theme=world.theme, title="Our unfinished draft")
+    client = client_for(world, persona)
+    before = Commitment.objects.values().get(pk=draft.pk)
+    audits = AuditEntry.objects.count()
+
+    page = client.get(world.url("console:commitment", pk=draft.pk))
+    listed = client.get(world.url("console:commitments"), {"tab": "all"})
+    decided = client.post(world.url("console:commitment_action", pk=draft.pk, action="confirm"))
+
+    assert (page.status_code, decided.status_code) == (404, 404)
+    assert "Our unfinished draft" not in listed.content.decode()
+    assert Commitment.objects.values().get(pk=draft.pk) == before
+    assert AuditEntry.objects.count() == audits
+
+
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.RETURNED, S.DECLINED])
+@pytest.mark.parametrize("persona", [REVIEWER, SECRETARIAT])
+def test_a_submitted_commitment_is_shown_to_the_programmes_staff(
+    world: World, persona: str, status: str
+) -> None:
+    c = factories.CommitmentFactory(
+        theme=world.theme, status=status, submitted_at=timezone.now(), title="Sent for review"
+    )
+    client = client_for(world, persona)
+
+    page = client.get(world.url("console:commitment", pk=c.pk))
+    listed = client.get(world.url("console:commitments"), {"tab": "all"})
+
+    assert page.status_code == 200
+    assert "Sent for review" in listed.content.decode()
 
 
 def test_review_queue_queries_do_not_grow_with_rows(world: World) -> None:

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
@@ -64,14 +65,29 @@ def snapshot(programme: Programme) -> dict[str, Any]:
 # Creating a programme --------------------------------------------------------------------
 
 
+def programme_manager() -> Any:
+    """A person the platform staff put in the "Programme managers" group in the admin."""
+    user = factories.UserFactory()
+    user.groups.add(Group.objects.get(name="Programme managers"))
+    return user
+
+
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [(ANONYMOUS, LOGIN), (NO_ROLE, 403), (REVIEWER, 403), (SECRETARIAT, 403), ("staff", 302)],
+    [
+        (ANONYMOUS, LOGIN),
+        (NO_ROLE, 403),
+        (REVIEWER, 403),
+        (SECRETARIAT, 403),
+        ("staff", 302),
+        ("programme manager", 302),
+    ],
 )
 def test_create_programme(world: World, who: str, expected: Any) -> None:
-    client = client_for(world, who if who != "staff" else ANONYMOUS)
-    staff = factories.UserFactory(is_staff=True)
-    if who == "staff":
+    creators = {"staff": factories.UserFactory(is_staff=True), "programme manager": None}
+    client = client_for(world, ANONYMOUS if who in creators else who)
+    if who in creators:
+        staff = creators[who] or programme_manager()
         client.force_login(staff)
     url = reverse("console:programme_create")
     programmes, audits = Programme.objects.count(), AuditEntry.objects.count()
@@ -99,6 +115,26 @@ def test_create_programme(world: World, who: str, expected: Any) -> None:
 def test_create_programme_form_is_refused_to_non_staff(world: World) -> None:
     response = client_for(world, SECRETARIAT).get(reverse("console:programme_create"))
     assert response.status_code == 403
+
+
+def test_a_programme_manager_finds_the_console_and_its_new_programme_form(world: World) -> None:
+    client = client_for(world, ANONYMOUS)
+    client.force_login(programme_manager())
+
+    home = client.get(reverse("workspace:home"))
+    console = client.get(reverse("console:home"))
+    form = client.get(reverse("console:programme_create"))
+
+    assert f'href="{reverse("console:home")}"' in home.content.decode()
+    assert console.context["can_create"] is True
+    assert f'href="{reverse("console:programme_create")}"' in console.content.decode()
+    assert form.status_code == 200
+
+
+def test_someone_without_the_group_finds_no_console_link(world: World) -> None:
+    client = client_for(world, NO_ROLE)
+    home = client.get(reverse("workspace:home"))
+    assert f'href="{reverse("console:home")}"' not in home.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -475,7 +511,7 @@ def test_an_action_that_commitments_advance_is_not_deleted(world: World) -> None
 
     assert response.status_code == 200
     assert response.context["errors"] == [
-        "1 commitment(s) advance this action: it cannot be deleted. "
+        "1 commitment advances this action: it cannot be deleted. "
         "Edit its title or description instead."
     ]
     assert Action.objects.filter(pk=world.action.pk).exists()

@@ -140,7 +140,7 @@ def test_loading_twice_gives_the_same_data():
     assert snapshot() == first
     assert "Demo data loaded" in first_output
     assert "Demo data already loaded: nothing to do" in second_output
-    assert first["users"] == 29
+    assert first["users"] == 30
     assert first["programmes"] == 3
     assert first["themes"] == 21
     assert first["actions"] == 61

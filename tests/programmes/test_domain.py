@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -134,6 +134,41 @@ def test_create_programme_is_for_platform_staff_only(programme: Programme, kind:
         _create(actor)
     assert Programme.objects.count() == count
     assert AuditEntry.objects.count() == audits
+
+
+def test_a_programme_manager_creates_a_programme_and_runs_it(programme: Programme) -> None:
+    """Only platform staff could create a programme: a person given the "Programme managers"
+    group in the admin can now, without staff rights."""
+    manager = factories.UserFactory()
+    manager.groups.add(Group.objects.get(name="Programme managers"))
+
+    created = _create(manager)
+
+    assert not manager.is_staff
+    assert list(created.roles.values_list("user", "role")) == [
+        (manager.pk, ProgrammeRole.Role.SECRETARIAT)
+    ]
+    assert AuditEntry.objects.get(action="programme.created").actor == manager
+    assert not manager.has_perm("programmes.change_programme", programme)  # only its own
+
+
+def test_the_group_grants_exactly_the_permission_to_add_programmes() -> None:
+    group = Group.objects.get(name="Programme managers")
+    assert [(p.content_type.app_label, p.codename) for p in group.permissions.all()] == [
+        ("programmes", "add_programme")
+    ]
+
+
+def test_leaving_the_group_takes_the_right_away(programme: Programme) -> None:
+    manager = factories.UserFactory()
+    group = Group.objects.get(name="Programme managers")
+    manager.groups.add(group)
+    manager.groups.remove(group)
+    manager = type(manager).objects.get(pk=manager.pk)  # permissions are cached per object
+    count = Programme.objects.count()
+    with pytest.raises(PermissionDenied):
+        _create(manager)
+    assert Programme.objects.count() == count
 
 
 def test_create_programme_refuses_bad_settings_and_writes_nothing(platform_staff: Any) -> None:
@@ -516,7 +551,14 @@ def test_an_action_commitments_advance_cannot_be_deleted(programme: Programme) -
     with pytest.raises(ValidationError) as exc:
         domain.delete_action(actor=secretariat, action=action)
     assert exc.value.messages == [
-        "1 commitment(s) advance this action: it cannot be deleted. "
+        "1 commitment advances this action: it cannot be deleted. "
+        "Edit its title or description instead."
+    ]
+    factories.CommitmentFactory(theme=theme).actions.add(action)
+    with pytest.raises(ValidationError) as exc:
+        domain.delete_action(actor=secretariat, action=action)
+    assert exc.value.messages == [
+        "2 commitments advance this action: it cannot be deleted. "
         "Edit its title or description instead."
     ]
     assert Action.objects.filter(pk=action.pk).exists()

@@ -185,28 +185,65 @@ def test_unknown_objects_are_404(client):
     assert client.get(url("organisation", slug="nope")).status_code == 404
 
 
-def test_draft_is_visible_to_its_maker(client, theme, member):
-    c = commitment_in(theme, status=S.DRAFT, organisation=member.organisations.get())
-    client.force_login(member)
+NON_PUBLIC = [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.DECLINED]
+
+
+def _person(role: str, c: Commitment):
+    """A person with ``role`` towards commitment ``c``."""
+    programme = c.programme
+    if role == "maker":
+        return factories.representative(c.organisation)
+    if role == "co-maker":
+        co_org = factories.OrganisationFactory()
+        CoMaker.objects.create(commitment=c, organisation=co_org, confirmed_at=timezone.now())
+        return factories.representative(co_org)
+    if role == "reviewer":
+        return factories.staff(programme, ProgrammeRole.Role.REVIEWER)
+    if role == "secretariat":
+        return factories.staff(programme, ProgrammeRole.Role.SECRETARIAT)
+    assert role == "superuser"
+    return factories.UserFactory(is_superuser=True, is_staff=True)
+
+
+ROLES = ["maker", "co-maker", "reviewer", "secretariat", "superuser"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("status", NON_PUBLIC)
+def test_the_public_page_of_a_non_public_commitment_is_404_to_everyone(client, theme, role, status):
+    """As the reviewer, GET /commitments/<a draft's id>/ answered 200 with the draft.  The
+    public page shows public statuses only; drafts are read in the workspace, submitted ones
+    in the console."""
+    c = commitment_in(theme, status=status, title="Not for the public page")
+    client.force_login(_person(role, c))
+    before = Commitment.objects.values().get(pk=c.pk)
+
     response = client.get(commitment_url(c))
-    assert response.status_code == 200
-    assertContains(response, "Not public: only its makers and the programme")
+
+    assert response.status_code == 404
+    assertNotContains(response, "Not for the public page", status_code=404)
+    assert Commitment.objects.values().get(pk=c.pk) == before
 
 
-def test_draft_is_visible_to_a_co_maker(client, theme):
-    c = commitment_in(theme, status=S.DRAFT)
-    co_org = factories.OrganisationFactory()
-    CoMaker.objects.create(commitment=c, organisation=co_org)
-    client.force_login(factories.representative(co_org))
-    assert client.get(commitment_url(c)).status_code == 200
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("status", [S.CONFIRMED, S.FEATURED])
+def test_the_public_page_of_a_public_commitment_is_for_everyone(client, theme, role, status):
+    c = commitment_in(theme, status=status, title="For everyone")
+    client.force_login(_person(role, c))
+    assertContains(client.get(commitment_url(c)), "For everyone")
+    client.logout()
+    assertContains(client.get(commitment_url(c)), "For everyone")
 
 
-def test_draft_is_visible_to_the_programmes_reviewer_only(client, programme, theme):
-    c = commitment_in(theme, status=S.SUBMITTED)
-    client.force_login(factories.staff(programme, ProgrammeRole.Role.REVIEWER))
-    assert client.get(commitment_url(c)).status_code == 200
-    client.force_login(factories.staff(factories.ProgrammeFactory(), ProgrammeRole.Role.REVIEWER))
-    assert client.get(commitment_url(c)).status_code == 404
+@pytest.mark.parametrize(("role", "expected"), [*((r, 200) for r in ROLES), ("stranger", 404)])
+def test_a_public_commitment_of_an_unpublished_programme_is_for_its_people_only(
+    client, role, expected
+):
+    hidden = factories.ThemeFactory(programme=factories.ProgrammeFactory(is_published=False))
+    c = commitment_in(hidden, status=S.CONFIRMED)
+    person = factories.UserFactory() if role == "stranger" else _person(role, c)
+    client.force_login(person)
+    assert client.get(commitment_url(c)).status_code == expected
 
 
 # Commitment page ---------------------------------------------------------------------------

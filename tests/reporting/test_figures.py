@@ -136,6 +136,18 @@ def test_latest_version_counts_and_disbursed_is_converted(programme, theme):
     assert result.by_type["programmatic"].pledged == {"USD": 500}
 
 
+def test_a_budget_is_rolled_up_like_money_pledged(programme, theme):
+    """Any type may carry an amount (the budget of a policy commitment): the roll-ups count
+    it as the assessment's funding criterion does, under its own type."""
+    cy = cycle(programme, status=S.OPEN)
+    c, _ = confirmed(theme, amount=Decimal(250000), currency=Currency.objects.get(code="USD"))
+    c.types.set(CommitmentType.objects.filter(code="policy"))
+    result = figures.roll_up(cy)
+    assert result.programme.pledged == {"USD": 250000}
+    assert result.by_type["policy"].pledged == {"USD": 250000}
+    assert "financial" not in result.by_type
+
+
 STATUSES = [None, "not_started", "on_track", "delayed", "completed", "discontinued"]
 
 

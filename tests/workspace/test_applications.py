@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from pledgebook.commitments.models import Application
 from pledgebook.core.models import AuditEntry
@@ -164,6 +165,76 @@ def test_a_programme_link_shows_only_its_themes(client, programme, theme, applic
     assert by_slug.context["form"].initial["programme"] == programme.pk
     assert by_pk.templates[0].name == "workspace/_apply_themes.html"
     assert [t.pk for t in by_pk.context["form"].shown_themes] == [theme.pk]
+
+
+@pytest.fixture
+def closed(db):
+    """A published programme whose registration closed on 8 April 2024 (UN Civil Society
+    Conference 2024), with one theme."""
+    programme = factories.ProgrammeFactory(
+        name="UN Civil Society Conference 2024",
+        slug="csc-2024",
+        # Midnight where the clock is: 8 April is the last day in every time zone.
+        registration_opens_at=timezone.make_aware(dt.datetime(2024, 2, 15)),
+        registration_closes_at=timezone.make_aware(dt.datetime(2024, 4, 9)),
+    )
+    factories.ThemeFactory(programme=programme, name="Youth and future generations")
+    return programme
+
+
+CLOSED_NOTICE = (
+    "Registration for UN Civil Society Conference 2024 closed on 8 April 2024: "
+    "it no longer accepts applications."
+)
+
+
+@pytest.mark.dates
+def test_a_closed_programme_is_not_offered_and_its_link_says_why(
+    client, programme, theme, closed, applicant
+) -> None:
+    _, user = applicant
+    client.force_login(user)
+
+    plain = client.get(reverse("workspace:apply"))
+    linked = client.get(reverse("workspace:apply") + f"?programme={closed.slug}")
+
+    form = plain.context["form"]
+    assert [p.pk for p in form.open_programmes] == [programme.pk]
+    assert [value for value, _label in form.fields["programme"].widget.choices] == [
+        "",
+        programme.pk,
+    ]
+    assert [t.pk for t in form.shown_themes] == [theme.pk]
+    assert "UN Civil Society Conference 2024" not in plain.content.decode()
+    assert linked.context["form"].closed_notice == CLOSED_NOTICE
+    assert CLOSED_NOTICE in linked.content.decode()
+    assert "Youth and future generations" not in linked.content.decode()
+
+
+@pytest.mark.dates
+def test_applying_to_a_closed_programme_is_a_field_error_and_saves_nothing(
+    client, closed, applicant
+) -> None:
+    org, user = applicant
+    client.force_login(user)
+
+    response = client.post(
+        reverse("workspace:apply"),
+        {
+            "organisation": org.pk,
+            "programme": closed.pk,
+            "themes": [closed.themes.get().pk],
+            "role": "maker",
+            "motivation": "We missed the deadline.",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"programme": [CLOSED_NOTICE]}
+    assert "We missed the deadline." in response.content.decode()
+    assert Application.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+    assert mail.outbox == []
 
 
 def test_people_without_an_organisation_are_told_to_register_one(client) -> None:

@@ -120,7 +120,7 @@ def test_the_commitment_form_works_without_javascript(live_server, browser, memb
     page.get_by_role("button", name="Save draft").click()
 
     assert page.locator("#id_ends_on_error").inner_text() == (
-        "Commitments of commitment makers last at most 5 year(s): end by 2031-01-01."
+        "Commitments of commitment makers last at most 5 years: end by 31 December 2030."
     )
     assert page.get_by_label("End date").get_attribute("aria-describedby") == "id_ends_on_error"
     assert page.get_by_label("Title").input_value() == "Support women leaders in rural areas"
@@ -157,3 +157,57 @@ def test_apply_shows_the_themes_of_the_chosen_programme(live_server, browser, pr
     page.get_by_role("button", name="Send the application").click()
     page.wait_for_url(f"{live_server.url}/workspace/applications/")
     assert page.locator("tbody td").nth(1).inner_text() == "Ocean finance"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_co_maker_reads_the_invitation_and_declines_with_a_reason(
+    live_server, browser, programme, theme, width
+):
+    from pledgebook.commitments import domain
+    from pledgebook.commitments.models import CoMaker
+
+    lead = factories.member_of(theme)
+    partner_org = factories.OrganisationFactory(name="Partner Org")
+    partner = factories.member_of(theme, organisation=partner_org)
+    commitment = factories.CommitmentFactory(
+        theme=theme, organisation=lead.organisations.get(), title="Train 500 teachers"
+    )
+    domain.save_draft(actor=lead, commitment=commitment, co_makers=[partner_org])
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in(page, live_server.url, partner.email)
+
+    page.get_by_role("link", name="Decline… Train 500 teachers").click()
+    page.get_by_label("Reason (optional)").fill("Our board decided against it.")
+    page.get_by_role("button", name="Decline for Partner Org").click()
+
+    page.get_by_text("Partner Org declined to co-make “Train 500 teachers”").wait_for()
+    assert page.get_by_text("Partner Org declined on").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    row = CoMaker.objects.get()
+    assert (row.state, row.decline_reason) == ("declined", "Our board decided against it.")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_apply_page_says_when_a_programme_closed(live_server, browser, programme, width):
+    import datetime as dt
+
+    closed = factories.ProgrammeFactory(
+        name="UN Civil Society Conference 2024",
+        registration_opens_at=dt.datetime(2024, 2, 15, tzinfo=dt.UTC),
+        registration_closes_at=dt.datetime(2024, 4, 9, 12, tzinfo=dt.UTC),
+    )
+    user = factories.representative(factories.OrganisationFactory(name="Blue Futures"))
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in(page, live_server.url, user.email)
+
+    page.goto(f"{live_server.url}/workspace/apply/?programme={closed.slug}")
+
+    notice = page.locator("p.notice")
+    assert notice.inner_text() == (
+        "Registration for UN Civil Society Conference 2024 closed on 9 April 2024: "
+        "it no longer accepts applications."
+    )
+    options = page.get_by_label("Programme").locator("option").all_inner_texts()
+    assert "UN Civil Society Conference 2024" not in options
+    assert programme.name in options
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

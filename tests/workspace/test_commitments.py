@@ -86,7 +86,8 @@ def bad_inputs(theme, outsider):
             {"ends_on": "2031-06-30"},
             {
                 "ends_on": [
-                    "Commitments of commitment makers last at most 5 year(s): end by 2031-01-01."
+                    "Commitments of commitment makers last at most 5 years: "
+                    "end by 31 December 2030."
                 ]
             },
         ),
@@ -94,8 +95,8 @@ def bad_inputs(theme, outsider):
             {"ends_on": "2026-06-30"},
             {
                 "ends_on": [
-                    "Commitments of commitment makers last at least 1 year(s): end on or "
-                    "after 2027-01-01."
+                    "Commitments of commitment makers last at least 1 year: end on or "
+                    "after 31 December 2026."
                 ]
             },
         ),
@@ -239,13 +240,15 @@ def test_leaders_commit_for_exactly_five_years(client, programme, theme) -> None
     client.force_login(leader)
 
     short = client.post(create_url(org, programme), form_data(theme, ends_on="2029-01-01"))
-    exact = client.post(create_url(org, programme), form_data(theme, ends_on="2031-01-01"))
+    exact = client.post(create_url(org, programme), form_data(theme, ends_on="2030-12-31"))
 
     assert short.context["form"].errors == {
-        "ends_on": ["Commitments of leaders last at least 5 year(s): end on or after 2031-01-01."]
+        "ends_on": [
+            "Commitments of leaders last at least 5 years: end on or after 31 December 2030."
+        ]
     }
     assert exact.status_code == 302
-    assert Commitment.objects.get().ends_on == dt.date(2031, 1, 1)
+    assert Commitment.objects.get().ends_on == dt.date(2030, 12, 31)
 
 
 def test_themes_not_joined_are_not_offered_and_refused(
@@ -265,12 +268,26 @@ def test_themes_not_joined_are_not_offered_and_refused(
     assert Commitment.objects.count() == 0
 
 
-def test_co_makers_offered_are_members_other_than_me(
+def test_co_makers_offered_are_only_those_the_rule_accepts(
     member_client, org, programme, theme, partner, outsider
 ) -> None:
+    """Members of a theme the lead has not joined were offered, then refused after saving."""
+    theme.name = "Economic justice"
+    theme.save()
+    elsewhere = factories.ThemeFactory(programme=programme, name="Not joined")
+    factories.member_of(elsewhere, organisation=factories.OrganisationFactory(name="Elsewhere"))
+    factories.member_of(theme, organisation=outsider)
+    factories.ApplicationFactory(theme=theme, organisation=factories.OrganisationFactory())
+    factories.ApplicationFactory(
+        theme=elsewhere, organisation=partner[0], status=Application.Status.APPROVED
+    )
+
     form = member_client.get(create_url(org, programme)).context["form"]
 
-    assert form.fields["co_makers"].widget.choices == [(partner[0].pk, "Partner Org")]
+    assert form.fields["co_makers"].widget.choices == [
+        (outsider.pk, "Outsider Org (member of Economic justice)"),
+        (partner[0].pk, "Partner Org (member of Economic justice)"),
+    ]
 
 
 def test_creating_without_membership_is_denied(client, programme, outsider) -> None:
@@ -544,6 +561,132 @@ def test_confirm_is_a_post(client, draft, partner) -> None:
     assert row.confirmed_at is None
 
 
+def test_co_maker_declines_from_its_workspace(client, member, draft, partner) -> None:
+    partner_org, partner_user = partner
+    row = CoMaker.objects.create(commitment=draft, organisation=partner_org)
+    client.force_login(partner_user)
+    detail_url = reverse("workspace:commitment_detail", args=[draft.pk])
+    page = client.get(detail_url)
+    assert [(r, c, d) for r, c, d, _form in page.context["my_rows"]] == [(row, True, True)]
+    assert f'action="{reverse("workspace:co_maker_decline", args=[row.pk])}"' in (
+        page.content.decode()
+    )
+
+    response = client.post(
+        reverse("workspace:co_maker_decline", args=[row.pk]),
+        {f"decline-{row.pk}-reason": "Our board said no.", "next": detail_url},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == detail_url
+    row.refresh_from_db()
+    assert (row.state, row.declined_by, row.decline_reason) == (
+        "declined",
+        partner_user,
+        "Our board said no.",
+    )
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert list(client.get(reverse("workspace:home")).context["invitations"]) == []
+    client.force_login(member)
+    lead_page = client.get(detail_url).content.decode()
+    assert "declined on" in lead_page
+    assert "(Our board said no.)" in lead_page
+
+
+@pytest.mark.parametrize("who", ["lead", "stranger", "reviewer"])
+def test_only_the_co_maker_can_decline(client, member, draft, partner, programme, who) -> None:
+    row = CoMaker.objects.create(commitment=draft, organisation=partner[0])
+    actor = {
+        "lead": member,
+        "stranger": factories.UserFactory(),
+        "reviewer": factories.staff(programme, ProgrammeRole.Role.REVIEWER),
+    }[who]
+    client.force_login(actor)
+
+    response = client.post(
+        reverse("workspace:co_maker_decline", args=[row.pk]), {f"decline-{row.pk}-reason": "x"}
+    )
+
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert (row.state, row.declined_at, row.decline_reason) == ("pending", None, "")
+    assert AuditEntry.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_a_too_long_reason_is_said_at_the_field_and_kept(client, draft, partner) -> None:
+    row = CoMaker.objects.create(commitment=draft, organisation=partner[0])
+    client.force_login(partner[1])
+    reason = "Because we cannot. " * 105 + "Really."
+
+    response = client.post(
+        reverse("workspace:co_maker_decline", args=[row.pk]), {f"decline-{row.pk}-reason": reason}
+    )
+
+    assert response.status_code == 200
+    [(_row, _c, _d, form)] = response.context["my_rows"]
+    assert form.errors == {
+        "reason": ["Ensure this value has at most 2000 characters (it has 2002)."]
+    }
+    assert reason in response.content.decode()
+    row.refresh_from_db()
+    assert row.state == "pending"
+    assert AuditEntry.objects.count() == 0
+
+
+def test_decline_is_a_post(client, draft, partner) -> None:
+    row = CoMaker.objects.create(commitment=draft, organisation=partner[0])
+    client.force_login(partner[1])
+    assert client.get(reverse("workspace:co_maker_decline", args=[row.pk])).status_code == 405
+    row.refresh_from_db()
+    assert row.state == "pending"
+
+
+def test_an_answer_that_cannot_change_is_said_and_changes_nothing(
+    client, member, draft, partner
+) -> None:
+    row = CoMaker.objects.create(commitment=draft, organisation=partner[0])
+    domain.confirm_co_maker(actor=partner[1], co_maker=row)
+    domain.submit_commitment(actor=member, commitment=draft)
+    client.force_login(partner[1])
+
+    page = client.get(reverse("workspace:commitment_detail", args=[draft.pk]))
+    response = client.post(reverse("workspace:co_maker_decline", args=[row.pk]), follow=True)
+
+    assert [(c, d) for _r, c, d, _f in page.context["my_rows"]] == [(False, False)]
+    assert "this answer can no longer change" in page.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Your organisation has answered, and the commitment is submitted: its answer can no "
+        f"longer change. Write to {draft.organisation.name} if something is wrong."
+    ]
+    row.refresh_from_db()
+    assert row.state == "confirmed"
+
+
+def test_editing_the_text_after_a_confirmation_asks_the_co_maker_again(
+    member_client, draft, theme, partner
+) -> None:
+    partner_org, partner_user = partner
+    row = CoMaker.objects.create(commitment=draft, organisation=partner_org)
+    domain.confirm_co_maker(actor=partner_user, co_maker=row)
+    mail.outbox.clear()
+
+    response = member_client.post(
+        edit_url(draft),
+        form_data(theme, title="Train 900 women entrepreneurs", co_makers=[partner_org.pk]),
+    )
+
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.state, row.confirmed_at, row.confirmed_by) == ("pending", None, None)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            [partner_user.email],
+            "“Train 900 women entrepreneurs” changed: please confirm your part again",
+        )
+    ]
+
+
 def test_detail_is_for_the_lead_and_co_makers_only(client, member, draft, partner) -> None:
     CoMaker.objects.create(commitment=draft, organisation=partner[0])
     url = reverse("workspace:commitment_detail", args=[draft.pk])
@@ -554,8 +697,13 @@ def test_detail_is_for_the_lead_and_co_makers_only(client, member, draft, partne
     co = client.get(url)
     client.force_login(factories.UserFactory())
     stranger = client.get(url)
+    staff = []
+    for role in (ProgrammeRole.Role.REVIEWER, ProgrammeRole.Role.SECRETARIAT):
+        client.force_login(factories.staff(draft.programme, role))
+        staff.append(client.get(url).status_code)
 
     assert (lead.status_code, co.status_code, stranger.status_code) == (200, 200, 404)
+    assert staff == [404, 404]  # a draft belongs to its organisation until submitted
     assert lead.context["can_edit"] is True
     assert co.context["can_edit"] is False
     assert [r.organisation for r in co.context["my_pending"]] == [partner[0]]

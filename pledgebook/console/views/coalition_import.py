@@ -14,8 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from pledgebook.coalitions import importing
@@ -176,16 +175,24 @@ def confirm(request: HttpRequest, console: Console, batch: int) -> HttpResponse:
     if done.status == ImportBatch.Status.QUEUED:
         messages.success(
             request,
-            _(
+            ngettext(
+                "The import of %(n)s coalition has started: this page shows its progress. "
+                "You can leave it; the import goes on.",
                 "The import of %(n)s coalitions has started: this page shows its progress. "
-                "You can leave it; the import goes on."
+                "You can leave it; the import goes on.",
+                len(done.rows),
             )
             % {"n": len(done.rows)},
         )
     else:
+        imported = done.coalitions.count()
         messages.success(
             request,
-            _("%(n)s coalitions imported. Their texts are being indexed for similarity.")
-            % {"n": done.coalitions.count()},
+            ngettext(
+                "%(n)s coalition imported. Its text is being indexed for similarity.",
+                "%(n)s coalitions imported. Their texts are being indexed for similarity.",
+                imported,
+            )
+            % {"n": imported},
         )
     return redirect("console:coalition_import_preview", console.programme.slug, found.pk)

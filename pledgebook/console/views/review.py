@@ -42,7 +42,8 @@ AWAITING = "awaiting"
 ALL = "all"
 TABS = {
     AWAITING: (gettext_lazy("Awaiting review"), (S.SUBMITTED, S.IN_REVIEW)),
-    ALL: (gettext_lazy("All commitments"), tuple(S.values)),
+    # Drafts belong to their organisations until submitted: never listed here.
+    ALL: (gettext_lazy("All submitted"), tuple(s for s in S.values if s != S.DRAFT)),
 }
 
 
@@ -56,6 +57,7 @@ def queue(request: HttpRequest, console: Console) -> HttpResponse:
     form = CommitmentFilterForm(request.GET or None, programme=programme, statuses=statuses)
     commitments = (
         Commitment.objects.for_programme(programme)
+        .submitted()
         .filter(status__in=statuses)
         .select_related("organisation")
         .prefetch_related("themes")
@@ -164,9 +166,9 @@ DECISIONS = {
 
 def _commitment(console: Console, pk: int) -> Commitment:
     commitment = get_object_or_404(
-        Commitment.objects.for_programme(console.programme).select_related(
-            "organisation", "organisation__country", "currency", "created_by"
-        ),
+        Commitment.objects.for_programme(console.programme)
+        .submitted()
+        .select_related("organisation", "organisation__country", "currency", "created_by"),
         pk=pk,
     )
     commitment.programme = console.programme

@@ -48,6 +48,12 @@ LOGINS: list[tuple[str, str, str]] = [
         "Kestrel Mobile Networks: draft, submitted, returned, confirmed; a co-maker "
         "invitation; a progress report to write (its personal link is printed above)",
     ),
+    (
+        "Programme manager",
+        email("programmes"),
+        "Console → Create a programme: creates a programme with its settings and runs it "
+        "(the 'Programme managers' group, given in /admin/)",
+    ),
     ("Platform staff", email("admin"), "/admin/ (staff and superuser)"),
 ]
 
@@ -1027,8 +1033,12 @@ APPLICATIONS = [
         ["science-technology-and-digital-cooperation"],
         "maker",
         "declined",
-        at=dt.datetime(2024, 4, 20, 9, 0, tzinfo=UTC),
-        reason="Received after the 8 April deadline for expressions of interest.",
+        # Applications end with the registration window (8 April): this one came just before.
+        at=dt.datetime(2024, 4, 7, 9, 0, tzinfo=UTC),
+        reason=(
+            "The session's panel was complete when your application arrived; the ImPACT "
+            "coalitions formed at the Conference are open to you."
+        ),
     ),
     # ECOSOC Partnership Forum 2025
     ApplicationSpec("ecosoc", "tidewater", ["sdg-14-life-below-water"], "maker", "approved"),

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -40,7 +41,7 @@ from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
 from pledgebook.coalitions.tasks import COALITION_KIND, EOI_KIND
 from pledgebook.commitments import domain
 from pledgebook.commitments.models import Application, CoMaker, Commitment
-from pledgebook.commitments.validation import add_years
+from pledgebook.commitments.validation import last_day
 from pledgebook.core.management.commands import _demo_coalitions as demo_coalitions
 from pledgebook.core.management.commands import _demo_data as data
 from pledgebook.core.management.commands import _demo_reporting as demo_reporting
@@ -54,6 +55,7 @@ from pledgebook.programmes.models import (
     ProgrammeRole,
     Theme,
 )
+from pledgebook.programmes.rules import PROGRAMME_MANAGERS
 from pledgebook.reference.models import Country, Currency, Goal, Region, Target
 from pledgebook.reporting.models import AnnualReport, Evidence, ProgressReport
 from pledgebook.similarity import engine
@@ -234,6 +236,8 @@ class Loader:
     def load_staff(self) -> None:
         self.user("secretariat", "Sofía", "Martínez")
         self.user("reviewer", "Daniel", "Okoye")
+        manager = self.user("programmes", "Amina", "Diallo")
+        manager.groups.add(Group.objects.get(name=PROGRAMME_MANAGERS))
         self.user("admin", "Platform", "Administrator", is_staff=True, is_superuser=True)
 
     def load_programmes(self) -> None:
@@ -354,7 +358,7 @@ class Loader:
         starts_on = ends_on = None
         if spec.years is not None:
             starts_on = spec.starts_on or dt.date(self.today.year + spec.starts_in, 1, 1)
-            ends_on = add_years(starts_on, spec.years)
+            ends_on = last_day(starts_on, spec.years)
         currency = Currency.objects.get(pk=spec.currency) if spec.currency else None
         commitment = Commitment(
             programme=programme,
