@@ -30,7 +30,7 @@ from pledgebook.programmes.models import (
     ProgrammeRole,
     Theme,
 )
-from pledgebook.reference.models import Goal
+from pledgebook.reference.models import Currency, Goal
 
 #: The editable settings of a programme (``commitment_types`` is passed separately).
 PROGRAMME_FIELDS = (
@@ -49,6 +49,7 @@ PROGRAMME_FIELDS = (
     "maker_min_years",
     "maker_max_years",
     "reporting_cycle",
+    "reporting_currency",
 )
 THEME_FIELDS = ("name", "slug", "description", "position")
 ACTION_FIELDS = ("code", "title", "description", "position")
@@ -59,6 +60,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, models.Model):  # a reference row (e.g. a currency): its key
+        return value.pk
     if isinstance(value, list | tuple | set):
         return sorted(_jsonable(v) for v in value)
     return value
@@ -158,6 +161,7 @@ def create_programme(
     maker_min_years: int = 1,
     maker_max_years: int = 5,
     reporting_cycle: str = Programme.ReportingCycle.ANNUAL,
+    reporting_currency: Currency | None = None,
 ) -> Programme:
     """Create a programme (platform staff only); its creator joins its secretariat."""
     _require(actor, "programmes.add_programme")
@@ -177,6 +181,7 @@ def create_programme(
         maker_min_years=maker_min_years,
         maker_max_years=maker_max_years,
         reporting_cycle=reporting_cycle,
+        reporting_currency=reporting_currency,
     )
     _validate_programme(programme)
     types = list(commitment_types)
