@@ -224,8 +224,8 @@ def _money_in_one_currency(data: AnnualReportData, money: list[Money]) -> Chart:
         _("%(cur)s: %(pledged)s pledged, %(disbursed)s disbursed")
         % {
             "cur": m.currency,
-            "pledged": number_format(m.pledged_converted, 2, force_grouping=True),
-            "disbursed": number_format(m.disbursed_converted, 2, force_grouping=True),
+            "pledged": number_format(m.pledged_converted or 0, 2, force_grouping=True),
+            "disbursed": number_format(m.disbursed_converted or 0, 2, force_grouping=True),
         }
         for m in shown
     ]

@@ -179,8 +179,8 @@ _MONTHS = {
     )
     for m in names
 }
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN = re.compile(r"^\d+(\.\d+)?$|^\.\d+$")
+_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^-?(\d+(\.\d+)?|\.\d+)$")
 
 
 def _norm(header: str) -> str:

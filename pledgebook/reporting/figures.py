@@ -284,7 +284,7 @@ def disbursed_so_far(cycle: ReportingCycle) -> dict[int, Decimal]:
         .values_list("commitment_id", "disbursed_amount", "exchange_rate")
     )
     for commitment_id, amount, rate in rows.iterator(chunk_size=5000):
-        if commitment_id not in amounts:
+        if commitment_id not in amounts and amount is not None:  # (filtered: never None)
             amounts[commitment_id] = amount * rate if rate is not None else amount
     return amounts
 

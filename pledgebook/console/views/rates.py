@@ -160,10 +160,8 @@ def rates_import(request: HttpRequest, console: Console, cycle: int) -> HttpResp
             source=form.cleaned_data["source"],
         )
     except ValidationError as exc:
-        add_errors(form, exc)
-        # The file field cannot keep the file: say so next to it.
-        if not form.has_error("file"):
-            form.add_error("file", _("Choose the file again once it is corrected."))
+        # About the file as a whole: said at its field, which cannot keep the file.
+        form.add_error("file", [*exc.messages, _("Choose the file again once it is corrected.")])
         return _page(request, console, obj, import_form=form)
     if result.saved:
         messages.success(
