@@ -20,7 +20,8 @@ a rate is listed as not converted, with its own total.
 Data as of.  The report speaks for its data at one moment, :func:`cut_off`: for a closed cycle
 the moment it closed (no report is accepted after it), for an open one the moment the data was
 read (or the cycle's scheduled close, if earlier).  Every report included was submitted up to
-that moment; the title page says so.
+that moment; the title page says so.  So the files of a closed cycle are reused while its data
+is unchanged, and each generation of an open cycle's files speaks for its own moment.
 
 Who "did not report".  A lead maker is listed among the non-reporters when at least one of
 its commitments expected in the cycle has no submitted report; its entry names exactly those

@@ -245,3 +245,17 @@ def test_an_import_keeps_every_row_understood_and_returns_the_others(
         "rates": {"KES": "129.50", "NOK": "10950.5", "EUR": "0.921"},
         "refused_lines": [6, 7, 8, 9],
     }
+
+
+def test_the_un_treasury_column_names_and_date_styles_are_recognised() -> None:
+    text = (
+        "Country/Area Name;Currency Name;ISO Currency Code;Rates;Effective Date\n"
+        "Kenya;Kenyan Shilling;kes;129.5;1-Dec-26\n"
+        "Norway;Norwegian Krone;NOK;10.62;01 December 2026\n"
+    )
+    parsed = exchange.parse_csv(text.encode("cp1252"), known=KNOWN, reporting_currency="USD")
+    assert parsed.problems == []
+    assert [(r.currency, r.rate, r.effective_on) for r in parsed.rows] == [
+        ("KES", D("129.5"), dt.date(2026, 12, 1)),
+        ("NOK", D("10.62"), dt.date(2026, 12, 1)),
+    ]
