@@ -97,6 +97,8 @@ class ProgrammeForm(ConsoleModelForm):
         super().__init__(*args, **kwargs)
         types = cast(forms.ModelMultipleChoiceField, self.fields["commitment_types"])
         types.queryset = CommitmentType.objects.order_by("position")
+        currency = cast(forms.ModelChoiceField, self.fields["reporting_currency"])
+        currency.empty_label = _("None: money totals by currency only")
         zone = settings.TIME_ZONE
         for name in ("registration_opens_at", "registration_closes_at"):
             self.fields[name].help_text = _("Date and time, %(zone)s.") % {"zone": zone}

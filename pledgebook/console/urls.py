@@ -8,6 +8,7 @@ from pledgebook.console.views import (
     coalitions,
     home,
     programme,
+    rates,
     reporting,
     review,
 )
@@ -115,6 +116,21 @@ urlpatterns = [
         P + "reporting/evidence/<int:evidence>/",
         reporting.evidence_download,
         name="reporting_evidence",
+    ),
+    # Exchange rates of a cycle, to the programme's reporting currency.
+    path(P + "reporting/cycles/<int:cycle>/rates/", rates.rates, name="reporting_rates"),
+    path(
+        P + "reporting/cycles/<int:cycle>/rates/save/", rates.rate_save, name="reporting_rate_save"
+    ),
+    path(
+        P + "reporting/cycles/<int:cycle>/rates/import/",
+        rates.rates_import,
+        name="reporting_rates_import",
+    ),
+    path(
+        P + "reporting/cycles/<int:cycle>/rates/<int:rate>/delete/",
+        rates.rate_delete,
+        name="reporting_rate_delete",
     ),
     # The annual accountability report of a reporting cycle.
     path(P + "reporting/cycles/<int:cycle>/report/", annual.report, name="annual_report"),

@@ -33,7 +33,7 @@ from pledgebook.programmes.models import (
     ProgrammeRole,
     Theme,
 )
-from pledgebook.reference.models import Goal
+from pledgebook.reference.models import Currency, Goal
 
 #: The editable settings of a programme (``commitment_types`` is passed separately).
 PROGRAMME_FIELDS = (
@@ -54,6 +54,7 @@ PROGRAMME_FIELDS = (
     "reporting_cycle",
     "reporting_joins",
     "stakeholder_categories",
+    "reporting_currency",
 )
 THEME_FIELDS = ("name", "slug", "description", "position")
 ACTION_FIELDS = ("code", "title", "description", "position")
@@ -64,6 +65,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, models.Model):  # a reference row (e.g. a currency): its key
+        return value.pk
     if isinstance(value, list | tuple | set):
         return sorted(_jsonable(v) for v in value)
     return value
@@ -184,6 +187,7 @@ def create_programme(
     reporting_cycle: str = Programme.ReportingCycle.ANNUAL,
     reporting_joins: str = Programme.ReportingJoins.OPEN_CYCLE,
     stakeholder_categories: Iterable[str] | None = None,
+    reporting_currency: Currency | None = None,
 ) -> Programme:
     """Create a programme (platform staff and programme managers: programmes/rules.py); its
     creator joins its secretariat.  Without ``stakeholder_categories`` it shows every
@@ -214,6 +218,7 @@ def create_programme(
         reporting_cycle=reporting_cycle,
         reporting_joins=reporting_joins,
         stakeholder_categories=in_taxonomy_order(stakeholder_categories),
+        reporting_currency=reporting_currency,
     )
     _validate_programme(programme)
     types = list(commitment_types)

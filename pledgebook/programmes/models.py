@@ -101,6 +101,18 @@ class Programme(models.Model):
             "in its forms and filters, in taxonomy order."
         ),
     )
+    reporting_currency = models.ForeignKey(
+        "reference.Currency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reporting currency"),
+        help_text=_(
+            "Money totals of the dashboard and the annual report are also given in this "
+            "currency, at the exchange rates the secretariat keeps for each reporting cycle."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,11 +7,21 @@ format (the console's web page, the PDF, the Word document, the XLSX workbook) i
 it, so they all say the same thing.  :func:`generate` produces the files of an
 :class:`~pledgebook.reporting.models.AnnualReport` in the background.
 
-Rounding.  The roll-up keeps exact fractions (a commitment with k themes counts 1/k in each).
-They are rounded once, at the end, to 2 decimals with round-half-even (``round(Fraction, 2)``,
-exact, no binary floating point).  The figures of the parts are rounded independently, so a
-column of rounded parts may differ from the rounded total by a cent or a hundredth; the exact
-figures add up.
+Counts and money.  Counts are whole: a commitment with k themes counts once in each theme and
+once in the programme's total (so the theme rows may add up to more than the total).  Its money
+is divided in equal parts 1/k between its themes, so money by theme adds up to the total (see
+:mod:`figures`).  Money is kept as exact fractions and rounded once, at the end, to 2 decimals
+with round-half-even (``round(Fraction, 2)``, exact, no binary floating point); the parts are
+rounded independently, so a column of rounded parts may differ from the rounded total by a
+cent; the exact figures add up.  When the programme has a reporting currency, every money
+figure is also converted with the cycle's exchange rates (:mod:`exchange`); a currency without
+a rate is listed as not converted, with its own total.
+
+Data as of.  The report speaks for its data at one moment, :func:`cut_off`: for a closed cycle
+the moment it closed (no report is accepted after it), for an open one the moment the data was
+read (or the cycle's scheduled close, if earlier).  Every report included was submitted up to
+that moment; the title page says so.  So the files of a closed cycle are reused while its data
+is unchanged, and each generation of an open cycle's files speaks for its own moment.
 
 Who "did not report".  A lead maker is listed among the non-reporters when at least one of
 its commitments expected in the cycle has no submitted report; its entry names exactly those
@@ -49,7 +59,7 @@ from pledgebook.commitments.models import Commitment
 from pledgebook.organisations.models import Category
 from pledgebook.programmes.models import CommitmentType, Theme
 from pledgebook.reference.models import Region
-from pledgebook.reporting import figures
+from pledgebook.reporting import exchange, figures
 from pledgebook.reporting.domain import active_commitments
 from pledgebook.reporting.models import (
     AnnualReport,
@@ -71,40 +81,74 @@ CENT = Decimal("0.01")
 # The data --------------------------------------------------------------------------------
 
 
+def _percent(part: Decimal, whole: Decimal) -> float | None:
+    return round(float(100 * part / whole), 1) if whole else None
+
+
 @dataclass(frozen=True)
 class Money:
-    """Money of one currency: pledged, and disbursed (converted to the pledged currency)."""
+    """Money of one currency: pledged, and disbursed so far (converted to the pledged currency
+    with the maker's rate); and both in the reporting currency, or None (no rate)."""
 
     currency: str
     pledged: Decimal
     disbursed: Decimal
+    pledged_converted: Decimal | None = None
+    disbursed_converted: Decimal | None = None
 
     @property
     def percent(self) -> float | None:
         """Disbursed as a share of pledged, in percent (1 decimal)."""
-        if not self.pledged:
-            return None
-        return round(float(100 * self.disbursed / self.pledged), 1)
+        return _percent(self.disbursed, self.pledged)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """The money of a group in the reporting currency ``currency``: the total of the
+    currencies with a rate, and the currencies without one (not converted), each with its
+    own total."""
+
+    currency: str
+    pledged: Decimal
+    disbursed: Decimal
+    unconverted: tuple[Money, ...]
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.disbursed, self.pledged)
+
+
+@dataclass(frozen=True)
+class RateUsed:
+    """An exchange rate of the cycle used by the report: ``rate`` units of ``currency`` for
+    one unit of the reporting currency."""
+
+    currency: str
+    rate: Decimal
+    effective_on: dt.date
+    source: str
 
 
 @dataclass(frozen=True)
 class StatusCount:
     status: str
     label: str
-    count: Decimal
+    count: int
 
 
 @dataclass(frozen=True)
 class Group:
-    """The roll-up of one theme, type, stakeholder category or region."""
+    """The roll-up of one theme, type, stakeholder category or region: whole counts, money
+    in shares."""
 
     key: str
     label: str
-    commitments: Decimal
-    reported: Decimal
+    commitments: int
+    reported: int
     statuses: tuple[StatusCount, ...]
     progress: float | None
     money: tuple[Money, ...]
+    converted: Converted | None  # None: the programme has no reporting currency
 
 
 @dataclass(frozen=True)
@@ -146,7 +190,7 @@ class Facts:
     opens_on: dt.date
     deadline: dt.date
     closes_on: dt.date
-    data_date: dt.date  # the date the report speaks for: the cycle's deadline
+    data_as_of: dt.datetime  # the cut-off: every report included was submitted up to it
 
 
 @dataclass(frozen=True)
@@ -166,6 +210,9 @@ class AnnualReportData:
     facts: Facts
     totals: Totals
     money: tuple[Money, ...]  # the programme's, by currency, largest pledge first
+    converted: Converted | None  # the programme's in the reporting currency (None: none)
+    reporting_currency: str  # "" when the programme has none
+    exchange_rates: tuple[RateUsed, ...]  # the rates used, by currency
     by_theme: tuple[Group, ...]
     by_type: tuple[Group, ...]
     by_category: tuple[Group, ...]
@@ -186,33 +233,69 @@ def round2(value: Fraction) -> Decimal:
     return (Decimal(rounded.numerator) / Decimal(rounded.denominator)).quantize(CENT)
 
 
-def _statuses(by_status: dict[str, Fraction]) -> tuple[StatusCount, ...]:
+def _statuses(by_status: dict[str, int]) -> tuple[StatusCount, ...]:
     return tuple(
-        StatusCount(
-            status.value, str(status.label), round2(by_status.get(status.value, Fraction()))
-        )
+        StatusCount(status.value, str(status.label), int(by_status.get(status.value, 0)))
         for status in ImplementationStatus
     )
 
 
-def _money(pledged: dict[str, Fraction], disbursed: dict[str, Fraction]) -> tuple[Money, ...]:
-    rows = [
-        Money(code, round2(amount), round2(disbursed.get(code, Fraction())))
-        for code, amount in pledged.items()
-    ]
+def _money(
+    pledged: dict[str, Fraction], disbursed: dict[str, Fraction], rates: exchange.Rates
+) -> tuple[Money, ...]:
+    rows = []
+    for code, amount in pledged.items():
+        paid = disbursed.get(code, Fraction())
+        factor = rates.factor(code)
+        rows.append(
+            Money(
+                code,
+                round2(amount),
+                round2(paid),
+                None if factor is None else round2(amount * factor),
+                None if factor is None else round2(paid * factor),
+            )
+        )
     return tuple(sorted(rows, key=lambda m: (-m.pledged, m.currency)))
 
 
-def _group(key: str, label: str, f: figures.Figures) -> Group:
+def _converted(
+    pledged: dict[str, Fraction], disbursed: dict[str, Fraction], rates: exchange.Rates
+) -> Converted | None:
+    """The money of a group in the reporting currency, from its exact fractions."""
+    if not rates.currency:
+        return None
+    money = rates.convert(pledged)
+    paid = rates.convert({code: disbursed.get(code, Fraction()) for code in pledged})
+    unconverted = tuple(
+        m for m in _money(pledged, disbursed, rates) if m.currency in money.unconverted
+    )
+    return Converted(rates.currency, round2(money.total), round2(paid.total), unconverted)
+
+
+def _group(key: str, label: str, f: figures.Figures, rates: exchange.Rates) -> Group:
     return Group(
         key=key,
         label=label,
-        commitments=round2(f.commitments),
-        reported=round2(f.reported),
+        commitments=int(f.commitments),
+        reported=int(f.reported),
         statuses=_statuses(f.by_status),
         progress=f.progress,
-        money=_money(f.pledged, f.disbursed),
+        money=_money(f.pledged, f.disbursed, rates),
+        converted=_converted(f.pledged, f.disbursed, rates),
     )
+
+
+def cut_off(cycle: ReportingCycle, now: dt.datetime | None = None) -> dt.datetime:
+    """The moment the report's data is as of (to the second): every report it includes was
+    submitted up to then.  A closed cycle: when it closed (``closed_at``, or its scheduled
+    close if that came first or was not recorded); otherwise the moment the data is read
+    (``now``), or the scheduled close if that passed (no report is accepted after it)."""
+    if cycle.status == ReportingCycle.Status.CLOSED:
+        moment = min(cycle.closed_at, cycle.closes_at) if cycle.closed_at else cycle.closes_at
+    else:
+        moment = min(now or timezone.now(), cycle.closes_at)
+    return moment.astimezone(dt.UTC).replace(microsecond=0)
 
 
 def _rate(rate: figures.Rate, label: str | None = None) -> RateRow:
@@ -286,11 +369,14 @@ def _fingerprint(cycle: ReportingCycle) -> str:
     return digest.hexdigest()
 
 
-def build(cycle: ReportingCycle) -> AnnualReportData:
-    """The report's data.  Labels are in the active language."""
+def build(cycle: ReportingCycle, *, now: dt.datetime | None = None) -> AnnualReportData:
+    """The report's data, as of :func:`cut_off` (``now``: the moment the data is read).
+    Labels are in the active language."""
     programme = cycle.programme
+    as_of = cut_off(cycle, now)
     computed = figures.compute(cycle)
     rollup, rates = computed.rollup, computed.rates
+    money_rates = exchange.Rates.of(cycle)
 
     themes = list(
         Theme.objects.filter(programme=programme)
@@ -306,17 +392,23 @@ def build(cycle: ReportingCycle) -> AnnualReportData:
     )
 
     by_theme = tuple(
-        _group(str(pk), name, rollup.by_theme[pk]) for pk, name in themes if pk in rollup.by_theme
+        _group(str(pk), name, rollup.by_theme[pk], money_rates)
+        for pk, name in themes
+        if pk in rollup.by_theme
     )
     by_type = tuple(
-        _group(code, name, rollup.by_type[code]) for code, name in types if code in rollup.by_type
+        _group(code, name, rollup.by_type[code], money_rates)
+        for code, name in types
+        if code in rollup.by_type
     )
     by_category = tuple(
-        _group(code, label, rollup.by_category[code])
+        _group(code, label, rollup.by_category[code], money_rates)
         for code, label in categories
         if code in rollup.by_category
     )
-    by_region = tuple(_group(key, label, rollup.by_region[key]) for key, label in regions)
+    by_region = tuple(
+        _group(key, label, rollup.by_region[key], money_rates) for key, label in regions
+    )
 
     theme_rates = {r.key: r for r in rates["theme"]}
     category_rates = {r.key: r for r in rates["category"]}
@@ -356,7 +448,7 @@ def build(cycle: ReportingCycle) -> AnnualReportData:
         opens_on=timezone.localtime(cycle.opens_at).date(),
         deadline=deadline,
         closes_on=timezone.localtime(cycle.closes_at).date(),
-        data_date=deadline,
+        data_as_of=as_of,
     )
     totals = Totals(
         expected=total_rate.expected,
@@ -371,7 +463,13 @@ def build(cycle: ReportingCycle) -> AnnualReportData:
     return AnnualReportData(
         facts=facts,
         totals=totals,
-        money=_money(total.pledged, total.disbursed),
+        money=_money(total.pledged, total.disbursed, money_rates),
+        converted=_converted(total.pledged, total.disbursed, money_rates),
+        reporting_currency=money_rates.currency,
+        exchange_rates=tuple(
+            RateUsed(r.currency, r.rate, r.effective_on, r.source)
+            for r in money_rates.used(set(total.pledged))
+        ),
         by_theme=by_theme,
         by_type=by_type,
         by_category=by_category,

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pledgebook.reporting.annual import AnnualReportData, Money, RateRow
 
@@ -57,7 +57,8 @@ STATUS_COLOURS = {
 PLEDGED = "#0072B2"
 DISBURSED = "#D55E00"
 RATE = "#0072B2"
-TOP_CURRENCIES = 4
+TOP_CURRENCIES = 4  # each on its own scale
+TOP_CONVERTED = 8  # on one scale, in the reporting currency
 
 _PROLOG = re.compile(r"\A.*?(?=<svg)", re.DOTALL)
 _SIZE = re.compile(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"')
@@ -161,6 +162,13 @@ def status_chart(data: AnnualReportData) -> Chart:
 
 
 def money_chart(data: AnnualReportData) -> Chart:
+    """With a reporting currency and at least one currency converted: the money of each
+    converted currency in the reporting currency, on one scale, so the bars compare; the
+    currencies not converted are named under the chart.  Otherwise: the largest currencies,
+    each on its own scale."""
+    converted = [m for m in data.money if m.pledged_converted is not None]
+    if data.converted is not None and converted:
+        return _money_in_one_currency(data, converted)
     money: Sequence[Money] = data.money[:TOP_CURRENCIES]
     title = _("Money pledged and disbursed, by currency")
     if money:
@@ -203,6 +211,68 @@ def money_chart(data: AnnualReportData) -> Chart:
             ax.set_ylim(0, max([*values, 1.0]) * 1.15)
             ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
         axes[0].set_ylabel(_("Amount in the pledged currency"))
+
+    return _draw("money", title, alt, 4.0, paint)
+
+
+def _money_in_one_currency(data: AnnualReportData, money: list[Money]) -> Chart:
+    assert data.converted is not None
+    currency = data.converted.currency
+    shown = money[:TOP_CONVERTED]
+    title = _("Money pledged and disbursed, in %(currency)s") % {"currency": currency}
+    parts = [
+        _("%(cur)s: %(pledged)s pledged, %(disbursed)s disbursed")
+        % {
+            "cur": m.currency,
+            "pledged": number_format(m.pledged_converted or 0, 2, force_grouping=True),
+            "disbursed": number_format(m.disbursed_converted or 0, 2, force_grouping=True),
+        }
+        for m in shown
+    ]
+    alt = _(
+        "Grouped bars of the money pledged and disbursed so far, in %(currency)s at the "
+        "cycle's exchange rates, by pledged currency: %(parts)s."
+    ) % {"currency": currency, "parts": "; ".join(parts)}
+    if data.converted.unconverted:
+        alt += " " + _("Not converted (no rate), so not shown: %(codes)s.") % {
+            "codes": ", ".join(m.currency for m in data.converted.unconverted)
+        }
+
+    def paint(figure: Figure) -> None:
+        ax = figure.add_subplot()
+        ax.set_title(title)
+        labels = [m.currency for m in shown]
+        pledged = [float(m.pledged_converted or 0) for m in shown]
+        disbursed = [float(m.disbursed_converted or 0) for m in shown]
+        positions = list(range(len(shown)))
+        width = 0.38
+        left = ax.bar(
+            [p - width / 2 for p in positions],
+            pledged,
+            width,
+            label=_("Pledged"),
+            color=PLEDGED,
+            edgecolor="#000000",
+            linewidth=0.5,
+        )
+        right = ax.bar(
+            [p + width / 2 for p in positions],
+            disbursed,
+            width,
+            label=_("Disbursed so far"),
+            color=DISBURSED,
+            hatch="//",
+            edgecolor="#000000",
+            linewidth=0.5,
+        )
+        ax.bar_label(left, labels=[short(v) for v in pledged], padding=2)
+        ax.bar_label(right, labels=[short(v) for v in disbursed], padding=2)
+        ax.set_xticks(positions, labels)
+        ax.set_xlabel(_("Pledged currency"))
+        ax.set_ylabel(_("Amount in %(currency)s") % {"currency": currency})
+        ax.set_ylim(0, max([*pledged, *disbursed, 1.0]) * 1.15)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: short(value)))
+        ax.legend(loc="upper right", frameon=False)
 
     return _draw("money", title, alt, 4.0, paint)
 

@@ -7,10 +7,11 @@ Word document all render those same sections, so they hold the same words and nu
 
 Both files are deterministic, so the same data gives byte-identical files:
 
-* PDF: the creation date written is the cycle's deadline (``<meta name="dcterms.created">``),
-  never "now"; WeasyPrint writes no file identifier unless asked (``pdf_identifier=None``),
-  and its font subsets are deterministic.  The PDF is tagged, for screen readers.
-* Word: the core properties (created, modified, revision, author) are fixed from the cycle,
+* PDF: the creation date written is the moment the data is as of
+  (``<meta name="dcterms.created">``), never the moment of rendering; WeasyPrint writes no
+  file identifier unless asked (``pdf_identifier=None``), and its font subsets are
+  deterministic.  The PDF is tagged, for screen readers.
+* Word: the core properties (created, modified, revision, author) are fixed from the data,
   and the ZIP container is rewritten with a fixed date for every entry (python-docx stamps
   each entry with the current time).
 """
@@ -27,11 +28,12 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pledgebook.reporting.annual import AnnualReportData, Group, Money, RateRow
+from pledgebook.reporting.annual import AnnualReportData, Converted, Group, Money, RateRow
 
 if TYPE_CHECKING:  # matplotlib, WeasyPrint and python-docx load only when a file is made
     from pledgebook.reporting.charts import Chart
@@ -63,9 +65,25 @@ def day(value: dt.date) -> str:
     return date_format(value, "j F Y")
 
 
+def instant(value: dt.datetime) -> str:
+    """A moment to the minute, in the site's time zone, naming it: 30 April 2026, 00:00 UTC."""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'j F Y, H:i')} {local.tzname()}"
+
+
 def moneys(money: tuple[Money, ...], attr: str) -> str:
     """One line per currency."""
     return "\n".join(f"{m.currency} {amount(getattr(m, attr))}" for m in money) or "—"
+
+
+def converted_cell(converted: Converted, attr: str) -> str:
+    """A group's money in the reporting currency and, on lines of their own, the currencies
+    that have no rate (not converted), each with its own total."""
+    lines = [amount(getattr(converted, attr))]
+    if converted.unconverted:
+        lines.append(_("not converted:"))
+        lines += [f"{m.currency} {amount(getattr(m, attr))}" for m in converted.unconverted]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,11 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...]  # columns aligned to the end
+
+    @property
+    def short(self) -> bool:
+        """Kept on one page (with its caption) in the PDF."""
+        return len(self.rows) <= 15
 
     @property
     def head(self) -> list[tuple[str, bool]]:
@@ -93,6 +116,7 @@ class Section:
     chart: str | None = None  # key of the chart (its first table holds the chart's figures)
     tables: tuple[Table, ...] = ()
     notes: tuple[str, ...] = ()
+    wide: bool = False  # its tables need a landscape page in the PDF
 
 
 def _rates_table(key: str, caption: str, first: str, rows: tuple[RateRow, ...]) -> Table:
@@ -105,7 +129,18 @@ def _rates_table(key: str, caption: str, first: str, rows: tuple[RateRow, ...]) 
     )
 
 
-def _groups_table(key: str, caption: str, first: str, groups: tuple[Group, ...]) -> Table:
+def _group_money(g: Group, attr: str) -> str:
+    return converted_cell(g.converted, attr) if g.converted else moneys(g.money, attr)
+
+
+def _groups_table(
+    key: str, caption: str, first: str, groups: tuple[Group, ...], currency: str
+) -> Table:
+    if currency:
+        pledged = _("Pledged (%(currency)s)") % {"currency": currency}
+        disbursed = _("Disbursed so far (%(currency)s)") % {"currency": currency}
+    else:
+        pledged, disbursed = _("Pledged"), _("Disbursed so far")
     return Table(
         key,
         caption,
@@ -115,8 +150,8 @@ def _groups_table(key: str, caption: str, first: str, groups: tuple[Group, ...])
             _("Reported"),
             _("Completed"),
             _("Progress index"),
-            _("Pledged"),
-            _("Disbursed"),
+            pledged,
+            disbursed,
         ),
         tuple(
             (
@@ -125,12 +160,126 @@ def _groups_table(key: str, caption: str, first: str, groups: tuple[Group, ...])
                 num(g.reported),
                 num(next(s.count for s in g.statuses if s.status == "completed")),
                 pct(g.progress),
-                moneys(g.money, "pledged"),
-                moneys(g.money, "disbursed"),
+                _group_money(g, "pledged"),
+                _group_money(g, "disbursed"),
             )
             for g in groups
         ),
         (False, True, True, True, True, True, True),
+    )
+
+
+def money_tables(data: AnnualReportData) -> tuple[Table, ...]:
+    """Money by pledged currency; with a reporting currency, a second table: each currency's
+    rate and its date next to its amounts in the reporting currency, and the converted
+    total."""
+    by_currency = Table(
+        "money",
+        _("Money pledged and disbursed, by currency"),
+        (_("Currency"), _("Pledged"), _("Disbursed so far"), _("Disbursed (%)")),
+        tuple(
+            (m.currency, amount(m.pledged), amount(m.disbursed), pct(m.percent)) for m in data.money
+        ),
+        (False, True, True, True),
+    )
+    currency = data.reporting_currency
+    if not currency:
+        return (by_currency,)
+    rates = {r.currency: r for r in data.exchange_rates}
+    rows: list[tuple[str, ...]] = []
+    for m in data.money:
+        rate = rates.get(m.currency)
+        if m.currency == currency:
+            rate_text, date_text = "1", "—"
+        elif rate is None:
+            rate_text, date_text = _("no rate: not converted"), "—"
+        else:
+            rate_text, date_text = rate_number(rate.rate), day(rate.effective_on)
+        rows.append(
+            (
+                m.currency,
+                rate_text,
+                date_text,
+                "—" if m.pledged_converted is None else amount(m.pledged_converted),
+                "—" if m.disbursed_converted is None else amount(m.disbursed_converted),
+            )
+        )
+    if data.converted is not None:
+        rows.append(
+            (
+                _("Total"),
+                "",
+                "",
+                amount(data.converted.pledged),
+                amount(data.converted.disbursed),
+            )
+        )
+    converted = Table(
+        "money-converted",
+        _("Money pledged and disbursed, in %(currency)s") % {"currency": currency},
+        (
+            _("Currency"),
+            _("Rate per 1 %(currency)s") % {"currency": currency},
+            _("Rate of"),
+            _("Pledged (%(currency)s)") % {"currency": currency},
+            _("Disbursed so far (%(currency)s)") % {"currency": currency},
+        ),
+        tuple(rows),
+        (False, True, False, True, True),
+    )
+    return (by_currency, converted)
+
+
+def rate_number(value: Decimal) -> str:
+    """A rate with the decimals it has (at least two): 129.5 → 129.50, 655.957 → 655.957."""
+    places = max(2, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
+    return number_format(value, min(places, 8), force_grouping=True)
+
+
+def money_notes(data: AnnualReportData) -> tuple[str, ...]:
+    """The conversion stated in words: the rates' sources and the currencies not converted."""
+    return tuple(n for n in (rates_note(data), unconverted_note(data)) if n)
+
+
+def rates_note(data: AnnualReportData) -> str:
+    currency = data.reporting_currency
+    by_source: dict[str, list[str]] = {}
+    for rate in data.exchange_rates:
+        by_source.setdefault(rate.source or _("source not given"), []).append(rate.currency)
+    if not currency or not by_source:
+        return ""
+    return _(
+        "Sources of the exchange rates (units of the currency for 1 %(currency)s): %(sources)s."
+    ) % {
+        "currency": currency,
+        "sources": "; ".join(
+            f"{', '.join(codes)}: {source}" for source, codes in by_source.items()
+        ),
+    }
+
+
+def unconverted_note(data: AnnualReportData) -> str:
+    currency = data.reporting_currency
+    missing = [m.currency for m in data.money if m.pledged_converted is None]
+    if not currency or not missing:
+        return ""
+    return ngettext(
+        "%(codes)s has no exchange rate for this cycle: its money is not converted, "
+        "not counted in the %(currency)s totals, and shown in its own currency.",
+        "%(codes)s have no exchange rate for this cycle: their money is not converted, "
+        "not counted in the %(currency)s totals, and shown in their own currencies.",
+        len(missing),
+    ) % {"codes": ", ".join(missing), "currency": currency}
+
+
+def counting_note() -> str:
+    return _(
+        "Counts are whole numbers: a commitment with several themes (or types) counts once in "
+        "each of them and once in the programme's total, so the rows by theme or type can add "
+        "up to more than the total. Its money is divided equally between its themes (or "
+        "types), one half each for two, so the money of the rows adds up to the programme's. "
+        "By stakeholder category and by region, a commitment counts once, with its lead "
+        "maker. Amounts are rounded to the cent at the end, each on its own."
     )
 
 
@@ -159,6 +308,7 @@ def sections(data: AnnualReportData) -> tuple[Section, ...]:
     """The report, section by section, as display text (in the active language)."""
     t = data.totals
     f = data.facts
+    cur_code = data.reporting_currency
     status_rows = tuple(
         (
             s.label,
@@ -198,35 +348,37 @@ def sections(data: AnnualReportData) -> tuple[Section, ...]:
             )
             % {"status": f.cycle_status_label.lower()},
         )
+    key_rows: list[tuple[str, str]] = [
+        (_("Commitments expected to report"), num(t.expected)),
+        (_("Commitments that reported"), num(t.reported)),
+        (_("Response rate"), pct(t.percent)),
+        (_("Progress index"), pct(t.progress)),
+        (_("Completed commitments"), num(data.completed)),
+        (_("Lead makers expected to report"), num(t.makers)),
+        (_("Lead makers with a missing report"), num(t.silent_makers)),
+    ]
+    if data.converted is not None:
+        cur = {"currency": data.converted.currency}
+        key_rows += [
+            (_("Money pledged (%(currency)s)") % cur, converted_cell(data.converted, "pledged")),
+            (
+                _("Disbursed so far (%(currency)s)") % cur,
+                converted_cell(data.converted, "disbursed"),
+            ),
+        ]
     key_figures = Table(
-        "key-figures",
-        _("Key figures"),
-        (_("Figure"), _("Value")),
-        (
-            (_("Commitments expected to report"), num(t.expected)),
-            (_("Commitments that reported"), num(t.reported)),
-            (_("Response rate"), pct(t.percent)),
-            (_("Progress index"), pct(t.progress)),
-            (_("Completed commitments"), num(data.completed)),
-            (_("Lead makers expected to report"), num(t.makers)),
-            (_("Lead makers with a missing report"), num(t.silent_makers)),
-        ),
-        (False, True),
+        "key-figures", _("Key figures"), (_("Figure"), _("Value")), tuple(key_rows), (False, True)
     )
-    money_table = Table(
-        "money",
-        _("Money pledged and disbursed, by currency"),
-        (_("Currency"), _("Pledged"), _("Disbursed"), _("Disbursed (%)")),
-        tuple(
-            (m.currency, amount(m.pledged), amount(m.disbursed), pct(m.percent)) for m in data.money
-        ),
-        (False, True, True, True),
+    money_intro = _(
+        "Money is added up in the currency it was pledged in; a disbursement in another "
+        "currency is converted with the rate the maker reported. Disbursed so far: the amount "
+        "of each commitment's latest report that gives one, in this cycle or an earlier one."
     )
-    shares_note = _(
-        "A commitment with several themes or types counts in equal parts in each (one half "
-        "for two themes), so the figures of the parts add up to the programme's. Figures are "
-        "rounded to two decimals at the end, each on its own."
-    )
+    if data.reporting_currency:
+        money_intro += " " + _(
+            "Totals are also given in %(currency)s, the programme's reporting currency, at "
+            "the exchange rates of the cycle stated next to them."
+        ) % {"currency": data.reporting_currency}
     non_reporters = Table(
         "non-reporters",
         _("Makers without a report"),
@@ -259,14 +411,10 @@ def sections(data: AnnualReportData) -> tuple[Section, ...]:
         Section(
             "money",
             _("Money pledged and disbursed"),
-            paragraphs=(
-                _(
-                    "Money stays in the currency it was pledged in; a disbursement in another "
-                    "currency is converted with the rate the maker reported."
-                ),
-            ),
+            paragraphs=(money_intro,),
             chart="money",
-            tables=(money_table,),
+            tables=money_tables(data),
+            notes=money_notes(data),
         ),
         Section(
             "rates-theme",
@@ -277,7 +425,12 @@ def sections(data: AnnualReportData) -> tuple[Section, ...]:
                     "rates-theme", _("Response rate by theme"), _("Theme"), data.rates_by_theme
                 ),
             ),
-            notes=(_("A commitment with several themes is expected to report in each of them."),),
+            notes=(
+                _(
+                    "A commitment with several themes is expected to report in each of them, "
+                    "so the rows can add up to more than the programme's total."
+                ),
+            ),
         ),
         Section(
             "rates-category",
@@ -329,19 +482,27 @@ def sections(data: AnnualReportData) -> tuple[Section, ...]:
             "by-group",
             _("Figures by theme, type, stakeholder category and region"),
             tables=(
-                _groups_table("by-theme", _("By theme"), _("Theme"), data.by_theme),
-                _groups_table("by-type", _("By type of commitment"), _("Type"), data.by_type),
+                _groups_table("by-theme", _("By theme"), _("Theme"), data.by_theme, cur_code),
+                _groups_table(
+                    "by-type", _("By type of commitment"), _("Type"), data.by_type, cur_code
+                ),
                 _groups_table(
                     "by-category",
                     _("By stakeholder category of the lead maker"),
                     _("Stakeholder category"),
                     data.by_category,
+                    cur_code,
                 ),
                 _groups_table(
-                    "by-region", _("By region of the lead maker"), _("Region"), data.by_region
+                    "by-region",
+                    _("By region of the lead maker"),
+                    _("Region"),
+                    data.by_region,
+                    cur_code,
                 ),
             ),
-            notes=(shares_note,),
+            notes=tuple(n for n in (counting_note(), unconverted_note(data)) if n),
+            wide=True,
         ),
         Section(
             "non-reporters",
@@ -372,6 +533,12 @@ def sections(data: AnnualReportData) -> tuple[Section, ...]:
                     "over the commitments that reported."
                 ),
                 _("When a report was corrected, its latest submitted version counts."),
+                _(
+                    "Data as of %(moment)s: every report submitted up to that moment is "
+                    "included, and none after it."
+                )
+                % {"moment": instant(f.data_as_of)},
+                counting_note(),
             ),
         ),
     )
@@ -383,7 +550,7 @@ def context(data: AnnualReportData, charts: dict[str, Chart]) -> dict[str, Any]:
         "data": data,
         "facts": data.facts,
         "parts": [(s, charts[s.chart] if s.chart else None) for s in sections(data)],
-        "data_date": day(data.facts.data_date),
+        "data_as_of": instant(data.facts.data_as_of),
         "opens_on": day(data.facts.opens_on),
         "deadline": day(data.facts.deadline),
         "closes_on": day(data.facts.closes_on),
@@ -399,10 +566,9 @@ def pdf_html(data: AnnualReportData, charts: dict[str, Chart]) -> str:
 
 
 def fixed_moment(data: AnnualReportData) -> dt.datetime:
-    """The moment the documents say they were made: the cycle's deadline (the date of the
-    data), at midnight UTC.  Never "now", so the same data gives the same bytes."""
-    d = data.facts.data_date
-    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
+    """The moment the documents say they were made: the moment the data is as of (UTC, to
+    the second).  Never the moment of rendering, so the same data gives the same bytes."""
+    return data.facts.data_as_of.astimezone(dt.UTC)
 
 
 def render_pdf(data: AnnualReportData, charts: dict[str, Chart]) -> bytes:
@@ -523,7 +689,10 @@ def render_docx(data: AnnualReportData, charts: dict[str, Chart]) -> bytes:
     document.add_heading(f.programme_name, level=0)
     document.add_paragraph(_("Annual accountability report"), style="Subtitle")
     document.add_paragraph(f.cycle_name)
-    document.add_paragraph(_("Data as of %(date)s") % {"date": day(f.data_date)})
+    document.add_paragraph(_("Data as of %(moment)s") % {"moment": instant(f.data_as_of)})
+    document.add_paragraph(
+        _("Every report submitted up to this moment is included, and none after it.")
+    )
     document.add_paragraph(
         _("Reporting cycle: %(opens)s to %(deadline)s (closes %(closes)s), %(status)s.")
         % {

@@ -22,12 +22,14 @@ from pledgebook.core import audit, uploads
 from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
 from pledgebook.organisations.models import Organisation
-from pledgebook.reporting import links
+from pledgebook.reference.models import Currency
+from pledgebook.reporting import exchange, links
 from pledgebook.reporting.expected import Terms, expected_in, is_expected
 from pledgebook.reporting.models import (
     AnnualReport,
     CoMakerConfirmation,
     Evidence,
+    ExchangeRate,
     Indicator,
     IndicatorValue,
     Invitation,
@@ -693,3 +695,162 @@ def request_annual_report(*, actor: Any, cycle: ReportingCycle) -> AnnualReport:
         generate_annual_report.enqueue(report_id=report.pk)
     report.refresh_from_db()
     return report
+
+
+# Exchange rates -------------------------------------------------------------------------------
+
+
+def _reporting_currency(cycle: ReportingCycle) -> Currency:
+    currency = cycle.programme.reporting_currency
+    if currency is None:
+        raise ValidationError(
+            _(
+                "The programme has no reporting currency: choose one in its settings before "
+                "keeping exchange rates."
+            )
+        )
+    return currency
+
+
+def _check_rate(rate: Decimal, currency: Currency, reporting: Currency) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if currency.pk == reporting.pk:
+        errors["currency"] = [
+            _("%(code)s is the reporting currency: its rate is always 1.") % {"code": currency.pk}
+        ]
+    if rate is None or rate <= 0:
+        errors["rate"] = [_("A rate must be more than zero.")]
+    elif rate > exchange.MAX_RATE or rate != rate.quantize(Decimal("1e-8")):
+        errors["rate"] = [
+            _("A rate has at most 12 digits before the decimal point and 8 after it.")
+        ]
+    return errors
+
+
+def set_exchange_rate(
+    *,
+    actor: Any,
+    cycle: ReportingCycle,
+    currency: Currency,
+    rate: Decimal,
+    effective_on: dt.date,
+    source: str = "",
+) -> ExchangeRate:
+    """Keep the cycle's rate of ``currency`` (units for one unit of the programme's reporting
+    currency): added, or the one kept before replaced."""
+    _require_secretariat(actor, cycle)
+    reporting = _reporting_currency(cycle)
+    errors = _check_rate(rate, currency, reporting)
+    source = source.strip()
+    if len(source) > 200:
+        errors["source"] = [_("At most 200 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = (
+            ExchangeRate.objects.select_for_update().filter(cycle=cycle, currency=currency).first()
+        )
+        before = (
+            {
+                "rate": str(existing.rate),
+                "reporting_currency": existing.reporting_currency_id,
+                "effective_on": existing.effective_on.isoformat(),
+                "source": existing.source,
+            }
+            if existing
+            else None
+        )
+        obj = existing or ExchangeRate(cycle=cycle, currency=currency)
+        obj.reporting_currency = reporting
+        obj.rate = rate
+        obj.effective_on = effective_on
+        obj.source = source
+        obj.save()
+        audit.record(
+            actor=actor,
+            action="exchange_rate.set",
+            obj=cycle,
+            programme=cycle.programme,
+            data={
+                "currency": currency.pk,
+                "rate": str(rate),
+                "reporting_currency": reporting.pk,
+                "effective_on": effective_on.isoformat(),
+                "source": source,
+                "before": before,
+            },
+        )
+    return obj
+
+
+def delete_exchange_rate(*, actor: Any, rate: ExchangeRate) -> None:
+    """Forget a rate: the currency's totals are shown unconverted again."""
+    cycle = rate.cycle
+    _require_secretariat(actor, cycle)
+    with transaction.atomic():
+        deleted, _rows = ExchangeRate.objects.filter(pk=rate.pk).delete()
+        if not deleted:
+            return
+        audit.record(
+            actor=actor,
+            action="exchange_rate.deleted",
+            obj=cycle,
+            programme=cycle.programme,
+            data={
+                "currency": rate.currency_id,
+                "rate": str(rate.rate),
+                "reporting_currency": rate.reporting_currency_id,
+                "effective_on": rate.effective_on.isoformat(),
+            },
+        )
+
+
+@dataclass
+class RatesImport:
+    """What an import did: the rates kept (new or replaced) and the rows refused."""
+
+    saved: list[exchange.ParsedRate]
+    problems: list[exchange.RowProblem]
+
+
+def import_exchange_rates(
+    *, actor: Any, cycle: ReportingCycle, data: bytes, source: str = ""
+) -> RatesImport:
+    """Keep the rates of a CSV file (UN operational rates of exchange layout: currency code,
+    rate per unit of the reporting currency, effective date).  Every row understood is kept
+    (replacing the cycle's earlier rate of its currency); every other row is returned with its
+    line number and why, and changes nothing.  A file that cannot be read at all raises
+    ``ValidationError`` and changes nothing."""
+    _require_secretariat(actor, cycle)
+    reporting = _reporting_currency(cycle)
+    known = set(Currency.objects.values_list("code", flat=True))
+    parsed = exchange.parse_csv(
+        data, known=known, reporting_currency=reporting.pk, default_source=source.strip()
+    )
+    with transaction.atomic():
+        existing = {
+            r.currency_id: r
+            for r in ExchangeRate.objects.select_for_update().filter(
+                cycle=cycle, currency_id__in=[p.currency for p in parsed.rows]
+            )
+        }
+        for row in parsed.rows:
+            obj = existing.get(row.currency) or ExchangeRate(cycle=cycle, currency_id=row.currency)
+            obj.reporting_currency = reporting
+            obj.rate = row.rate
+            obj.effective_on = row.effective_on
+            obj.source = row.source
+            obj.save()
+        if parsed.rows:
+            audit.record(
+                actor=actor,
+                action="exchange_rates.imported",
+                obj=cycle,
+                programme=cycle.programme,
+                data={
+                    "reporting_currency": reporting.pk,
+                    "rates": {r.currency: str(r.rate) for r in parsed.rows},
+                    "refused_lines": [p.line for p in parsed.problems],
+                },
+            )
+    return RatesImport(parsed.rows, parsed.problems)

@@ -4,7 +4,10 @@ are served by ``/api/v1/exports/<identifier>/?cycle=<id>`` and linked from the r
 * ``progress-reports-csv``: one row per commitment expected to report with a submitted report
   in the cycle, from its latest submitted version, by commitment id.
 * ``progress-reports-xlsx``: the same rows (sheet "Reports"), the totals by theme, stakeholder
-  category and region, and every commitment without a report (sheet "Non-reporters").
+  category and region (whole counts; money in shares, by pledged currency and, when the
+  programme has a reporting currency, converted at the cycle's rates with the currencies not
+  converted named), every commitment without a report (sheet "Non-reporters") and the
+  exchange rates used (sheet "Exchange rates").
 
 Only cycles that are open or closed, of a published programme, are exported: this is public
 open data.  Money is in the pledged currency; a disbursement in another currency is converted
@@ -312,11 +315,18 @@ class ProgressReportsXLSXExporter(ProgressReportsCSVExporter):
                 "expected_to_report",
                 "reported",
                 "response_rate_percent",
-                "commitments_share",
-                "reported_share",
                 *(f"status:{s.status}" for s in data.totals.statuses),
                 "progress_index_percent",
                 *(f"{kind}:{code}" for code in currencies for kind in ("pledged", "disbursed")),
+                *(
+                    (
+                        f"pledged_in:{data.reporting_currency}",
+                        f"disbursed_in:{data.reporting_currency}",
+                        "not_converted",
+                    )
+                    if data.reporting_currency
+                    else ()
+                ),
             ]
             sheet.append([text(sheet, h, True) for h in header])
             by_key = {r.key: r for r in rates}
@@ -332,8 +342,6 @@ class ProgressReportsXLSXExporter(ProgressReportsCSVExporter):
                             rate.expected if rate else 0,
                             rate.reported if rate else 0,
                             rate.percent if rate else 0.0,
-                            g.commitments,
-                            g.reported,
                             *(s.count for s in g.statuses),
                             g.progress,
                             *(
@@ -341,9 +349,34 @@ class ProgressReportsXLSXExporter(ProgressReportsCSVExporter):
                                 for code in currencies
                                 for kind in ("pledged", "disbursed")
                             ),
+                            *(
+                                (
+                                    g.converted.pledged,
+                                    g.converted.disbursed,
+                                    ";".join(m.currency for m in g.converted.unconverted),
+                                )
+                                if g.converted
+                                else ()
+                            ),
                         ],
                     )
                 )
+
+        if data.reporting_currency:
+            rates = workbook.create_sheet(str(_("Exchange rates")))
+            rates.append(
+                [
+                    text(rates, h, True)
+                    for h in (
+                        "currency",
+                        f"units_per_{data.reporting_currency}",
+                        "effective_date",
+                        "source",
+                    )
+                ]
+            )
+            for r in data.exchange_rates:
+                rates.append(row(rates, [r.currency, r.rate, r.effective_on, r.source]))
 
         silent = workbook.create_sheet(str(_("Non-reporters")))
         silent.freeze_panes = "A2"

@@ -12,18 +12,25 @@ Formulas (also shown on the public page "How progress is computed"):
   Platform marks initiatives after two years of silence); ``none`` — no cycle expects it yet.
 * **Response rate** of a group = commitments of the group with a submitted report in the
   cycle ÷ commitments of the group expected to report in it.
-* **Progress index** of a group = Σ wᵢ·sᵢ ÷ Σ sᵢ over the group's commitments that reported,
+* **Progress index** of a group = Σ wᵢ ÷ n over the n commitments of the group that reported,
   with the weight w of the reported implementation status (completed 1, on track 0.5,
-  delayed 0.25, not started 0, discontinued 0) and the share s of the commitment in the group.
-* **Shares.** A commitment belongs wholly to its lead organisation's stakeholder category and
-  region, and in equal parts 1/k to each of its k themes.  So every figure of a programme —
-  counts by status, money pledged and disbursed — is exactly the sum of its parts, by theme,
-  by category or by region (kept as exact fractions, rounded only for display).
+  delayed 0.25, not started 0, discontinued 0).
+* **Counts are whole.**  A commitment belongs wholly to its lead organisation's stakeholder
+  category and region, and counts once in each of its k themes (and types) and once in the
+  programme's total: so the theme rows may add up to more than the total, by category or by
+  region they add up exactly.
+* **Money is shared.**  A commitment's money is divided in equal parts 1/k between its k
+  themes (and types), so money pledged and disbursed by theme, type, category or region adds
+  up exactly to the programme's (kept as exact fractions, rounded only for display).
 * **Money** pledged is the amount of each commitment, whatever its type: money given to others
   for a financial commitment, the budget behind it for any other (as the assessment's funding
-  criterion reads it); the roll-up by type tells them apart.  It stays in the currency it was
-  pledged in (no conversion between currencies); disbursements in another currency are
-  converted with the rate the maker reported.
+  criterion reads it); the roll-up by type tells them apart.  It is summed in the currency it
+  was pledged in; disbursements in another currency are converted with the rate the maker
+  reported.  Totals in the programme's reporting currency use the rates the secretariat keeps
+  for the cycle (:mod:`.exchange`), applied after these sums.
+* **Disbursed so far** of a commitment is the amount of its latest submitted report, in this
+  cycle or an earlier one of the programme, that gives an amount: a maker who skips a cycle
+  keeps the amount it reported before (the amount is cumulative: "disbursed so far").
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -222,12 +230,12 @@ class Rate:
 
 @dataclass
 class Figures:
-    """Additive figures of a group, exact fractions."""
+    """Figures of a group: whole counts, and money as exact fractions (shares)."""
 
-    commitments: Fraction = Fraction(0)
-    reported: Fraction = Fraction(0)
-    by_status: dict[str, Fraction] = field(default_factory=lambda: defaultdict(Fraction))
-    weighted: Fraction = Fraction(0)
+    commitments: int = 0
+    reported: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    weighted: Fraction = Fraction(0)  # Σ of the status weights of the commitments that reported
     pledged: dict[str, Fraction] = field(default_factory=lambda: defaultdict(Fraction))
     disbursed: dict[str, Fraction] = field(default_factory=lambda: defaultdict(Fraction))
 
@@ -293,22 +301,46 @@ SumKey = tuple[str, str | int, int]
 Sums = dict[SumKey, GroupSums]
 
 
-def latest_reports(cycle: ReportingCycle) -> dict[int, tuple[str, Decimal | None]]:
-    """commitment id → (status, disbursed in the pledged currency) of its latest submitted
-    version in the cycle.  Streams the rows."""
-    latest: dict[int, tuple[str, Decimal | None]] = {}
+def latest_statuses(cycle: ReportingCycle) -> dict[int, str]:
+    """commitment id → the implementation status of its latest submitted version in the
+    cycle.  Streams the rows."""
+    latest: dict[int, str] = {}
     rows = (
         ProgressReport.objects.filter(cycle=cycle, status=ProgressReport.Status.SUBMITTED)
         .order_by("commitment_id", "-version")
-        .values_list("commitment_id", "implementation_status", "disbursed_amount", "exchange_rate")
+        .values_list("commitment_id", "implementation_status")
     )
-    for commitment_id, status, amount, rate in rows.iterator(chunk_size=5000):
-        if commitment_id in latest:
-            continue
-        if amount is not None and rate is not None:
-            amount = amount * rate
-        latest[commitment_id] = (status, amount)
+    for commitment_id, status in rows.iterator(chunk_size=5000):
+        latest.setdefault(commitment_id, status)
     return latest
+
+
+def cycles_up_to(cycle: ReportingCycle) -> QuerySet[ReportingCycle]:
+    """The programme's cycles that opened no later than ``cycle`` (``cycle`` included)."""
+    return ReportingCycle.objects.filter(programme_id=cycle.programme_id).filter(
+        Q(opens_at__lt=cycle.opens_at) | Q(opens_at=cycle.opens_at, pk__lte=cycle.pk)
+    )
+
+
+def disbursed_so_far(cycle: ReportingCycle) -> dict[int, Decimal]:
+    """commitment id → disbursed so far, in the pledged currency: the amount of its latest
+    submitted report that gives one, in ``cycle`` or an earlier cycle of the programme (see
+    :func:`cycles_up_to`); latest = the latest cycle, then the latest version.  Streams the
+    rows."""
+    amounts: dict[int, Decimal] = {}
+    rows = (
+        ProgressReport.objects.filter(
+            cycle__in=cycles_up_to(cycle),
+            status=ProgressReport.Status.SUBMITTED,
+            disbursed_amount__isnull=False,
+        )
+        .order_by("commitment_id", "-cycle__opens_at", "-cycle_id", "-version")
+        .values_list("commitment_id", "disbursed_amount", "exchange_rate")
+    )
+    for commitment_id, amount, rate in rows.iterator(chunk_size=5000):
+        if commitment_id not in amounts and amount is not None:  # (filtered: never None)
+            amounts[commitment_id] = amount * rate if rate is not None else amount
+    return amounts
 
 
 def _links(through: Any, column: str, expected: Any) -> dict[int, tuple[Any, ...]]:
@@ -328,15 +360,15 @@ def compute_sums(cycle: ReportingCycle) -> Sums:
     expected = active_commitments(cycle)
     themes = _links(Commitment.themes.through, "theme_id", expected)
     types = _links(Commitment.types.through, "commitmenttype_id", expected)
-    latest = latest_reports(cycle)
-    none: tuple[str | None, Decimal | None] = (None, None)
+    statuses = latest_statuses(cycle)
+    disbursements = disbursed_so_far(cycle)
     # (category, region, themes, types, status, currency) → [n, pledged, disbursed, any disbursed]
     profiles: dict[tuple[Any, ...], list[Any]] = {}
     rows = expected.values_list(
         "pk", "organisation__category", "organisation__country__region", "amount", "currency_id"
     ).order_by()
     for pk, category, region, amount, currency in rows.iterator(chunk_size=5000):
-        status, disbursed = latest.get(pk, none)
+        status, disbursed = statuses.get(pk), disbursements.get(pk)
         money = currency if currency and amount is not None else None
         profile_key = (category, region, themes.get(pk, ()), types.get(pk, ()), status, money)
         profile = profiles.get(profile_key)
@@ -376,16 +408,16 @@ def compute_sums(cycle: ReportingCycle) -> Sums:
 
 
 def _figures(sums: Sums) -> dict[tuple[str, str | int], Figures]:
-    """Apply the shares: the figures of each group, exact fractions."""
+    """The figures of each group: whole counts (the sums over d), money in shares 1/d."""
     result: dict[tuple[str, str | int], Figures] = defaultdict(Figures)
     for (dimension, key, d), s in sums.items():
         share = Fraction(1, d)
         f = result[dimension, key]
-        f.commitments += share * s.commitments
-        f.reported += share * s.reported
+        f.commitments += s.commitments
+        f.reported += s.reported
         for status, n in s.by_status.items():
-            f.by_status[status] += share * n
-            f.weighted += share * n * STATUS_WEIGHTS[ImplementationStatus(status)]
+            f.by_status[status] += n
+            f.weighted += n * STATUS_WEIGHTS[ImplementationStatus(status)]
         for currency, amount in s.pledged.items():
             f.pledged[currency] += share * Fraction(amount)
         for currency, amount in s.disbursed.items():
@@ -458,16 +490,19 @@ def roll_up(cycle: ReportingCycle) -> RollUp:
 # the refresh task enqueued after each submission (``refresh(since=...)``) recomputes anyway,
 # and any snapshot older than ``MAX_AGE`` is recomputed.
 
-SUMS_VERSION = 2  # bump when compute_sums changes
+SUMS_VERSION = (
+    3  # bump when compute_sums changes (3: whole counts, expected terms, disbursed so far)
+)
 MAX_AGE = dt.timedelta(minutes=10)
 
 
 def fingerprint(cycle: ReportingCycle) -> str:
-    """What the figures of ``cycle`` depend on, in five index look-ups whatever the number of
-    rows: the cycle's terms (who is expected in it); the last submission in the cycle
-    (submitted reports never change: a correction is a new one); the last change of the
-    programme's commitments and of any organisation (category, country); the programme's
-    themes and the commitment types."""
+    """What the figures of ``cycle`` depend on, in a few queries of index look-ups whatever the
+    number of rows: the cycle's terms (who is expected in it); the last submission in the cycle
+    and in each earlier cycle of the programme (submitted reports never change: a correction
+    is a new one; earlier cycles give "disbursed so far"); the last change of the programme's
+    commitments and of any organisation (category, country); the programme's themes and the
+    commitment types."""
     from pledgebook.organisations.models import Organisation
     from pledgebook.programmes.models import CommitmentType, Theme
 
@@ -477,9 +512,20 @@ def fingerprint(cycle: ReportingCycle) -> str:
         cycle.programme_id,
         # what decides who is expected (``expected.Terms``)
         Terms.of(cycle),
-        ProgressReport.objects.filter(
-            cycle=cycle, status=ProgressReport.Status.SUBMITTED
-        ).aggregate(last=Max("submitted_at")),
+        list(
+            cycles_up_to(cycle)
+            .annotate(
+                last=Subquery(
+                    ProgressReport.objects.filter(
+                        cycle=OuterRef("pk"), status=ProgressReport.Status.SUBMITTED
+                    )
+                    .order_by("-submitted_at")
+                    .values("submitted_at")[:1]
+                )
+            )
+            .order_by("pk")
+            .values_list("pk", "last")
+        ),
         Commitment.objects.filter(programme_id=cycle.programme_id).aggregate(
             last=Max("updated_at")
         ),

@@ -298,3 +298,64 @@ class CycleForm(forms.Form):
         widget=_DATETIME,
         help_text=_("After this, no report is accepted and the personal links expire."),
     )
+
+
+class ExchangeRateForm(forms.Form):
+    """One currency's rate for a cycle, typed by the secretariat."""
+
+    error_css_class = "field-error"
+
+    currency = forms.ModelChoiceField(
+        label=_("Currency"), queryset=Currency.objects.order_by("code"), to_field_name="code"
+    )
+    rate = forms.DecimalField(
+        label=_("Rate"),
+        max_digits=20,
+        decimal_places=8,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    effective_on = forms.DateField(
+        label=_("Effective date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        initial=_("UN operational rates of exchange"),
+    )
+
+    def __init__(self, *args: Any, reporting_currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rate"].help_text = _(
+            "Units of the currency for 1 %(currency)s, as the UN operational rates give them "
+            "(e.g. 129.50 for KES)."
+        ) % {"currency": reporting_currency}
+        currency = cast(forms.ModelChoiceField, self.fields["currency"])
+        currency.queryset = Currency.objects.exclude(code=reporting_currency).order_by("code")
+
+
+class ExchangeRatesImportForm(forms.Form):
+    """A CSV of rates: a header row, then one currency a row."""
+
+    error_css_class = "field-error"
+
+    file = forms.FileField(label=_("CSV file"))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        initial=_("UN operational rates of exchange"),
+        help_text=_("Kept with every rate of the file that has no source column."),
+    )
+
+    def __init__(self, *args: Any, reporting_currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A header row naming the columns, then one currency a row: currency code (ISO "
+            "4217), rate (units of the currency for 1 %(currency)s), effective date "
+            "(2026-12-01, 01.12.2026 or 1 Dec 2026); an optional source column. The UN "
+            "operational rates of exchange, saved as CSV, can be imported as they are. At "
+            "most 1 MB."
+        ) % {"currency": reporting_currency}
+        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"

@@ -297,3 +297,51 @@ class FiguresSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"figures of {self.cycle} at {self.computed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ExchangeRate(models.Model):
+    """The rate at which money in ``currency`` is converted to the programme's reporting
+    currency for the totals of one reporting cycle, as the secretariat keeps it (by hand or
+    from a CSV such as the UN operational rates of exchange).
+
+    ``rate`` is in the UN layout: units of ``currency`` for one unit of the reporting currency
+    (KES 129.5 per USD), so an amount converts as ``amount / rate``.  ``reporting_currency``
+    records which currency the rate is to: a rate kept for another reporting currency (the
+    programme changed it since) is not used."""
+
+    cycle = models.ForeignKey(
+        ReportingCycle, on_delete=models.CASCADE, related_name="exchange_rates"
+    )
+    currency = models.ForeignKey(
+        "reference.Currency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("currency"),
+    )
+    reporting_currency = models.ForeignKey(
+        "reference.Currency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reporting currency"),
+    )
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=20,
+        decimal_places=8,
+        help_text=_("Units of the currency for one unit of the reporting currency."),
+    )
+    effective_on = models.DateField(_("effective date"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cycle", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "currency"], name="one_exchange_rate_per_cycle_currency"
+            ),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency_id} {self.rate} per {self.reporting_currency_id} ({self.cycle})"

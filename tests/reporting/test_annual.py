@@ -196,18 +196,18 @@ def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def statuses(**counts: str) -> list[tuple[str, str]]:
+def statuses(**counts: int) -> list[tuple[str, int]]:
     order = ["not_started", "on_track", "delayed", "completed", "discontinued"]
-    return [(s, counts.get(s, "0.00")) for s in order]
+    return [(s, counts.get(s, 0)) for s in order]
 
 
 def group(g: annual.Group) -> dict[str, Any]:
     return {
         "key": g.key,
         "label": g.label,
-        "commitments": str(g.commitments),
-        "reported": str(g.reported),
-        "statuses": [(s.status, str(s.count)) for s in g.statuses],
+        "commitments": g.commitments,
+        "reported": g.reported,
+        "statuses": [(s.status, s.count) for s in g.statuses],
         "progress": g.progress,
         "money": [(m.currency, str(m.pledged), str(m.disbursed)) for m in g.money],
     }
@@ -233,18 +233,19 @@ def test_build_gives_the_known_figures(world: World) -> None:
         opens_on=dt.date(2026, 1, 1),
         deadline=dt.date(2026, 3, 31),
         closes_on=dt.date(2026, 4, 30),
-        data_date=dt.date(2026, 3, 31),
+        # The cycle is closed (no closing moment recorded): its scheduled close.
+        data_as_of=dt.datetime(2026, 4, 30, tzinfo=UTC),
     )
     assert data.totals.expected == 6
     assert data.totals.reported == 3
     assert data.totals.percent == 50.0
     assert data.totals.progress == 50.0
-    assert [(s.status, s.label, str(s.count)) for s in data.totals.statuses] == [
-        ("not_started", "Not started", "1.00"),
-        ("on_track", "On track", "1.00"),
-        ("delayed", "Delayed", "0.00"),
-        ("completed", "Completed", "1.00"),
-        ("discontinued", "Discontinued", "0.00"),
+    assert [(s.status, s.label, s.count) for s in data.totals.statuses] == [
+        ("not_started", "Not started", 1),
+        ("on_track", "On track", 1),
+        ("delayed", "Delayed", 0),
+        ("completed", "Completed", 1),
+        ("discontinued", "Discontinued", 0),
     ]
     assert (data.totals.makers, data.totals.silent_makers, data.totals.silent_commitments) == (
         4,
@@ -255,31 +256,32 @@ def test_build_gives_the_known_figures(world: World) -> None:
         ("USD", "1500.00", "400.00", 26.7),
         ("EUR", "1000.00", "300.00", 30.0),
     ]
+    # Whole counts: c2 (three themes) counts once in each; its EUR 1000 in thirds.
     assert [group(g) for g in data.by_theme] == [
         {
             "key": str(t["ej"].pk),
             "label": "Economic justice",
-            "commitments": "2.33",
-            "reported": "1.33",
-            "statuses": statuses(on_track="0.33", completed="1.00"),
-            "progress": 87.5,
+            "commitments": 3,
+            "reported": 2,
+            "statuses": statuses(on_track=1, completed=1),
+            "progress": 75.0,
             "money": [("USD", "1000.00", "400.00"), ("EUR", "333.33", "100.00")],
         },
         {
             "key": str(t["tech"].pk),
             "label": "Technology",
-            "commitments": "3.33",
-            "reported": "1.33",
-            "statuses": statuses(not_started="1.00", on_track="0.33"),
-            "progress": 12.5,
+            "commitments": 4,
+            "reported": 2,
+            "statuses": statuses(not_started=1, on_track=1),
+            "progress": 25.0,
             "money": [("USD", "500.00", "0.00"), ("EUR", "333.33", "100.00")],
         },
         {
             "key": str(t["health"].pk),
             "label": "Health",
-            "commitments": "0.33",
-            "reported": "0.33",
-            "statuses": statuses(on_track="0.33"),
+            "commitments": 1,
+            "reported": 1,
+            "statuses": statuses(on_track=1),
             "progress": 50.0,
             "money": [("EUR", "333.33", "100.00")],
         },
@@ -288,42 +290,43 @@ def test_build_gives_the_known_figures(world: World) -> None:
         {
             "key": "financial",
             "label": "Financial",
-            "commitments": "0.50",
-            "reported": "0.50",
-            "statuses": statuses(completed="0.50"),
+            "commitments": 1,
+            "reported": 1,
+            "statuses": statuses(completed=1),
             "progress": 100.0,
             "money": [("USD", "500.00", "200.00")],
         },
         {
             "key": "programmatic",
             "label": "Programmatic",
-            "commitments": "5.50",
-            "reported": "2.50",
-            "statuses": statuses(not_started="1.00", on_track="1.00", completed="0.50"),
-            "progress": 40.0,
+            "commitments": 6,
+            "reported": 3,
+            "statuses": statuses(not_started=1, on_track=1, completed=1),
+            "progress": 50.0,
             "money": [("EUR", "1000.00", "300.00"), ("USD", "1000.00", "200.00")],
         },
     ]
-    assert [
-        (g.key, g.label, str(g.commitments), str(g.reported), g.progress) for g in data.by_category
-    ] == [
-        ("youth_led", "Youth-led organisation (children and youth)", "2.00", "0.00", None),
-        ("civil_society", "Non-governmental or civil society organisation", "2.00", "2.00", 50.0),
-        ("private_sector", "Business and industry (private sector)", "1.00", "1.00", 50.0),
-        ("philanthropy", "Philanthropy and foundations", "1.00", "0.00", None),
+    assert [(g.key, g.label, g.commitments, g.reported, g.progress) for g in data.by_category] == [
+        ("youth_led", "Youth-led organisation (children and youth)", 2, 0, None),
+        ("civil_society", "Non-governmental or civil society organisation", 2, 2, 50.0),
+        ("private_sector", "Business and industry (private sector)", 1, 1, 50.0),
+        ("philanthropy", "Philanthropy and foundations", 1, 0, None),
     ]
     assert [
         (
             g.label,
-            str(g.commitments),
+            g.commitments,
             [(m.currency, str(m.pledged), str(m.disbursed)) for m in g.money],
         )
         for g in data.by_region
     ] == [
-        ("Africa", "4.00", [("USD", "1000.00", "400.00")]),
-        ("Americas", "1.00", [("USD", "500.00", "0.00")]),
-        ("Europe", "1.00", [("EUR", "1000.00", "300.00")]),
+        ("Africa", 4, [("USD", "1000.00", "400.00")]),
+        ("Americas", 1, [("USD", "500.00", "0.00")]),
+        ("Europe", 1, [("EUR", "1000.00", "300.00")]),
     ]
+    # No reporting currency: nothing converted.
+    assert (data.reporting_currency, data.converted, data.exchange_rates) == ("", None, ())
+    assert all(g.converted is None for g in data.by_theme)
     assert [(r.label, r.expected, r.reported, r.percent) for r in data.rates_by_theme] == [
         ("Economic justice", 3, 2, 66.7),
         ("Technology", 4, 2, 50.0),
@@ -507,7 +510,10 @@ def test_pdf_holds_the_title_page_totals_and_every_non_reporter(world: World) ->
     text = " ".join(pages)
 
     assert pages[0].startswith("Equality Forum 2026 Annual accountability report")
-    assert "Data as of 31 March 2026" in pages[0]
+    assert (
+        "Data as of 30 April 2026, 00:00 UTC Every report submitted up to this moment is "
+        "included, and none after it." in pages[0]
+    )
     assert "2026 annual report" in pages[0]
     assert (
         "3 of the 6 commitments expected to report in 2026 annual report submitted a report: "
@@ -526,7 +532,7 @@ def test_pdf_holds_the_title_page_totals_and_every_non_reporter(world: World) ->
         reader.metadata.title
         == "Equality Forum 2026: annual accountability report 2026 annual report"
     )
-    assert reader.metadata.creation_date == dt.datetime(2026, 3, 31, tzinfo=UTC)
+    assert reader.metadata.creation_date == dt.datetime(2026, 4, 30, tzinfo=UTC)
 
 
 def _docx_tables(blob: bytes) -> tuple[list[str], list[list[list[str]]]]:
@@ -545,11 +551,12 @@ def test_docx_holds_the_same_words_and_tables(world: World) -> None:
     blob = documents.render_docx(data, charts.render_all(data))
     paragraphs, tables = _docx_tables(blob)
 
-    assert paragraphs[:5] == [
+    assert paragraphs[:6] == [
         "Equality Forum 2026",
         "Annual accountability report",
         "2026 annual report",
-        "Data as of 31 March 2026",
+        "Data as of 30 April 2026, 00:00 UTC",
+        "Every report submitted up to this moment is included, and none after it.",
         "Reporting cycle: 1 January 2026 to 31 March 2026 (closes 30 April 2026), closed.",
     ]
     assert (
@@ -580,32 +587,40 @@ def test_docx_holds_the_same_words_and_tables(world: World) -> None:
         ["Discontinued", "0", "0.0%"],
     ]
     assert money == [
-        ["Currency", "Pledged", "Disbursed", "Disbursed (%)"],
+        ["Currency", "Pledged", "Disbursed so far", "Disbursed (%)"],
         ["USD", "1,500.00", "400.00", "26.7%"],
         ["EUR", "1,000.00", "300.00", "30.0%"],
     ]
     by_theme = next(t for t in tables if t[0][0] == "Theme" and len(t[0]) == 7)
     assert by_theme == [
-        ["Theme", "Commitments", "Reported", "Completed", "Progress index", "Pledged", "Disbursed"],
+        [
+            "Theme",
+            "Commitments",
+            "Reported",
+            "Completed",
+            "Progress index",
+            "Pledged",
+            "Disbursed so far",
+        ],
         [
             "Economic justice",
-            "2.33",
-            "1.33",
+            "3",
+            "2",
             "1",
-            "87.5%",
+            "75.0%",
             "USD 1,000.00\nEUR 333.33",
             "USD 400.00\nEUR 100.00",
         ],
         [
             "Technology",
-            "3.33",
-            "1.33",
+            "4",
+            "2",
             "0",
-            "12.5%",
+            "25.0%",
             "USD 500.00\nEUR 333.33",
             "USD 0.00\nEUR 100.00",
         ],
-        ["Health", "0.33", "0.33", "0", "50.0%", "EUR 333.33", "EUR 100.00"],
+        ["Health", "1", "1", "0", "50.0%", "EUR 333.33", "EUR 100.00"],
     ]
     c = world.c
     assert non_reporters == [
@@ -625,7 +640,7 @@ def test_docx_holds_the_same_words_and_tables(world: World) -> None:
     ]
     document = docx.Document(io.BytesIO(blob))
     props = document.core_properties
-    assert props.created == props.modified == dt.datetime(2026, 3, 31, tzinfo=UTC)
+    assert props.created == props.modified == dt.datetime(2026, 4, 30, tzinfo=UTC)
     assert props.title == "Equality Forum 2026: annual accountability report 2026 annual report"
     assert len(document.inline_shapes) == 4
 

@@ -148,6 +148,52 @@ def test_a_budget_is_rolled_up_like_money_pledged(programme, theme):
     assert "financial" not in result.by_type
 
 
+def test_a_commitment_in_two_themes_counts_once_in_each_and_once_in_the_total(programme, theme):
+    other = factories.ThemeFactory(programme=programme, name="Other")
+    cy = cycle(programme, status=S.OPEN)
+    c, _ = confirmed(theme, amount=Decimal(1000), currency=Currency.objects.get(code="USD"))
+    c.themes.add(other)
+    submitted(c, cy, status="completed")
+    result = figures.roll_up(cy)
+    assert result.programme.commitments == 1
+    for group in (result.by_theme[theme.pk], result.by_theme[other.pk]):
+        assert (group.commitments, group.reported, dict(group.by_status)) == (
+            1,
+            1,
+            {"completed": 1},
+        )
+        assert group.progress == 100.0
+        assert group.pledged == {"USD": 500}  # its money in halves: the themes add up
+
+
+def test_disbursed_so_far_is_kept_when_a_maker_skips_a_cycle(programme, theme):
+    usd = Currency.objects.get(code="USD")
+    now = timezone.now()
+    past = cycle(
+        programme,
+        status=S.CLOSED,
+        name="2025",
+        opens_at=now - dt.timedelta(days=400),
+        deadline=now - dt.timedelta(days=350),
+        closes_at=now - dt.timedelta(days=300),
+    )
+    current = cycle(programme, status=S.OPEN)
+    skipper, _ = confirmed(theme, amount=Decimal(1000), currency=usd)
+    blank, _ = confirmed(theme, amount=Decimal(1000), currency=usd)
+    again, _ = confirmed(theme, amount=Decimal(1000), currency=usd)
+    submitted(skipper, past, disbursed_amount=Decimal(400))
+    submitted(blank, past, disbursed_amount=Decimal(100), exchange_rate=Decimal(2))
+    submitted(blank, current)  # reported, but gave no amount this time
+    submitted(again, past, disbursed_amount=Decimal(100))
+    submitted(again, current, disbursed_amount=Decimal(700))
+    # A later cycle's report never counts in an earlier cycle.
+    assert figures.roll_up(past).programme.disbursed == {"USD": 400 + 200 + 100}
+    result = figures.roll_up(current)
+    assert result.programme.disbursed == {"USD": 400 + 200 + 700}
+    assert result.programme.reported == 2  # skipping still means not reported this cycle
+    assert figures.current(current).rollup == result
+
+
 STATUSES = [None, "not_started", "on_track", "delayed", "completed", "discontinued"]
 
 
@@ -197,15 +243,32 @@ def test_parents_equal_the_sum_of_their_parts(db, rows):
     assert figures.current(cy).rollup == result
     total = result.programme
     assert total.commitments == len(rows)
+    # Counts are whole: a commitment counts once in its category and region, and once in
+    # each of its themes (so the themes add up to Σ k, not to the total).
+    themes_of = [len(theme_ix) for theme_ix, *_rest in rows]
+    reported_themes = [len(t) for t, status, *_rest in rows if status]
+    weights = [
+        len(t) * figures.STATUS_WEIGHTS[figures.ImplementationStatus(status)]
+        for t, status, *_rest in rows
+        if status
+    ]
+    by_theme = list(result.by_theme.values())
+    assert sum(p.commitments for p in by_theme) == sum(themes_of)
+    assert sum(p.reported for p in by_theme) == sum(reported_themes)
+    assert sum((p.weighted for p in by_theme), Fraction(0)) == sum(weights, Fraction(0))
     for groups in (result.by_theme, result.by_category, result.by_region, result.by_type):
         parts = list(groups.values())
-        assert sum((p.commitments for p in parts), Fraction(0)) == total.commitments
-        assert sum((p.reported for p in parts), Fraction(0)) == total.reported
-        assert sum((p.weighted for p in parts), Fraction(0)) == total.weighted
-        for status in STATUSES[1:]:
-            assert sum(
-                (p.by_status.get(status, 0) for p in parts), Fraction(0)
-            ) == total.by_status.get(status, 0)
+        for p in parts:
+            assert isinstance(p.commitments, int) and isinstance(p.reported, int)
+        if groups is not result.by_theme:  # one type each here: they add up like categories
+            assert sum(p.commitments for p in parts) == total.commitments
+            assert sum(p.reported for p in parts) == total.reported
+            assert sum((p.weighted for p in parts), Fraction(0)) == total.weighted
+            for status in STATUSES[1:]:
+                assert sum(p.by_status.get(status, 0) for p in parts) == total.by_status.get(
+                    status, 0
+                )
+        # Money is shared (1/k in each theme): every dimension adds up to the total.
         for cur in ("USD", "EUR"):
             assert sum((p.pledged.get(cur, 0) for p in parts), Fraction(0)) == total.pledged.get(
                 cur, 0
@@ -268,7 +331,8 @@ def test_every_change_the_figures_depend_on_is_seen(programme, theme):
     a.themes.add(other)
     a.save()
     assert figures.current(cy).rollup.by_theme == figures.compute(cy).rollup.by_theme
-    assert figures.current(cy).rollup.by_theme[other.pk].commitments == Fraction(1, 2)
+    assert figures.current(cy).rollup.by_theme[other.pk].commitments == 1
+    assert figures.current(cy).rollup.by_theme[other.pk].pledged == {"USD": 500}
 
 
 def test_an_old_snapshot_is_recomputed(programme, theme):

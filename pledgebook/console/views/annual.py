@@ -1,5 +1,6 @@
 """The annual accountability report of a reporting cycle, for the programme's secretariat:
-its web version (the same sections and charts as the PDF and Word files), the request to
+its web version (the same sections and charts as the PDF and Word files, served from a
+snapshot while the data is unchanged), the request to
 generate the files, their progress (polled with HTMX) and their downloads.
 
 Changes go through :func:`pledgebook.reporting.domain.request_annual_report`.
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
-from pledgebook.reporting import annual, charts, documents, domain, exports
+from pledgebook.reporting import annual, domain, exports, webreport
 from pledgebook.reporting.models import AnnualReport, ReportingCycle
 
 CONTENT_TYPES = {
@@ -67,11 +68,11 @@ def _open_data(cycle: ReportingCycle) -> list[tuple[str, str]]:
 
 @console_view(CHANGE_PROGRAMME)
 def report(request: HttpRequest, console: Console, cycle: int) -> HttpResponse:
+    """The web version, served from its snapshot while the data is unchanged
+    (:mod:`pledgebook.reporting.webreport`)."""
     obj = _cycle(console, cycle)
-    data = annual.build(obj)
-    context = documents.context(data, charts.render_all(data))
-    context.update(_status_context(console, obj))
-    context["open_data"] = _open_data(obj)
+    page, _kept = webreport.page(obj)
+    context = {"page": page, **_status_context(console, obj), "open_data": _open_data(obj)}
     return render(request, "console/annual_report.html", context)
 
 

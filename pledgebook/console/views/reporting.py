@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -40,7 +40,7 @@ from django.views.decorators.http import require_POST
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
 from pledgebook.core.pagination import CountedPaginator
-from pledgebook.reporting import domain, figures
+from pledgebook.reporting import annual, domain, exchange, figures
 from pledgebook.reporting import views as maker_views
 from pledgebook.reporting.forms import CycleForm, IndicatorForm, add_errors
 from pledgebook.reporting.models import (
@@ -422,11 +422,19 @@ def evidence_download(
 # Dashboard -----------------------------------------------------------------------------------
 
 
-def _round(value: Fraction, places: int = 2) -> Decimal:
-    quantum = Decimal(1).scaleb(-places)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        quantum, rounding=ROUND_HALF_UP
-    )
+def _round(value: Fraction) -> Decimal:
+    """To the cent as the annual report rounds (half-even, exact), so both say the same."""
+    return annual.round2(value)
+
+
+@dataclass
+class MoneyRow:
+    currency: str
+    pledged: Decimal
+    disbursed: Decimal
+    rate: exchange.Rate | None
+    pledged_converted: Decimal | None  # None: no rate, not converted
+    disbursed_converted: Decimal | None
 
 
 @dataclass
@@ -457,10 +465,31 @@ def dashboard(request: HttpRequest, console: Console, cycle: int) -> HttpRespons
         for value, label in ImplementationStatus.choices
     ]
     statuses.append((_("Not reported"), int(total.commitments - total.reported)))
-    money = [
-        (code, _round(amount), _round(total.disbursed.get(code, Fraction(0))))
-        for code, amount in sorted(total.pledged.items())
-    ]
+    money_rates = exchange.Rates.of(obj)
+    money = []
+    for code, amount in sorted(total.pledged.items()):
+        disbursed = total.disbursed.get(code, Fraction(0))
+        factor = money_rates.factor(code)
+        money.append(
+            MoneyRow(
+                code,
+                _round(amount),
+                _round(disbursed),
+                money_rates.by_currency.get(code),
+                None if factor is None else _round(amount * factor),
+                None if factor is None else _round(disbursed * factor),
+            )
+        )
+    converted = None
+    if money_rates.currency:
+        pledged = money_rates.convert(total.pledged)
+        paid = money_rates.convert({c: total.disbursed.get(c, Fraction(0)) for c in total.pledged})
+        converted = {
+            "currency": money_rates.currency,
+            "pledged": _round(pledged.total),
+            "disbursed": _round(paid.total),
+            "unconverted": sorted(pledged.unconverted),
+        }
     return render(
         request,
         "console/reporting_dashboard.html",
@@ -471,6 +500,8 @@ def dashboard(request: HttpRequest, console: Console, cycle: int) -> HttpRespons
             "progress": total.progress,
             "statuses": statuses,
             "money": money,
+            "converted": converted,
+            "reporting_currency": money_rates.currency,
             "groups": [
                 (_("By theme"), _rows(rates["theme"], roll.by_theme, int)),
                 (_("By stakeholder category"), _rows(rates["category"], roll.by_category)),

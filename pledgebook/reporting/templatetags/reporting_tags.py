@@ -1,4 +1,4 @@
-"""Template helpers of reporting: the status light badge."""
+"""Template helpers of reporting: the status light badge, exchange rates."""
 
 from __future__ import annotations
 
@@ -66,3 +66,13 @@ def url_for_entry(entry: Any, name: str, pk: int | None = None) -> str:
         return str(entry.url(name))
     key = "evidence" if name == "evidence" else "commitment"
     return str(entry.url(name, **{key: pk}))
+
+
+@register.filter
+def exchange_rate(value: Any) -> str:
+    """An exchange rate with the decimals it has (at least two), grouped: 129.50, 0.918."""
+    from decimal import Decimal
+
+    from pledgebook.reporting.documents import rate_number
+
+    return rate_number(Decimal(value)) if value is not None else ""

@@ -37,6 +37,7 @@ from django.core.management.base import CommandError
 
 from pledgebook.commitments.models import Commitment
 from pledgebook.core.site import absolute_url
+from pledgebook.programmes import domain as programmes
 from pledgebook.reference.models import Currency
 from pledgebook.reporting import domain as reporting
 from pledgebook.reporting.models import (
@@ -229,6 +230,30 @@ CURRENT_REPORTS = [
 ]
 
 
+# Demo rates in the UN operational rates of exchange layout (units of the currency for 1 USD,
+# effective on the first of the month of the cycle's deadline); illustrative, not the published
+# rates.  The past cycle has no rate for XOF: its report shows that money not converted.
+PAST_RATES = [
+    ("Kenya", "Kenyan Shilling", "KES", "129.20"),
+    ("Norway", "Norwegian Krone", "NOK", "10.95"),
+    ("Euro area", "Euro", "EUR", "0.921"),
+]
+CURRENT_RATES = [
+    ("Kenya", "Kenyan Shilling", "KES", "129.50"),
+    ("Norway", "Norwegian Krone", "NOK", "10.62"),
+    ("Senegal", "CFA Franc BCEAO", "XOF", "603.40"),
+    ("Euro area", "Euro", "EUR", "0.918"),
+    ("South Africa", "Rand", "ZAR", "18.05"),
+]
+
+
+def rates_csv(rates: list[tuple[str, str, str, str]], cycle: ReportingCycle) -> bytes:
+    effective = cycle.deadline.date().replace(day=1).strftime("%d.%m.%Y")
+    lines = ["Country/Area,Currency name,Currency code,Rate,Effective date"]
+    lines += [f"{country},{name},{code},{rate},{effective}" for country, name, code, rate in rates]
+    return ("\n".join(lines) + "\n").encode()
+
+
 class ReportingLoader:
     """Builds the reporting part of the demo for a :class:`Loader` (inside its transaction)."""
 
@@ -278,7 +303,27 @@ class ReportingLoader:
             actor=self.secretariat, invitation=invitation, now=self.now - dt.timedelta(days=3)
         )
         self.maker_link = absolute_url(reporting.link_path(invitation))
+        self.exchange_rates(past, current)
         self.generate_annual_report(past)
+
+    def exchange_rates(self, past: ReportingCycle, current: ReportingCycle) -> None:
+        """Totals in US dollars: the programme's reporting currency, with rates kept per cycle
+        as the secretariat would import them (UN operational rates of exchange layout).  The
+        past cycle has no rate for XOF, so its report shows money not converted."""
+        programmes.update_programme(
+            actor=self.secretariat,
+            programme=self.programme,
+            reporting_currency=Currency.objects.get(code="USD"),
+        )
+        past.programme.refresh_from_db()
+        current.programme.refresh_from_db()
+        for cycle, rates in ((past, PAST_RATES), (current, CURRENT_RATES)):
+            reporting.import_exchange_rates(
+                actor=self.secretariat,
+                cycle=cycle,
+                data=rates_csv(rates, cycle),
+                source="UN operational rates of exchange",
+            )
 
     def backdate(self, decided_at: dt.datetime) -> None:
         """The programme's public commitments were made in an earlier round: their submission
