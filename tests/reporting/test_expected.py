@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pledgebook.accounts import domain as accounts
 from pledgebook.commitments import domain as commitments
 from pledgebook.commitments.models import Application, CoMaker, Commitment, EndorsementLevel
-from pledgebook.commitments.validation import add_years
+from pledgebook.commitments.validation import last_day
 from pledgebook.core.models import AuditEntry
 from pledgebook.organisations import domain as organisations
 from pledgebook.organisations.models import Category, Organisation
@@ -126,7 +126,7 @@ def newcomer_commitment(world: World, starts_on: dt.date) -> tuple[Commitment, A
         title="Survivor-centred services in 12 Kenyan counties",
         description=DESCRIPTION,
         starts_on=starts_on,
-        ends_on=add_years(starts_on, 5),
+        ends_on=last_day(starts_on, 5),
         endorsement_level=EndorsementLevel.EXECUTIVE,
     )
     commitments.save_draft(

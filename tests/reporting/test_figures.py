@@ -178,9 +178,17 @@ def test_disbursed_so_far_is_kept_when_a_maker_skips_a_cycle(programme, theme):
         closes_at=now - dt.timedelta(days=300),
     )
     current = cycle(programme, status=S.OPEN)
-    skipper, _ = confirmed(theme, amount=Decimal(1000), currency=usd)
-    blank, _ = confirmed(theme, amount=Decimal(1000), currency=usd)
-    again, _ = confirmed(theme, amount=Decimal(1000), currency=usd)
+    # Running and confirmed before the past cycle opened: expected in both cycles.
+    made = {
+        "amount": Decimal(1000),
+        "currency": usd,
+        "starts_on": (now - dt.timedelta(days=600)).date(),
+        "ends_on": (now + dt.timedelta(days=600)).date(),
+        "decided_at": now - dt.timedelta(days=500),
+    }
+    skipper, _ = confirmed(theme, **made)
+    blank, _ = confirmed(theme, **made)
+    again, _ = confirmed(theme, **made)
     submitted(skipper, past, disbursed_amount=Decimal(400))
     submitted(blank, past, disbursed_amount=Decimal(100), exchange_rate=Decimal(2))
     submitted(blank, current)  # reported, but gave no amount this time
