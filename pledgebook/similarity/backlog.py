@@ -17,7 +17,8 @@ the only worker busy for minutes while mail and reports waited behind (issue 9, 
   changed), so the newest text is what ends up embedded;
 * an object tried ``MAX_ATTEMPTS`` times (its batch died each time) is given up with an error,
   so one bad text cannot block the rest;
-* done rows stay until the backlog is empty, so :func:`progress` can say "120 of 288".
+* done rows stay until the backlog is empty, so :func:`progress` can say "120 of 288"; rows
+  given up stay until their object is marked again, so that they are counted as failed.
 
 The text is read from the kind's registered source when the batch runs (``engine.
 register_text_source``), never a copy from when the change was made.
@@ -53,9 +54,9 @@ def batch_seconds() -> float:
 
 @dataclass(frozen=True)
 class Progress:
-    done: int  # indexed (or given up) since the backlog was last empty
-    total: int
-    failed: int  # of done: given up
+    done: int  # indexed since the backlog was last empty
+    total: int  # done and still to do
+    failed: int  # given up (kept until the object is marked again)
 
     @property
     def remaining(self) -> int:
@@ -105,9 +106,9 @@ def progress(*, scope: int | None = None) -> Progress:
     if scope is not None:
         rows = rows.filter(scope=scope)
     counts = rows.aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(done_at__isnull=False)),
-        failed=Count("pk", filter=Q(done_at__isnull=False) & ~Q(error="")),
+        total=Count("pk", filter=Q(error="")),
+        done=Count("pk", filter=Q(done_at__isnull=False, error="")),
+        failed=Count("pk", filter=~Q(error="")),
     )
     return Progress(done=counts["done"], total=counts["total"], failed=counts["failed"])
 
@@ -123,7 +124,7 @@ def not_indexed(kind: str, objects: QuerySet) -> int:
 def run_batch(*, limit: int | None = None, seconds: float | None = None) -> BatchResult:
     """Index the oldest objects of the backlog: at most ``limit``, and no new chunk of
     :data:`CHUNK` after ``seconds``.  When the backlog is then empty its done rows are
-    cleared (progress starts again from 0 of n)."""
+    cleared (progress starts again from 0 of n; rows given up stay)."""
     limit = limit or batch_size()
     seconds = batch_seconds() if seconds is None else seconds
     started = time.monotonic()
@@ -142,7 +143,7 @@ def run_batch(*, limit: int | None = None, seconds: float | None = None) -> Batc
         failed += given_up
     remaining = todo().count()
     if not remaining:
-        IndexRequest.objects.filter(done_at__isnull=False).delete()
+        IndexRequest.objects.filter(done_at__isnull=False, error="").delete()
     return BatchResult(indexed=indexed, failed=failed, remaining=remaining)
 
 
