@@ -22,7 +22,10 @@ from pledgebook.similarity.tasks import queue_if_needed
 from tests import factories
 from tests.core.helpers import run_worker, task_paths
 
-pytestmark = pytest.mark.django_db
+# Committed, as in production: the worker loop closes and reopens its connection
+# (close_old_connections), which a test inside one transaction would not survive on
+# PostgreSQL.  serialized_rollback keeps the reference data (countries) for later tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SEND = "pledgebook.core.tasks.send_email"
 BATCH = "pledgebook.similarity.tasks.index_pending"

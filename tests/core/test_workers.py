@@ -20,7 +20,10 @@ from pledgebook.reporting.models import AnnualReport
 from tests.core.helpers import run_worker
 from tests.reporting.test_annual import make_world
 
-pytestmark = pytest.mark.django_db
+# Committed, as in production: the worker loop closes and reopens its connection
+# (close_old_connections), which a test inside one transaction would not survive on
+# PostgreSQL.  serialized_rollback keeps the reference data (countries) for later tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
