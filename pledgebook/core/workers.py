@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -54,7 +55,7 @@ task_interrupted = Signal()
 FORGET_AFTER = dt.timedelta(days=1)
 
 
-class WorkerLost(Exception):  # noqa: N818 - the name is what the task's error shows
+class WorkerLost(Exception):
     """The error recorded for a task whose worker stopped while running it, too often."""
 
 
@@ -165,9 +166,9 @@ def recover(*, now: dt.datetime | None = None) -> list[Recovered]:
     beats = dict(WorkerHeartbeat.objects.values_list("worker_id", "beat_at"))
     lost = [
         pk
-        for pk, worker_ids, started_at in DBTaskResult.objects.filter(
-            status="RUNNING"
-        ).values_list("pk", "worker_ids", "started_at")
+        for pk, worker_ids, started_at in DBTaskResult.objects.filter(status="RUNNING").values_list(
+            "pk", "worker_ids", "started_at"
+        )
         if _last_seen(beats, worker_ids, started_at) < limit
     ]
     recovered = [found for pk in lost if (found := _recover_one(pk, limit, now)) is not None]
@@ -185,7 +186,7 @@ def _last_seen(
     return seen or started_at or dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def _recover_one(pk: object, limit: dt.datetime, now: dt.datetime) -> Recovered | None:
+def _recover_one(pk: Any, limit: dt.datetime, now: dt.datetime) -> Recovered | None:
     from django_tasks_db.models import DBTaskResult
     from django_tasks_db.utils import exclusive_transaction
 
@@ -264,7 +265,8 @@ def register_check(check: Callable[[], object]) -> None:
 
 def run_checks() -> None:
     """Recovery, then the registered checks; an error is logged and the others still run."""
-    for check in [recover, *_checks]:
+    checks: list[Callable[[], object]] = [recover, *_checks]
+    for check in checks:
         try:
             check()
         except Exception:

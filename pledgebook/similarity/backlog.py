@@ -135,9 +135,7 @@ def run_batch(*, limit: int | None = None, seconds: float | None = None) -> Batc
         if start and time.monotonic() - started >= seconds:
             break
         chunk = rows[start : start + CHUNK]
-        IndexRequest.objects.filter(pk__in=[r.pk for r in chunk]).update(
-            attempts=F("attempts") + 1
-        )
+        IndexRequest.objects.filter(pk__in=[r.pk for r in chunk]).update(attempts=F("attempts") + 1)
         done, given_up = _index(chunk)
         indexed += done
         failed += given_up
@@ -148,9 +146,13 @@ def run_batch(*, limit: int | None = None, seconds: float | None = None) -> Batc
 
 
 def _give_up() -> int:
-    return todo().filter(attempts__gte=MAX_ATTEMPTS).update(
-        done_at=timezone.now(),
-        error=f"not indexed: its batch stopped {MAX_ATTEMPTS} times",
+    return (
+        todo()
+        .filter(attempts__gte=MAX_ATTEMPTS)
+        .update(
+            done_at=timezone.now(),
+            error=f"not indexed: its batch stopped {MAX_ATTEMPTS} times",
+        )
     )
 
 

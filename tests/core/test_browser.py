@@ -53,9 +53,9 @@ def test_the_progress_of_indexing_updates_in_place(
 
     run_worker(max_tasks=1)  # one batch of 16
     expect(status).to_contain_text("Indexing for similarity: 16 of 20", timeout=15_000)
-    expect(page.get_by_role("progressbar", name="Indexing for similarity: 16 of 20")).to_have_attribute(
-        "value", "16"
-    )
+    expect(
+        page.get_by_role("progressbar", name="Indexing for similarity: 16 of 20")
+    ).to_have_attribute("value", "16")
 
     run_worker()
     expect(status).to_contain_text("Indexing for similarity is finished.", timeout=15_000)

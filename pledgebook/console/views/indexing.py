@@ -15,11 +15,13 @@ from pledgebook.similarity import backlog
 
 
 def context(programme: Programme, *, polled: bool = False) -> dict[str, Any]:
-    return {"programme": programme, "indexing": backlog.progress(scope=programme.pk), "polled": polled}
+    return {
+        "programme": programme,
+        "indexing": backlog.progress(scope=programme.pk),
+        "polled": polled,
+    }
 
 
 @console_view()
 def status(request: HttpRequest, console: Console) -> HttpResponse:
-    return render(
-        request, "console/_indexing_status.html", context(console.programme, polled=True)
-    )
+    return render(request, "console/_indexing_status.html", context(console.programme, polled=True))

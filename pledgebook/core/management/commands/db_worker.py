@@ -54,8 +54,7 @@ class Command(library.Command):
         reload = options["reload"]
         if reload and options["batch"]:
             library.logger.warning(
-                "Warning: --reload and --batch cannot be specified together. "
-                "Disabling autoreload."
+                "Warning: --reload and --batch cannot be specified together. Disabling autoreload."
             )
             reload = False
         queue_names = options["queue_name"].split(",")
