@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -79,17 +79,19 @@ def max_attempts() -> int:
 
 
 def register(worker_id: str, queues: str) -> None:
+    """Write the worker's heartbeat row.  Single statements, no read-then-write transaction:
+    on SQLite (WAL) such a transaction fails at once with "database is locked" when another
+    process wrote meanwhile, where a single statement waits for the lock."""
     now = timezone.now()
-    WorkerHeartbeat.objects.update_or_create(
-        worker_id=worker_id,
-        defaults={
-            "hostname": socket.gethostname()[:255],
-            "pid": os.getpid(),
-            "queues": queues[:200],
-            "started_at": now,
-            "beat_at": now,
-        },
-    )
+    fields = {
+        "hostname": socket.gethostname()[:255],
+        "pid": os.getpid(),
+        "queues": queues[:200],
+        "started_at": now,
+        "beat_at": now,
+    }
+    if not WorkerHeartbeat.objects.filter(pk=worker_id).update(**fields):
+        WorkerHeartbeat.objects.create(worker_id=worker_id, **fields)
 
 
 def beat(worker_id: str, queues: str = "") -> None:
@@ -100,6 +102,21 @@ def beat(worker_id: str, queues: str = "") -> None:
 
 def unregister(worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(pk=worker_id).delete()
+
+
+def quietly(action: Callable[[], object], what: str, *, tries: int = 3) -> None:
+    """Run a bookkeeping ``action`` of the worker, trying again on a database error (a locked
+    SQLite database) and logging the last failure instead of raising it: the worker goes on
+    without it (a heartbeat missed is written again by the next beat)."""
+    for attempt in range(1, tries + 1):
+        try:
+            action()
+            return
+        except DatabaseError:
+            if attempt == tries:
+                logger.exception("worker: %s failed", what)
+                return
+            time.sleep(0.5 * attempt)
 
 
 @contextmanager
@@ -245,9 +262,18 @@ def _announce(result: object, retried: bool) -> None:
     except Exception:  # the task's code is gone (ImportError) or invalid
         logger.exception("cannot announce the recovery of task %s", getattr(result, "pk", "?"))
         return
-    task_interrupted.send(sender=sender, task_result=task_result, retried=retried)
+    signals = [(task_interrupted, {"retried": retried})]
     if not retried:
-        task_finished.send(sender=sender, task_result=task_result)
+        signals.append((task_finished, {}))
+    for signal, extra in signals:
+        for receiver, error in signal.send_robust(sender=sender, task_result=task_result, **extra):
+            if isinstance(error, Exception):
+                logger.error(
+                    "recovery of task %s: %r failed",
+                    task_result.id,
+                    receiver,
+                    exc_info=(type(error), error, error.__traceback__),
+                )
 
 
 # Periodic checks -------------------------------------------------------------------------------

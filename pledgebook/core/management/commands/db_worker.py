@@ -27,7 +27,7 @@ from pledgebook.core import workers
 class Worker(library.Worker):
     def run(self) -> None:
         queues = ",".join(self.queue_names)
-        workers.register(self.worker_id, queues)
+        workers.quietly(lambda: workers.register(self.worker_id, queues), "registering")
         try:
             workers.run_checks()
             with workers.beating(
@@ -35,7 +35,7 @@ class Worker(library.Worker):
             ):
                 super().run()
         finally:
-            workers.unregister(self.worker_id)
+            workers.quietly(lambda: workers.unregister(self.worker_id), "unregistering")
 
 
 class Command(library.Command):
