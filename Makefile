@@ -17,13 +17,15 @@ CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The queues `make worker` serves: '*' (all) or e.g. default (mail and reports only).
+QUEUES ?= *
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pledgebook
 
 .PHONY: help install browser run serve worker test lint typecheck migrations-check pytest \
 	test-postgres bench check-deploy clean
 
 help:
-	@echo "make run           install, migrate, load the demo data, start worker + server on $(HOST):$(PORT)"
+	@echo "make run           install, migrate, load the demo data, start 2 workers + server on $(HOST):$(PORT)"
 	@echo "make serve         as production: DEBUG off, collectstatic, gunicorn + worker on $(HOST):$(PORT)"
 	@echo "make test          install (with Debian's Chromium), ruff, mypy, makemigrations --check, pytest"
 	@echo "make bench         run the benchmarks (bench/run.py), one JSON object a line"
@@ -75,7 +77,7 @@ serve: install
 
 worker: export DEBUG := 1
 worker: install
-	$(PY) manage.py db_worker
+	$(PY) manage.py db_worker --queue-name '$(QUEUES)'
 
 # Checks -------------------------------------------------------------------------------------
 # Tests import the settings as production does (DEBUG=0, a SECRET_KEY of its own);

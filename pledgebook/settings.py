@@ -41,11 +41,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "django_htmx",
+    # Before django_tasks_db: core's `db_worker` command (heartbeats, recovery of tasks left
+    # running by a dead worker) replaces the one of django-tasks-db.
+    "pledgebook.core",
     "django_tasks",
     "django_tasks_db",
     "django_ratelimit",
     "csp",
-    "pledgebook.core",
     "pledgebook.reference",
     "pledgebook.programmes",
     "pledgebook.organisations",
@@ -221,10 +223,28 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Pledgebook <no-reply@pledgebook.local>")
 
 # Background work: Django's tasks API (django-tasks backport), stored in the database and
-# run by `manage.py db_worker`.  Tests use the immediate backend.
+# run by `manage.py db_worker` (core's, which adds heartbeats and crash recovery: see
+# pledgebook/core/workers.py).  Two queues: "default" for what a person waits for (mail,
+# reports), "background" for bulk work (similarity indexing); priorities in core/tasks.py.
+# Tests use the immediate backend.
+TASK_QUEUES = ["default", "background"]
 TASKS = {
-    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
+    }
 }
+# A worker writes a heartbeat every TASKS_HEARTBEAT_SECONDS; a task whose worker has not
+# beaten for TASKS_STALE_SECONDS is taken as interrupted (the worker died) and run again, up
+# to TASKS_MAX_ATTEMPTS runs in all, then marked failed.  Workers look for such tasks when
+# they start and every TASKS_RECOVERY_SECONDS.
+TASKS_HEARTBEAT_SECONDS = env.float("TASKS_HEARTBEAT_SECONDS", default=10.0)
+TASKS_STALE_SECONDS = env.float("TASKS_STALE_SECONDS", default=60.0)
+TASKS_RECOVERY_SECONDS = env.float("TASKS_RECOVERY_SECONDS", default=30.0)
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=3)
+# An annual report "Generating" without a sign of life for this long was interrupted: it shows
+# as such, with "Generate again", and no longer holds back a new request.
+ANNUAL_REPORT_STALE_SECONDS = env.float("ANNUAL_REPORT_STALE_SECONDS", default=120.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -13,7 +13,12 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 from pledgebook.settings import *  # noqa: F403
 from pledgebook.settings import STORAGES
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": TASK_QUEUES,  # noqa: F405
+    }
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,

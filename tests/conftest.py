@@ -76,3 +76,18 @@ def theme(programme):
 def member(theme):
     """A representative whose organisation is an approved commitment maker of ``theme``."""
     return factories.member_of(theme)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks are queued in the database (django-tasks-db), as in production, instead of
+    running at once: run them with a worker (``tests/core/helpers.run_worker``).  The
+    worker's heartbeat thread stays idle (an hour between beats) in in-process tests."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+    settings.TASKS_HEARTBEAT_SECONDS = 3600
+    return settings

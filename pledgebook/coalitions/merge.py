@@ -422,7 +422,7 @@ def undo_merge(*, actor: Any, merge_record: MergeRecord) -> MergeRecord:
         record.undone_by = actor
         record.save(update_fields=["undone_at", "undone_by"])
         # A created coalition is gone (the task removes its vector); a restored one is reread.
-        reindex_kind("coalition", target_id)
+        reindex_kind("coalition", target_id, scope=record.programme_id)
         for source in restored:
             notify(
                 to=recipients_of(source),

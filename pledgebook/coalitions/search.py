@@ -20,7 +20,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from pledgebook.coalitions.similar import similarity_text  # noqa: F401 - one text per kind
 from pledgebook.coalitions.tasks import COALITION_KIND
 from pledgebook.core.fulltext import Document
-from pledgebook.similarity import engine
+from pledgebook.similarity import backlog, engine
 
 #: How many coalitions a semantic query returns at most (best first).
 SEMANTIC_LIMIT = 50
@@ -55,3 +55,9 @@ def semantic(queryset: QuerySet, text: str, *, limit: int = SEMANTIC_LIMIT) -> Q
         output_field=IntegerField(),
     )
     return queryset.filter(pk__in=ids).annotate(semantic_rank=rank).order_by("semantic_rank")
+
+
+def not_indexed(queryset: QuerySet) -> int:
+    """How many coalitions of ``queryset`` a semantic search cannot find yet (waiting to be
+    indexed, or not indexed at all): when not 0, its results may be incomplete."""
+    return backlog.not_indexed(KIND, queryset)

@@ -1,9 +1,11 @@
 """Keeping the similarity index of expressions of interest and coalitions up to date.
 
-Domain functions that change a text call :func:`reindex` inside their transaction.  The task
-(``similarity.tasks.index_object``) is enqueued without the text: it reads the current text
-from the source registered in ``CoalitionsConfig.ready`` when it runs, so two edits whose tasks
-run out of order never leave a stale vector, and an object that is gone loses its vector.
+Domain functions that change a text call :func:`reindex` inside their transaction.  It puts the
+object in the similarity backlog (``similarity.tasks.queue_index``), worked through in batches
+by a low-priority task that reads the current text from the source registered in
+``CoalitionsConfig.ready`` when it runs: an import of 288 coalitions queues one task, not 288;
+two edits never leave a stale vector; an object that is gone loses its vector.  The backlog is
+counted per programme, for the console's progress ("Indexing: 120 of 288").
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from django_tasks import task
 
 from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
-from pledgebook.similarity.tasks import index_object
+from pledgebook.core.tasks import INTERACTIVE_PRIORITY
+from pledgebook.similarity.tasks import queue_index
 
 EOI_KIND = "eoi"
 COALITION_KIND = "coalition"
@@ -23,17 +26,18 @@ def kind_of(container: ExpressionOfInterest | Coalition) -> str:
 
 def reindex(container: ExpressionOfInterest | Coalition) -> None:
     """Queue the (re)indexing of a container's text; safe to call twice."""
-    index_object.enqueue(kind=kind_of(container), object_id=container.pk)
+    queue_index(kind_of(container), [container.pk], scope=container.programme_id)
 
 
-def reindex_kind(kind: str, object_id: int) -> None:
-    index_object.enqueue(kind=kind, object_id=object_id)
+def reindex_kind(kind: str, object_id: int, *, scope: int | None = None) -> None:
+    queue_index(kind, [object_id], scope=scope)
 
 
-@task()
+@task(priority=INTERACTIVE_PRIORITY)
 def import_coalitions(*, batch_id: int) -> str:
     """Import a queued file of coalitions (see ``importing.import_batch``), recording its
-    progress on the batch; returns the batch's final status.  Safe to run twice."""
+    progress on the batch; returns the batch's final status.  Safe to run twice.  The
+    secretariat watches its progress (core.tasks: queues and priorities)."""
     from pledgebook.coalitions import importing
 
     return importing.import_batch(batch_id).status

@@ -7,6 +7,7 @@ from pledgebook.console.views import (
     coalition_import,
     coalitions,
     home,
+    indexing,
     programme,
     rates,
     reporting,
@@ -157,6 +158,7 @@ urlpatterns = [
     path(P + "coalitions/merges/", coalitions.merges, name="coalitions_merges"),
     path(P + "coalitions/merges/<int:pk>/undo/", coalitions.merge_undo, name="coalitions_undo"),
     path(P + "coalitions/", coalitions.coalition_list, name="coalitions"),
+    path(P + "coalitions/indexing/", indexing.status, name="indexing_status"),
     path(
         P + "coalitions/<int:pk>/<slug:action>/",
         coalitions.coalition_action,

@@ -1,4 +1,5 @@
-"""Cross-cutting records: the audit trail of every state change."""
+"""Cross-cutting records: the audit trail of every state change, and the heartbeats of the
+task workers."""
 
 from django.conf import settings
 from django.db import models
@@ -33,3 +34,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker (``manage.py db_worker``): written when it starts, its
+    ``beat_at`` renewed every few seconds by a thread of its own (also while a long task runs),
+    deleted when it stops cleanly.  A task left running by a worker whose beat is old is taken
+    as interrupted (``core.workers.recover``)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    queues = models.CharField(max_length=200)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} ({self.hostname}, pid {self.pid})"

@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pledgebook.coalitions import search
 from pledgebook.coalitions.filters import CoalitionFilter, facet_counts, public_coalitions
 from pledgebook.coalitions.models import Coalition, Membership
 from pledgebook.programmes.models import Theme
@@ -106,6 +107,8 @@ def directory(request: HttpRequest) -> HttpResponse:
             c.public_path = coalition_path(c.slug)
         context["page_obj"] = page
         context["facets"] = _facets(rows, params)
+        if context["semantic"]:
+            context["not_indexed"] = search.not_indexed(public_coalitions())
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx and not htmx.history_restore_request and htmx.target == "coalitions")
     template = "public/_coalitions_body.html" if partial else "public/coalitions.html"

@@ -34,7 +34,6 @@ non-reporters as tuples.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -56,6 +55,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pledgebook.commitments.models import Commitment
+from pledgebook.core import workers
 from pledgebook.organisations.models import Category
 from pledgebook.programmes.models import CommitmentType, Theme
 from pledgebook.reference.models import Region
@@ -528,6 +528,7 @@ def file_name(data: AnnualReportData, kind: str) -> str:
 
 
 def _progress(report: AnnualReport, progress: int, step: str, **fields: Any) -> None:
+    fields["heartbeat_at"] = timezone.now()
     report.progress = progress
     report.step = step
     for name, value in fields.items():
@@ -535,10 +536,18 @@ def _progress(report: AnnualReport, progress: int, step: str, **fields: Any) -> 
     AnnualReport.objects.filter(pk=report.pk).update(progress=progress, step=step, **fields)
 
 
+def _beat(report_id: int) -> None:
+    AnnualReport.objects.filter(pk=report_id, status=AnnualReport.Status.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
+
+
 def generate(report_id: int) -> AnnualReport:
     """Generate the files of an annual report, recording progress as it goes.  Safe to run
-    twice: a finished report is left as it is.  If a finished report of the same cycle has
-    the same data digest, its files are reused (the same data gives the same documents)."""
+    twice: a finished report is left as it is, and so is a failed one (a new request makes a
+    new report); a report left "Generating" by a worker that died starts again from the
+    beginning.  If a finished report of the same cycle has the same data digest, its files are
+    reused (the same data gives the same documents)."""
     with translation.override(settings.LANGUAGE_CODE):
         return _generate(report_id)
 
@@ -547,14 +556,21 @@ def _generate(report_id: int) -> AnnualReport:
     from pledgebook.reporting import charts, documents, exports
 
     report = AnnualReport.objects.select_related("cycle__programme").get(pk=report_id)
-    if report.status == AnnualReport.Status.DONE:
+    if report.status in (AnnualReport.Status.DONE, AnnualReport.Status.FAILED):
         return report
     _progress(report, 0, _("Building the data"), status=AnnualReport.Status.RUNNING, error="")
     # Run inline inside a transaction (the immediate task backend), a savepoint lets a database
-    # error be recorded as a failure; run by a worker, each progress update commits at once.
+    # error be recorded as a failure; run by a worker, each progress update commits at once,
+    # and a thread renews the heartbeat while a long step runs (so that a report whose worker
+    # died is seen as interrupted: AnnualReport.interrupted).
     inline = transaction.get_connection().in_atomic_block
+    beat_every = max(1.0, min(15.0, AnnualReport.stale_after().total_seconds() / 4))
     try:
-        with transaction.atomic() if inline else contextlib.nullcontext():
+        with (
+            transaction.atomic()
+            if inline
+            else workers.beating(lambda: _beat(report.pk), every=beat_every)
+        ):
             cycle = report.cycle
             data = build(cycle)
             digest = data_digest(data)

@@ -6,5 +6,14 @@ class ReportingConfig(AppConfig):
     label = "reporting"
 
     def ready(self) -> None:
+        from django_tasks.signals import task_finished
+
+        from pledgebook.core.workers import task_interrupted
+
         # Register the open data exporters of reporting cycles in pledgebook.core.exports.
         from pledgebook.reporting import exports  # noqa: F401
+        from pledgebook.reporting.tasks import on_task_finished, on_task_interrupted
+
+        # A report whose task was interrupted (the worker died) or failed shows so.
+        task_interrupted.connect(on_task_interrupted, dispatch_uid="reporting.interrupted")
+        task_finished.connect(on_task_finished, dispatch_uid="reporting.finished")

@@ -667,25 +667,33 @@ def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> 
 
 def request_annual_report(*, actor: Any, cycle: ReportingCycle) -> AnnualReport:
     """Queue the generation of the cycle's annual report (PDF, Word, CSV, XLSX).  A request
-    while one is queued or running returns that one.  The files of an earlier report with the
-    same data are reused by the task (see ``annual.generate``).  A report still queued or
-    running an hour after it was asked for is taken as lost (a worker stopped) and no longer
-    holds back a new request."""
+    while one is queued or generating returns that one.  The files of an earlier report with
+    the same data are reused by the task (see ``annual.generate``).  A report "Generating"
+    without a sign of life for ``ANNUAL_REPORT_STALE_SECONDS`` was interrupted (its worker
+    died): it is marked failed and a new one is queued.  A report still queued an hour after
+    it was asked for is taken as lost (no worker runs) and no longer holds back a new
+    request."""
     _require_secretariat(actor, cycle)
     if cycle.status == C.SCHEDULED:
         raise ValidationError(_("The report can be generated once the cycle has opened."))
+    now = timezone.now()
     with transaction.atomic():
-        pending = (
+        active = list(
             AnnualReport.objects.select_for_update()
             .filter(
                 cycle=cycle,
                 status__in=[AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING],
-                requested_at__gte=timezone.now() - ANNUAL_REPORT_STALE_AFTER,
+                requested_at__gte=now - ANNUAL_REPORT_STALE_AFTER,
             )
-            .first()
+            .order_by("-requested_at", "-pk")
         )
-        if pending is not None:
-            return pending
+        for report in active:
+            if not report.interrupted:
+                return report
+        for report in active:
+            _fail_annual_report(
+                report, actor=actor, error=_("Interrupted: the task worker stopped.")
+            )
         report = AnnualReport.objects.create(cycle=cycle, requested_by=actor)
         audit.record(
             actor=actor, action="annual_report.requested", obj=report, programme=cycle.programme
@@ -695,6 +703,60 @@ def request_annual_report(*, actor: Any, cycle: ReportingCycle) -> AnnualReport:
         generate_annual_report.enqueue(report_id=report.pk)
     report.refresh_from_db()
     return report
+
+
+def annual_report_interrupted(*, report_id: int, retried: bool, error: str = "") -> bool:
+    """The task generating a report stopped without finishing it: its worker died
+    (``core.workers.recover``: ``retried`` if the task was queued again), or the task failed
+    before the report could record why.  A report queued again shows so; otherwise it fails
+    with ``error``, and "Generate again" makes a new one.  Called by the system (signals of
+    the task worker), not by a person.  Returns True if the report changed."""
+    with transaction.atomic():
+        report = (
+            AnnualReport.objects.select_for_update()
+            .select_related("cycle__programme")
+            .filter(
+                pk=report_id,
+                status__in=[AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING],
+            )
+            .first()
+        )
+        if report is None:
+            return False  # finished, failed or superseded meanwhile
+        if not retried:
+            _fail_annual_report(
+                report,
+                actor=None,
+                error=error or _("Interrupted: the task worker stopped, too often."),
+            )
+            return True
+        report.status = AnnualReport.Status.QUEUED
+        report.progress = 0
+        report.step = _("Interrupted: queued again")
+        report.heartbeat_at = timezone.now()
+        report.save(update_fields=["status", "progress", "step", "heartbeat_at"])
+        audit.record(
+            actor=None,
+            action="annual_report.requeued",
+            obj=report,
+            programme=report.cycle.programme,
+        )
+    return True
+
+
+def _fail_annual_report(report: AnnualReport, *, actor: Any, error: str) -> None:
+    report.status = AnnualReport.Status.FAILED
+    report.step = _("Failed")
+    report.error = error
+    report.finished_at = timezone.now()
+    report.save(update_fields=["status", "step", "error", "finished_at"])
+    audit.record(
+        actor=actor,
+        action="annual_report.interrupted",
+        obj=report,
+        programme=report.cycle.programme,
+        data={"progress": report.progress},
+    )
 
 
 # Exchange rates -------------------------------------------------------------------------------

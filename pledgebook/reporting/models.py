@@ -5,10 +5,12 @@ State changes live in ``reporting/domain.py``; computed figures (status lights, 
 roll-ups) in ``reporting/figures.py``.
 """
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.core.uploads import StoredName
@@ -274,12 +276,28 @@ class AnnualReport(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Renewed at each step and every few seconds while the worker generates the files (a
+    # lease): a RUNNING report whose heartbeat is older than ANNUAL_REPORT_STALE_SECONDS was
+    # interrupted (the worker died) and no longer holds back a new request.
+    heartbeat_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
         return f"{self.cycle} ({self.get_status_display()})"
+
+    @staticmethod
+    def stale_after() -> dt.timedelta:
+        return dt.timedelta(seconds=float(getattr(settings, "ANNUAL_REPORT_STALE_SECONDS", 120)))
+
+    @property
+    def interrupted(self) -> bool:
+        """Generating, but no sign of life for a while: its worker stopped."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.heartbeat_at < timezone.now() - self.stale_after()
+        )
 
 
 class FiguresSnapshot(models.Model):

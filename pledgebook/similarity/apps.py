@@ -5,3 +5,10 @@ class SimilarityConfig(AppConfig):
     name = "pledgebook.similarity"
     label = "similarity"
     verbose_name = "Similarity"
+
+    def ready(self) -> None:
+        # Every task worker queues a batch when the indexing backlog has none (core/workers.py).
+        from pledgebook.core.workers import register_check
+        from pledgebook.similarity.tasks import queue_if_needed
+
+        register_check(queue_if_needed)

@@ -35,6 +35,7 @@ __all__ = [
     "MATCH_THRESHOLD",
     "Hit",
     "VectorIndex",
+    "current_text",
     "digest",
     "embed",
     "get_index",
@@ -162,15 +163,21 @@ def index_many(kind: str, items: Iterable[tuple[int, str]], *, batch_size: int =
     return computed
 
 
+def current_text(kind: str, object_id: int) -> str | None:
+    """The object's text now, from the kind's registered source; None when the object is
+    gone.  LookupError when no source is registered for the kind."""
+    source = _sources.get(_check_kind(kind))
+    if source is None:
+        raise LookupError(f"no text given and no text source registered for {kind!r}")
+    return source(object_id)
+
+
 def index_object(kind: str, object_id: int, text: str | None = None) -> bool:
     """Index one object; without ``text``, read it from the kind's registered source (and
     remove the vector when the source says the object is gone).  Safe to run twice."""
     _check_kind(kind)
     if text is None:
-        source = _sources.get(kind)
-        if source is None:
-            raise LookupError(f"no text given and no text source registered for {kind!r}")
-        text = source(object_id)
+        text = current_text(kind, object_id)
         if text is None:
             remove(kind, object_id)
             return False

@@ -10,9 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pledgebook.coalitions import search
 from pledgebook.coalitions.models import Coalition
 from pledgebook.public import views_coalitions
 from pledgebook.public.views_coalitions import coalition_path
+from pledgebook.similarity import backlog, engine
 from tests.coalitions.test_search import build_network, coalition, member
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,25 @@ def test_semantic_search_on_the_page(client, programme) -> None:
 
     assert slugs(html)[0] == net.plastic.slug
     assert "Ordered by closeness in meaning to your description." in html
+
+
+def test_semantic_search_says_when_coalitions_are_not_indexed_yet(client, programme) -> None:
+    net = build_network(programme)  # nothing indexed
+    query = {"semantic": "plastic pollution in small island states"}
+    notice = "are not indexed for this search yet: the results may be incomplete."
+
+    assert f"3 coalitions {notice}" in client.get(URL, query).content.decode()
+
+    for c in (net.plastic, net.air, net.bonds):
+        engine.index_text(search.KIND, c.pk, search.similarity_text(c))
+    html = client.get(URL, query).content.decode()
+    assert "not indexed" not in html
+    assert slugs(html)[0] == net.plastic.slug
+
+    backlog.mark(search.KIND, [net.air.pk])  # its text changed: waiting for a batch
+    html = client.get(URL, query).content.decode()
+    assert "1 coalition is not indexed for this search yet: the results may be incomplete." in html
+    assert "not indexed" not in client.get(URL, {"q": "plastic"}).content.decode()
 
 
 def test_pagination(client, programme, monkeypatch) -> None:

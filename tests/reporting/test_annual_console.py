@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from pledgebook.core.models import AuditEntry
 from pledgebook.programmes.models import ProgrammeRole
@@ -189,6 +190,58 @@ def test_a_failed_report_shows_its_error(world: World) -> None:
     html = client_for(world.secretariat).get(url(world, "annual_status")).content.decode()
     assert "OSError: disk full" in html
     assert "hx-trigger" not in html
+
+
+def test_a_report_without_a_sign_of_life_shows_as_interrupted_with_generate_again(
+    world: World,
+) -> None:
+    stuck = AnnualReport.objects.create(
+        cycle=world.cycle,
+        status=AnnualReport.Status.RUNNING,
+        progress=10,
+        step="Drawing the charts",
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=10),
+    )
+    client = client_for(world.secretariat)
+
+    html = client.get(url(world, "annual_status")).content.decode()
+    assert "Interrupted</span>: the task worker stopped at 10% (last sign of life" in html
+    assert "Generating: Drawing the charts" not in html
+    generate = url(world, "annual_generate")
+    assert f'hx-post="{generate}" hx-target="#annual-reports"' in html
+    assert ">Generate again</button>" in html
+
+    html = client.post(generate, HTTP_HX_REQUEST="true").content.decode()
+
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.error) == ("failed", "Interrupted: the task worker stopped.")
+    new = AnnualReport.objects.exclude(pk=stuck.pk).get()
+    assert new.status == AnnualReport.Status.DONE  # the immediate task backend of the tests
+    assert f'id="annual-report-{new.pk}"' in html
+    assert AuditEntry.objects.filter(
+        action="annual_report.interrupted", object_id=stuck.pk, actor=world.secretariat
+    ).exists()
+
+
+def test_a_report_with_a_recent_sign_of_life_still_holds_back_a_new_one(world: World) -> None:
+    running = AnnualReport.objects.create(
+        cycle=world.cycle,
+        status=AnnualReport.Status.RUNNING,
+        progress=60,
+        heartbeat_at=timezone.now() - dt.timedelta(seconds=30),
+    )
+    html = client_for(world.secretariat).get(url(world, "annual_status")).content.decode()
+    assert "Interrupted" not in html
+    assert "Generate again" not in html
+    assert domain.request_annual_report(actor=world.secretariat, cycle=world.cycle) == running
+
+
+def test_a_failed_report_offers_generate_again(world: World) -> None:
+    AnnualReport.objects.create(
+        cycle=world.cycle, status=AnnualReport.Status.FAILED, error="OSError: disk full"
+    )
+    html = client_for(world.secretariat).get(url(world, "annual_status")).content.decode()
+    assert ">Generate again</button>" in html
 
 
 def test_the_web_version_shows_the_report(world: World) -> None:

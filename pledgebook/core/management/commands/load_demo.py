@@ -62,7 +62,12 @@ from pledgebook.similarity import engine
 
 S = Commitment.Status
 QUIET_SETTINGS = {
-    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "TASKS": {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "background"],  # settings.TASK_QUEUES
+        }
+    },
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
 }
 OPEN_WINDOW_STARTED_DAYS_AGO = 30
