@@ -59,7 +59,7 @@ from pledgebook.coalitions.models import (
     Membership,
     Principle,
 )
-from pledgebook.coalitions.tasks import reindex
+from pledgebook.coalitions.tasks import reindex_many
 from pledgebook.coalitions.validation import normalise_text
 from pledgebook.core import audit
 from pledgebook.organisations import entity_types
@@ -1269,8 +1269,8 @@ def _import(batch: ImportBatch) -> ImportBatch:
                 "format": batch.source_format,
             },
         )
-        for coalition in created:
-            reindex(coalition)
+        # Their texts join the similarity backlog at once: one batch task, not one per row.
+        reindex_many(created)
     return batch
 
 

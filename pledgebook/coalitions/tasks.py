@@ -10,6 +10,8 @@ counted per programme, for the console's progress ("Indexing: 120 of 288").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django_tasks import task
 
 from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
@@ -27,6 +29,15 @@ def kind_of(container: ExpressionOfInterest | Coalition) -> str:
 def reindex(container: ExpressionOfInterest | Coalition) -> None:
     """Queue the (re)indexing of a container's text; safe to call twice."""
     queue_index(kind_of(container), [container.pk], scope=container.programme_id)
+
+
+def reindex_many(containers: Iterable[Coalition]) -> None:
+    """Queue the (re)indexing of many coalitions of one programme at once (an import)."""
+    by_scope: dict[int, list[int]] = {}
+    for coalition in containers:
+        by_scope.setdefault(coalition.programme_id, []).append(coalition.pk)
+    for scope, ids in by_scope.items():
+        queue_index(COALITION_KIND, ids, scope=scope)
 
 
 def reindex_kind(kind: str, object_id: int, *, scope: int | None = None) -> None:

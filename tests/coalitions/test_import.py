@@ -20,7 +20,7 @@ from pledgebook.coalitions import importing
 from pledgebook.coalitions.models import Coalition, ImportBatch, Membership
 from pledgebook.coalitions.tasks import import_coalitions
 from pledgebook.organisations.models import Organisation
-from pledgebook.similarity.models import Vector
+from pledgebook.similarity.models import IndexRequest, Vector
 from tests import factories, samples
 from tests.realdata import realdata
 
@@ -381,7 +381,12 @@ def test_real_un_climate_initiatives_file_imports_all_288(
     client, programme, secretariat, settings
 ) -> None:
     # Embedding 288 long texts takes minutes: record the queued tasks instead of running them.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
     client.force_login(secretariat)
     upload(client, programme, SimpleUploadedFile(UN_FILE.name, UN_FILE.read_bytes()))
     batch = ImportBatch.objects.get()
@@ -423,8 +428,10 @@ def test_real_un_climate_initiatives_file_imports_all_288(
     assert Membership.objects.filter(coalition__import_batch=batch, role="lead").count() == (
         LEAD_MEMBERS
     )
-    enqueued = [r for r in default_task_backend.results if r.task.name == "index_object"]
-    assert len(enqueued) == 288
+    # Their texts wait in the similarity backlog for one low-priority batch task, not 288.
+    assert IndexRequest.objects.filter(kind="coalition").count() == 288
+    batches = [r for r in default_task_backend.results if r.task.name == "index_pending"]
+    assert len(batches) == 1
     resilient = Coalition.objects.get(name="100 Resilient Cities")
     assert resilient.website == "http://www.100resilientcities.org"
     # The types of lead organisation, mapped explicitly (no catch-all civil society).

@@ -584,7 +584,12 @@ def many_rows(n: int) -> SimpleUploadedFile:
 @pytest.fixture
 def queued_tasks(settings: Any) -> None:
     """Tasks are recorded, not run: the test runs them, as a worker would."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
 
 
 def status_url(batch: ImportBatch) -> str:
