@@ -20,9 +20,9 @@ Sources (all seeded, so the candidate ids are stable):
 * ``declared`` Climate initiatives and the initiatives their record names under "Related
   initiatives" (parent, sub-initiative, related, "now the same initiative");
 * ``cross``  a climate initiative and an ocean commitment that names it in its title;
-* ``nn``     for 160 commitments drawn at random, the commitment nearest to it by the model
-  (title aside): what the "similar initiatives" panel would show first;
-* ``nn10``   for the same draw, the 10th nearest: what the panel shows further down;
+* ``nn``     for 120 commitments drawn at random, the commitment nearest to it by the model
+  (those sharing its title aside): what the "similar initiatives" panel would show first;
+* ``nn10``   for the first 60 of that draw, the 10th nearest: what a longer list shows;
 * ``random`` 120 random pairs of commitments, 50 of climate initiatives, 40 across the two;
 * ``translation`` a commitment (or climate initiative) and a description of the same
   initiative written in another language for this set (tests/similarity/data/translations.jsonl);
@@ -221,10 +221,10 @@ def candidates(*, with_model: bool = True) -> list[dict]:
 
     # nn: what the panel would show
     if with_model:
-        sample = rng.sample(range(len(unoc)), 160)
+        sample = rng.sample(range(len(unoc)), 120)
         cache = simdata.Cache()
         vectors = cache.embed([simdata.record_text(r["title"], r["description"]) for r in unoc])
-        for i in sample:
+        for n, i in enumerate(sample):
             scores = vectors @ vectors[i]
             mine = simdata.squash(unoc[i]["title"]).lower()
             order = [
@@ -233,7 +233,8 @@ def candidates(*, with_model: bool = True) -> list[dict]:
                 if j != i and simdata.squash(unoc[j]["title"]).lower() != mine
             ]
             add("nn", unoc_side(unoc[i]), unoc_side(unoc[order[0]]))
-            add("nn10", unoc_side(unoc[i]), unoc_side(unoc[order[9]]))
+            if n < 60:
+                add("nn10", unoc_side(unoc[i]), unoc_side(unoc[order[9]]))
     return list(out.values())
 
 

@@ -36,12 +36,14 @@ TEXT_CAP = 600
 
 
 def setup_django() -> None:
+    """Enough Django for the embedding module (it reads SIMILARITY_THREADS from the settings):
+    the apps are not loaded, so these scripts run even while calibration.json is being
+    rewritten."""
     sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pledgebook.settings_test")
-    os.environ.setdefault("SECRET_KEY", "calibration")
-    import django
+    from django.conf import settings
 
-    django.setup()
+    if not settings.configured:
+        settings.configure(SIMILARITY_THREADS=int(os.environ.get("SIMILARITY_THREADS", "1")))
 
 
 def squash(text: str | None) -> str:

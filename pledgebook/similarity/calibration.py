@@ -1,17 +1,19 @@
 """Calibrated scores and the thresholds that name them: read from ``calibration.json``.
 
-The model's cosines are compressed (two unrelated ocean commitments score about 0.85, two
-descriptions of one initiative about 0.95), so a raw cosine shown to a person or compared with
-a round number misleads.  ``bench/calibrate.py`` fits a linear map on a labelled set of real
-pairs (tests/similarity/data/) and chooses the thresholds there; it writes them, with the
-precision and recall measured at them, into ``calibration.json`` beside this module.  This is the
-one place the thresholds live: change them by re-running the script, not by hand.
+The model's cosines are compressed (two unrelated ocean commitments score about 0.83, two
+descriptions of one initiative about 0.93, and unrelated pairs up to 0.92), so a raw cosine
+shown to a person or compared with a round number misleads.  ``bench/calibrate.py`` fits linear
+maps on labelled sets of real pairs and queries (tests/similarity/data/) and chooses the
+thresholds there; it writes them, with the precision and recall measured at them, into
+``calibration.json`` beside this module.  This is the one place the thresholds live: change
+them by re-running the script, not by hand.
 
     score = clip((cosine - zero) / (one - zero), 0, 1)
 
-``zero`` is the median cosine of unrelated pairs, ``one`` that of pairs describing the same
-initiative, so 0 reads "as close as two unrelated proposals" and 1 "as close as two descriptions
-of one initiative".  The map is monotonic: rankings do not change.
+Two texts compared (similar initiatives): ``zero`` is the median cosine of unrelated pairs and
+``one`` the cosine of a text with itself, so 0 reads "as close as two unrelated proposals usually
+are" and 1 "the same text".  A search query compared with descriptions has its own spread and
+its own map (``search_zero``, ``search_one``).  The maps are monotonic: rankings do not change.
 """
 
 from __future__ import annotations
@@ -37,12 +39,19 @@ class Calibration:
     one: float
     same: float  # "possibly the same initiative" from this score up
     related: float  # "related" from this score up (below: not shown as similar)
-    search: float  # semantic search returns nothing below this score
+    search: float  # semantic search returns nothing below this (search) score
+    search_zero: float
+    search_one: float
     measured: dict[str, Any]
 
     def score(self, cosine: float) -> float:
-        """The calibrated score of a cosine, in [0, 1]."""
+        """The calibrated score of the cosine between two descriptions, in [0, 1]."""
         return float(np.clip((cosine - self.zero) / (self.one - self.zero), 0.0, 1.0))
+
+    def search_score(self, cosine: float) -> float:
+        """The calibrated score of the cosine between a search query and a description."""
+        spread = self.search_one - self.search_zero
+        return float(np.clip((cosine - self.search_zero) / spread, 0.0, 1.0))
 
     def cosine(self, score: float) -> float:
         """The lowest cosine whose calibrated score is ``score`` (for a cut-off in the index)."""
@@ -67,10 +76,12 @@ def read(path: Path = PATH) -> Calibration:
         same=float(thresholds["same"]),
         related=float(thresholds["related"]),
         search=float(thresholds["search"]),
+        search_zero=float(data["search_scale"]["zero"]),
+        search_one=float(data["search_scale"]["one"]),
         measured=data.get("measured", {}),
     )
-    if not calibration.zero < calibration.one:
-        raise ValueError(f"{path}: the scale's zero must be below its one")
+    if not (calibration.zero < calibration.one and calibration.search_zero < calibration.search_one):
+        raise ValueError(f"{path}: a scale's zero must be below its one")
     if not 0 < calibration.related <= calibration.same <= 1 or not 0 < calibration.search <= 1:
         raise ValueError(f"{path}: thresholds must lie in (0, 1], related <= same")
     return calibration

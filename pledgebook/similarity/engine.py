@@ -213,8 +213,10 @@ def label(score: float) -> str | None:
     return _calibration.label(score)
 
 
-def _calibrated_hits(hits: list[Hit], min_score: float | None) -> list[Hit]:
-    out = [(kind, object_id, calibrated(cosine)) for kind, object_id, cosine in hits]
+def _calibrated_hits(
+    hits: list[Hit], min_score: float | None, scale: Callable[[float], float] = calibrated
+) -> list[Hit]:
+    out = [(kind, object_id, scale(cosine)) for kind, object_id, cosine in hits]
     if min_score is not None:
         out = [hit for hit in out if hit[2] >= min_score]
     return out
@@ -274,11 +276,12 @@ def search(
     index: VectorIndex | None = None,
 ) -> list[Hit]:
     """Semantic search: the objects whose texts are nearest in meaning to ``text`` (a query in
-    any of the model's languages), with calibrated scores, none below ``min_score`` (by default
-    :data:`SEARCH_THRESHOLD`: a query about nothing in the index returns nothing).  Embeds the
-    query: about 30-70 ms on one core."""
+    any of the model's languages), with calibrated search scores (a query and a description
+    have their own scale), none below ``min_score`` (by default :data:`SEARCH_THRESHOLD`: a
+    query about nothing in the index returns nothing).  Embeds the query: about 30-70 ms on one
+    core."""
     if not (text or "").strip():
         return []
     query: np.ndarray = embed([text])[0]
     hits = (index or get_index()).nearest(query, kinds, k=k, allowed_ids=allowed_ids)
-    return _calibrated_hits(hits, min_score)
+    return _calibrated_hits(hits, min_score, _calibration.search_score)
