@@ -1,8 +1,8 @@
 """Calibrate the similarity engine's scores on the labelled set, and choose its thresholds.
 
-    .venv/bin/python bench/calibrate.py            # print the figures
-    .venv/bin/python bench/calibrate.py --write    # ...and write pledgebook/similarity/calibration.json
-    .venv/bin/python bench/calibrate.py --ocean    # also: nearest neighbours of the 2,650 commitments
+    .venv/bin/python bench/calibrate.py          # print the figures
+    .venv/bin/python bench/calibrate.py --write  # and write pledgebook/similarity/calibration.json
+    .venv/bin/python bench/calibrate.py --ocean  # and the 2,650 commitments' nearest neighbours
 
 What it does (see docs/SIMILARITY.md, "Calibration"):
 
@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import simdata  # noqa: E402
+import simdata
 
 DATA = simdata.BASE_DIR / "tests" / "similarity" / "data"
 PAIRS = DATA / "labelled_pairs.jsonl"
@@ -131,7 +131,9 @@ def search_figures(cache: simdata.Cache) -> dict:
 
     spec = json.loads(QUERIES.read_text(encoding="utf-8"))
     climate = simdata.climate()
-    corpus = [simdata.record_text(r["Name of initiative"].strip('" '), r["Description"]) for r in climate]
+    corpus = [
+        simdata.record_text(r["Name of initiative"].strip('" '), r["Description"]) for r in climate
+    ]
     docs = as_stored(cache.embed(corpus))
     on = spec["on_topic"]
     off = spec["off_topic"]
@@ -142,8 +144,15 @@ def search_figures(cache: simdata.Cache) -> dict:
     raw_best_off = [float(raw[len(on) + i].max()) for i in range(len(off))]
     raw_answer = [max(float(raw[i, a]) for a in q["answers"]) for i, q in enumerate(on)]
     scale = Scale(
-        zero=round(float(np.median([v for i, v in enumerate(raw_best_off) if split[len(on) + i] == "train"])), 4),
-        one=round(float(np.median([v for i, v in enumerate(raw_answer) if split[i] == "train"])), 4),
+        zero=round(
+            float(
+                np.median([v for i, v in enumerate(raw_best_off) if split[len(on) + i] == "train"])
+            ),
+            4,
+        ),
+        one=round(
+            float(np.median([v for i, v in enumerate(raw_answer) if split[i] == "train"])), 4
+        ),
     )
     sims = scale(raw)
     best_off = {q: float(sims[len(on) + i].max()) for i, q in enumerate(off)}
@@ -166,7 +175,9 @@ def search_figures(cache: simdata.Cache) -> dict:
             "results_median": float(np.median(returned)) if returned else None,
             "results_max": max(returned) if returned else None,
         }
-    out["off_topic_best"] = {q: round(v, 3) for q, v in sorted(best_off.items(), key=lambda x: -x[1])}
+    out["off_topic_best"] = {
+        q: round(v, 3) for q, v in sorted(best_off.items(), key=lambda x: -x[1])
+    }
     out["on_topic_answer_scores"] = {
         q["query"]: round(float(max(sims[i, a] for a in q["answers"])), 3) for i, q in enumerate(on)
     }
@@ -200,7 +211,9 @@ def ocean_neighbours(scale: Scale, cache: simdata.Cache, same: float, related: f
         "nearest_at_or_above_same": int((calibrated >= same - 1e-9).sum()),
         "nearest_at_or_above_related": int((calibrated >= related - 1e-9).sum()),
         "with_an_identical_text": identical,
-        "nearest_raw_quartiles": [round(float(q), 3) for q in np.quantile(nearest, [0.25, 0.5, 0.75])],
+        "nearest_raw_quartiles": [
+            round(float(q), 3) for q in np.quantile(nearest, [0.25, 0.5, 0.75])
+        ],
         "pairs_at_or_above_same": int((np.triu(scale(sims), 1) >= same - 1e-9).sum()),
     }
 
@@ -235,7 +248,9 @@ def main() -> None:
             "pairs": dict(Counter(label[mask].tolist())),
             "same": precision_recall(scores[mask], is_same[mask], same_t),
             "related": precision_recall(scores[mask], is_linked[mask], related_t),
-            "unrelated_called_same": int((mask & (label == "unrelated") & (scores >= same_t - 1e-9)).sum()),
+            "unrelated_called_same": int(
+                (mask & (label == "unrelated") & (scores >= same_t - 1e-9)).sum()
+            ),
             "other_language_same_pairs": {
                 "pairs": int(across.sum()),
                 "at_least_related": int((scores[across] >= related_t - 1e-9).sum()),
@@ -284,15 +299,25 @@ def main() -> None:
             "on-topic queries' answers",
         },
         "thresholds": {"same": same_t, "related": related_t, "search": search["threshold"]},
-        "targets": {"same_precision": TARGET_SAME, "related_precision": TARGET_RELATED,
-                    "search_off_topic_quiet": SEARCH_QUIET_SHARE},
+        "targets": {
+            "same_precision": TARGET_SAME,
+            "related_precision": TARGET_RELATED,
+            "search_off_topic_quiet": SEARCH_QUIET_SHARE,
+        },
         "measured": figures,
         "search": {k: v for k, v in search.items() if k in ("off_topic", "on_topic")},
     }
     print(json.dumps(report, indent=1))
     print(json.dumps({"raw_by_source": by_source}, indent=1), file=sys.stderr)
     print(json.dumps({"sweep": sweep}), file=sys.stderr)
-    print(json.dumps({"search_detail": {k: search[k] for k in ("off_topic_best", "on_topic_answer_scores")}}, indent=1, ensure_ascii=False), file=sys.stderr)
+    print(
+        json.dumps(
+            {"search_detail": {k: search[k] for k in ("off_topic_best", "on_topic_answer_scores")}},
+            indent=1,
+            ensure_ascii=False,
+        ),
+        file=sys.stderr,
+    )
     if args.ocean:
         print(json.dumps({"ocean": ocean_neighbours(scale, cache, same_t, related_t)}, indent=1))
     if args.write:

@@ -1,7 +1,7 @@
 """Build the labelled pairs of tests/similarity/data/ from the real records (shared/realdata).
 
-    .venv/bin/python bench/label_candidates.py            # var/labelling/candidates.jsonl + review.txt
-    .venv/bin/python bench/label_candidates.py --write    # tests/similarity/data/labelled_pairs.jsonl
+    .venv/bin/python bench/label_candidates.py          # var/labelling/: candidates, review.txt
+    .venv/bin/python bench/label_candidates.py --write  # tests/similarity/data/labelled_pairs.jsonl
 
 Step 1 lists candidate pairs from several sources (below), each with a stable id, and writes a
 listing to read (var/labelling/review.txt).  Step 2 is a person (here: the engineer who built
@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import simdata  # noqa: E402
+import simdata
 
 DATA = simdata.BASE_DIR / "tests" / "similarity" / "data"
 LABELS = DATA / "labels.tsv"
@@ -57,10 +57,49 @@ WORK = simdata.BASE_DIR / "var" / "labelling"
 SEED = 20261205
 TEST_SHARE = 3  # one pair in three is held out (by a hash of its id)
 
-STOP = set(
-    "the of and for in on to a an by with through from at as its their our into via all "
-    "de la el en y los las del le et des les du au por para con une un una".split()
-)
+STOP = {
+    "the",
+    "of",
+    "and",
+    "for",
+    "in",
+    "on",
+    "to",
+    "a",
+    "an",
+    "by",
+    "with",
+    "through",
+    "from",
+    "at",
+    "as",
+    "its",
+    "their",
+    "our",
+    "into",
+    "via",
+    "all",
+    "de",
+    "la",
+    "el",
+    "en",
+    "y",
+    "los",
+    "las",
+    "del",
+    "le",
+    "et",
+    "des",
+    "les",
+    "du",
+    "au",
+    "por",
+    "para",
+    "con",
+    "une",
+    "un",
+    "una",
+}
 
 
 MANUAL_CROSS = [
@@ -91,7 +130,9 @@ def unoc_side(row: dict) -> dict[str, str]:
 
 
 def climate_side(index: int, row: dict) -> dict[str, str]:
-    return side(simdata.climate_ref(index), row["Name of initiative"].strip('" '), row["Description"])
+    return side(
+        simdata.climate_ref(index), row["Name of initiative"].strip('" '), row["Description"]
+    )
 
 
 def pair_id(source: str, a: str, b: str) -> str:
@@ -137,9 +178,10 @@ def candidates(*, with_model: bool = True) -> list[dict]:
                 counted.update(j for j in by_word[w] if j > i)
         for j in sorted(counted):
             jaccard = len(ws & title_words[j]) / len(ws | title_words[j])
-            same_title = groups[simdata.squash(unoc[i]["title"]).lower()] == groups[
-                simdata.squash(unoc[j]["title"]).lower()
-            ]
+            same_title = (
+                groups[simdata.squash(unoc[i]["title"]).lower()]
+                == groups[simdata.squash(unoc[j]["title"]).lower()]
+            )
             if jaccard >= 0.5 and not same_title:
                 add("near", unoc_side(unoc[i]), unoc_side(unoc[j]))
 
@@ -163,7 +205,7 @@ def candidates(*, with_model: bool = True) -> list[dict]:
         keys = [norm(re.sub(r"\(.*?\)", "", name))]
         keys += [norm(a) for a in re.findall(r"\(([A-Z][A-Za-z]{3,12})\)", name)]
         keys = [k for k in keys if len(k) > 12 or (k and " " not in k and len(k) >= 4)]
-        for j, commitment in enumerate(unoc):
+        for commitment in unoc:
             title = norm(commitment["title"])
             if any(re.search(rf"\b{re.escape(k)}\b", title) for k in keys):
                 add("cross", climate_side(i, row), unoc_side(commitment))
@@ -172,7 +214,11 @@ def candidates(*, with_model: bool = True) -> list[dict]:
     # description (a search of the descriptions for each marine initiative's name and acronym)
     by_unoc_ref = {simdata.unoc_ref(row): row for row in unoc}
     for climate_index, ref in MANUAL_CROSS:
-        add("cross", climate_side(climate_index, climate[climate_index]), unoc_side(by_unoc_ref[ref]))
+        add(
+            "cross",
+            climate_side(climate_index, climate[climate_index]),
+            unoc_side(by_unoc_ref[ref]),
+        )
 
     # translations written for this set
     if TRANSLATIONS.exists():

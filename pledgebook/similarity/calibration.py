@@ -80,7 +80,9 @@ def read(path: Path = PATH) -> Calibration:
         search_one=float(data["search_scale"]["one"]),
         measured=data.get("measured", {}),
     )
-    if not (calibration.zero < calibration.one and calibration.search_zero < calibration.search_one):
+    if not (
+        calibration.zero < calibration.one and calibration.search_zero < calibration.search_one
+    ):
         raise ValueError(f"{path}: a scale's zero must be below its one")
     if not 0 < calibration.related <= calibration.same <= 1 or not 0 < calibration.search <= 1:
         raise ValueError(f"{path}: thresholds must lie in (0, 1], related <= same")

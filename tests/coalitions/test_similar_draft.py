@@ -66,13 +66,16 @@ def test_typing_shows_a_similar_coalition_before_anything_is_saved(
         ),
     )
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == PANEL
+    assert response.templates[0].name == PANEL
     assert names(response) == [reef.name]
     (s,) = response.context["suggestions"]
     assert s.kind == "coalition"
     assert s.label == "same"
     assert s.reasons[0] == "Close in meaning: possibly the same initiative"
-    assert s.reasons[1] == "Shared words in principles and asks: coral, reefs, nurseries, islands, fiji"
+    assert (
+        s.reasons[1]
+        == "Shared words in principles and asks: coral, reefs, nurseries, islands, fiji"
+    )
     assert b"Coral reef restoration in the Pacific" in response.content
     # Nothing saved, nothing indexed.
     assert ExpressionOfInterest.objects.count() == eois
@@ -109,9 +112,18 @@ def test_an_empty_draft_explains_the_panel_and_embeds_nothing(client, programme,
 def test_an_edited_eoi_is_never_suggested_to_itself(client, programme, proposer, reef):
     mine = make_eoi(programme, proposer, **REEF)
     client.force_login(proposer)
-    response = client.post(URL, typed(programme, eoi=str(mine.pk), **{
-        "title": REEF["title"], "principles": REEF["principles"][0], "asks": REEF["asks"][0]
-    }))
+    response = client.post(
+        URL,
+        typed(
+            programme,
+            eoi=str(mine.pk),
+            **{
+                "title": REEF["title"],
+                "principles": REEF["principles"][0],
+                "asks": REEF["asks"][0],
+            },
+        ),
+    )
     assert response.status_code == 200
     assert names(response) == [reef.name]
 
@@ -184,7 +196,9 @@ def test_the_panel_is_limited_per_user_and_says_so(client, programme, proposer, 
 
 def test_the_new_form_carries_the_live_panel(client, programme, proposer):
     client.force_login(proposer)
-    response = client.get(reverse("workspace:coalition_eoi_create") + f"?programme={programme.slug}")
+    response = client.get(
+        reverse("workspace:coalition_eoi_create") + f"?programme={programme.slug}"
+    )
     html = response.content.decode()
     assert f'hx-post="{URL}"' in html
     assert 'hx-include="#eoi-form"' in html
@@ -201,7 +215,7 @@ def test_without_javascript_the_saved_draft_shows_its_similar_initiatives(
     client.force_login(proposer)
     response = client.get(reverse("workspace:coalition_eoi_edit", args=[mine.pk]))
     assert names(response) == [reef.name]
-    assert f"hx-vals='{{\"eoi\": \"{mine.pk}\"}}'" in response.content.decode()
+    assert f'hx-vals=\'{{"eoi": "{mine.pk}"}}\'' in response.content.decode()
 
 
 def test_a_refused_save_shows_the_panel_for_what_was_typed(client, programme, proposer, reef):

@@ -51,11 +51,11 @@ def test_the_calibration_belongs_to_this_model_and_this_labelled_set():
     assert FILE["labelled_set"]["sha256"] == digest, "labelled set changed: run bench/calibrate.py"
     queries = (DATA / "search_queries.json").read_bytes()
     assert FILE["labelled_set"]["search_sha256"] == hashlib.sha256(queries).hexdigest()
-    assert (engine.SAME_THRESHOLD, engine.RELATED_THRESHOLD, engine.SEARCH_THRESHOLD) == (
+    assert (
         FILE["thresholds"]["same"],
         FILE["thresholds"]["related"],
         FILE["thresholds"]["search"],
-    )
+    ) == (engine.SAME_THRESHOLD, engine.RELATED_THRESHOLD, engine.SEARCH_THRESHOLD)
 
 
 def test_the_scale_maps_unrelated_to_zero_and_same_to_one_monotonically():
