@@ -237,3 +237,23 @@ def test_a_refused_save_shows_the_panel_for_what_was_typed(client, programme, pr
     assert response.context["form"].errors["title"] == ["This field is required."]
     assert names(response) == [reef.name]
     assert ExpressionOfInterest.objects.count() == eois
+
+
+# The saved EOI's page: labels that mean what they say ----------------------------------------
+
+
+def test_an_unrelated_proposal_is_not_called_possibly_the_same(client, programme, proposer):
+    """Both are ocean proposals, with different aims: before calibration every such pair scored
+    above the raw 0.87 of "possibly the same initiative"."""
+    make_eoi(
+        programme,
+        title="Port waste reception for ships in the Baltic",
+        principles=("Ships must land their garbage in port",),
+        asks=("Fund waste reception facilities in small Estonian ports",),
+    )
+    mine = make_eoi(programme, proposer, **REEF)
+    client.force_login(proposer)
+    response = client.get(reverse("workspace:coalition_eoi", args=[mine.pk]))
+    assert response.context["suggestions"] == []
+    assert b"possibly the same initiative" not in response.content
+    assert b"Nothing close in meaning found yet." in response.content
