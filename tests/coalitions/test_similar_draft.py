@@ -5,9 +5,11 @@ without JavaScript the form shows the panel for what was saved.  Exact assertion
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
+from django.core.cache.backends.base import BaseCache
 from django.urls import reverse
 
 from pledgebook.coalitions.models import ExpressionOfInterest
@@ -189,6 +191,32 @@ def test_the_panel_is_limited_per_user_and_says_so(client, programme, proposer, 
     other = factories.representative(factories.OrganisationFactory())
     client.force_login(other)
     assert client.post(URL, typed(programme, org_of(other), title=REEF["title"])).status_code == 200
+
+
+class BrokenCache(BaseCache):
+    """A cache whose server is down: every call fails."""
+
+    def __init__(self, location: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+
+    def _fail(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("cache unreachable")
+
+    add = get = set = incr = delete = get_many = _fail
+
+
+def test_the_limit_fails_open_with_a_warning_when_the_cache_is_down(
+    client, programme, proposer, reef, settings, caplog
+):
+    client.force_login(proposer)  # the session is in the database, not the cache
+    settings.CACHES = {"default": {"BACKEND": f"{__name__}.BrokenCache"}}
+    with caplog.at_level(logging.WARNING, logger="pledgebook.workspace.views_coalitions"):
+        response = client.post(URL, typed(programme, org_of(proposer), **{"title": REEF["title"]}))
+    assert response.status_code == 200
+    assert names(response) == [reef.name]
+    assert [r.getMessage() for r in caplog.records] == [
+        "similar-draft rate limit not counted: the cache failed"
+    ]
 
 
 # The form: live attributes, and the panel without JavaScript ----------------------------------
