@@ -25,6 +25,7 @@ public coalition page).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,12 @@ class Suggestion:
     def is_match(self) -> bool:
         """Possibly the same initiative: worth proposing a merge (a person decides)."""
         return self.score >= engine.SAME_THRESHOLD
+
+    @property
+    def shown_score(self) -> float:
+        """The score to show, cut (not rounded) to two decimals, so that a score shown as 0.55
+        is never below a threshold of 0.55."""
+        return math.floor(self.score * 100) / 100
 
     @property
     def label(self) -> str | None:
@@ -288,7 +295,7 @@ def _suggestions(hits: list[engine.Hit], mine: _Mine) -> list[Suggestion]:
         obj = objects.get((hit_kind, object_id))
         if obj is None:  # gone since it was indexed
             continue
-        s = Suggestion(kind=hit_kind, obj=obj, score=round(score, 3))
+        s = Suggestion(kind=hit_kind, obj=obj, score=score)
         s.shared_terms = engine.top_terms_shared(mine.text, principles_and_asks(obj))
         theirs = _members(obj)
         s.shared_members = sorted(mine.members[key] for key in mine.members.keys() & theirs.keys())

@@ -38,7 +38,6 @@ from pledgebook.similarity.models import Vector
 from pledgebook.similarity.terms import top_terms_shared
 
 __all__ = [
-    "MATCH_THRESHOLD",
     "RELATED_THRESHOLD",
     "SAME_THRESHOLD",
     "SEARCH_THRESHOLD",
@@ -69,7 +68,6 @@ SAME_THRESHOLD = _calibration.same
 RELATED_THRESHOLD = _calibration.related
 #: Calibrated score below which semantic search returns nothing.
 SEARCH_THRESHOLD = _calibration.search
-MATCH_THRESHOLD = SAME_THRESHOLD  # the former name
 
 _KIND = re.compile(r"[a-z][a-z0-9_.-]{0,39}")
 

@@ -155,6 +155,9 @@ def test_a_similar_coalition_appears_while_typing_before_saving(
     page.get_by_label("Principles").press_sequentially(
         "Coral reefs shield small islands from storms", delay=20
     )
+    page.get_by_label("Specific asks").press_sequentially(
+        "Money for coral nurseries in Fiji", delay=20
+    )
     expect(similar.locator(".suggestion-name")).to_have_text([reef.name], timeout=20_000)
     expect(similar).to_contain_text("Close in meaning: possibly the same initiative")
     # Nothing was saved to show it.
@@ -165,8 +168,9 @@ def test_a_similar_coalition_appears_while_typing_before_saving(
     box = similar.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
     # Typing something unrelated instead empties the list.
-    page.get_by_label("Title").fill("")
     page.get_by_label("Principles").fill("")
+    page.get_by_label("Specific asks").fill("")
+    page.get_by_label("Title").fill("")
     page.get_by_label("Title").press_sequentially("Free legal aid for tenants", delay=20)
     expect(similar).to_contain_text("Nothing close in meaning found yet.", timeout=20_000)
     expect(similar.locator(".suggestion-name")).to_have_count(0)

@@ -285,3 +285,11 @@ def test_an_unrelated_proposal_is_not_called_possibly_the_same(client, programme
     assert response.context["suggestions"] == []
     assert b"possibly the same initiative" not in response.content
     assert b"Nothing close in meaning found yet." in response.content
+
+
+def test_a_shown_score_never_reads_above_its_label():
+    from pledgebook.coalitions.similar import Suggestion
+
+    s = Suggestion(kind="coalition", obj=None, score=0.5496)  # type: ignore[arg-type]
+    assert s.label == "related"
+    assert s.shown_score == 0.54
