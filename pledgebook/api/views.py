@@ -390,7 +390,8 @@ COALITION_FILTERS = [
         str,
         description=(
             "Describe what you look for, in any language: the coalitions nearest in meaning, "
-            "best first (at most 50), after the other filters."
+            "best first (at most 50), after the other filters.  Only close matches are "
+            "returned: a description close to no coalition returns an empty list."
         ),
         examples=_example("Description", "plastic pollution in small island states"),
     ),

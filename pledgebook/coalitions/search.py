@@ -10,7 +10,9 @@ A query is split into words; every word must match, as a prefix ("plast" finds "
 
 Semantic: a description of what one looks for is embedded and ranked by
 ``VectorIndex.nearest`` over the indexed coalitions (kind ``"coalition"``), scoped to the ids
-the caller may show.  :func:`similarity_text` is the text a coalition is indexed with.
+the caller may show, and cut at ``engine.SEARCH_THRESHOLD``: a description close to nothing in
+the network returns no coalition (the page then says there is no close match) instead of the
+whole network in some order.  :func:`similarity_text` is the text a coalition is indexed with.
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
 
 def semantic(queryset: QuerySet, text: str, *, limit: int = SEMANTIC_LIMIT) -> QuerySet:
     """The coalitions of ``queryset`` nearest in meaning to ``text``, best first (annotated
-    ``semantic_rank``, 0 for the best; ordered by it).  Only ids of ``queryset`` are scored,
-    so the engine never returns a coalition the caller may not show."""
+    ``semantic_rank``, 0 for the best; ordered by it), none below the engine's search cut-off
+    (none at all when nothing is close).  Only ids of ``queryset`` are scored, so the engine
+    never returns a coalition the caller may not show."""
     if not (text or "").strip():
         return queryset
     allowed = list(queryset.order_by().values_list("pk", flat=True))

@@ -9,6 +9,7 @@ class SimilarityConfig(AppConfig):
     def ready(self) -> None:
         # Every task worker queues a batch when the indexing backlog has none (core/workers.py).
         from pledgebook.core.workers import register_check
+        from pledgebook.similarity import checks  # noqa: F401 - registers the system check
         from pledgebook.similarity.tasks import queue_if_needed
 
         register_check(queue_if_needed)

@@ -11,10 +11,16 @@
 
 Results are ``(kind, object_id, score)`` hints, best first: a caller fetches the objects with
 its own scoped query (an object deleted a moment ago by another process may still be listed).
-Scores are cosine similarities, compressed for this model: unrelated short texts still score
-0.75-0.86, texts about the same initiative 0.85-0.96 (most above :data:`MATCH_THRESHOLD`), and
-texts on one topic with opposite aims ("expand nuclear power" / "phase it out") up to 0.91: an
-embedding captures the topic, not the stance.  Show scores as a ranking, not as a probability.
+
+Scores are *calibrated* (``pledgebook.similarity.calibration``): the model's cosines are
+compressed (two unrelated ocean commitments score about 0.85, two descriptions of one initiative
+about 0.95), so :func:`similar`, :func:`similar_to_text` and :func:`search` map them linearly
+onto [0, 1], where 0 is as close as two unrelated proposals and 1 as close as two descriptions of
+one initiative.  :data:`SAME_THRESHOLD` ("possibly the same initiative"), :data:`RELATED_THRESHOLD`
+(worth showing at all) and :data:`SEARCH_THRESHOLD` (the search cut-off) were chosen on a
+labelled set of real pairs by bench/calibrate.py, which reports their precision and recall in
+docs/SIMILARITY.md.  Texts on one topic with opposite aims ("expand nuclear power" / "phase it
+out") still score high: an embedding captures the topic, not the stance.
 """
 
 import hashlib
@@ -24,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 from django.db import transaction
 
-from pledgebook.similarity import embedding
+from pledgebook.similarity import calibration, embedding
 from pledgebook.similarity import index as index_module
 from pledgebook.similarity.embedding import embed, model_id, stats
 from pledgebook.similarity.index import Hit, Key, VectorIndex, get_index
@@ -32,9 +38,12 @@ from pledgebook.similarity.models import Vector
 from pledgebook.similarity.terms import top_terms_shared
 
 __all__ = [
-    "MATCH_THRESHOLD",
+    "RELATED_THRESHOLD",
+    "SAME_THRESHOLD",
+    "SEARCH_THRESHOLD",
     "Hit",
     "VectorIndex",
+    "calibrated",
     "current_text",
     "digest",
     "embed",
@@ -42,19 +51,24 @@ __all__ = [
     "index_many",
     "index_object",
     "index_text",
+    "label",
     "model_id",
     "register_text_source",
     "remove",
     "search",
     "similar",
+    "similar_to_text",
     "stats",
     "top_terms_shared",
 ]
 
-# Cosine at or above which two texts are likely the same initiative (a merge suggestion).
-# Chosen on tests/similarity/labelled_pairs.py: precision 0.91, recall 0.95 there (0.86 gives
-# the same; at 0.85 precision falls to 0.73: unrelated short texts score up to 0.86).
-MATCH_THRESHOLD = 0.87
+_calibration = calibration.current()
+#: Calibrated score from which two texts are "possibly the same initiative" (merge suggestion).
+SAME_THRESHOLD = _calibration.same
+#: Calibrated score from which a text is "related" and shown as similar at all.
+RELATED_THRESHOLD = _calibration.related
+#: Calibrated score below which semantic search returns nothing.
+SEARCH_THRESHOLD = _calibration.search
 
 _KIND = re.compile(r"[a-z][a-z0-9_.-]{0,39}")
 
@@ -193,6 +207,26 @@ def remove(kind: str, object_id: int) -> int:
     return deleted
 
 
+def calibrated(cosine: float) -> float:
+    """The calibrated score (0-1) of a raw cosine between two embeddings."""
+    return _calibration.score(cosine)
+
+
+def label(score: float) -> str | None:
+    """What a calibrated score means: ``"same"`` (possibly the same initiative), ``"related"``,
+    or None (not similar enough to show)."""
+    return _calibration.label(score)
+
+
+def _calibrated_hits(
+    hits: list[Hit], min_score: float | None, scale: Callable[[float], float] = calibrated
+) -> list[Hit]:
+    out = [(kind, object_id, scale(cosine)) for kind, object_id, cosine in hits]
+    if min_score is not None:
+        out = [hit for hit in out if hit[2] >= min_score]
+    return out
+
+
 def similar(
     kind: str,
     object_id: int,
@@ -201,15 +235,40 @@ def similar(
     k: int = 10,
     allowed_ids: Mapping[str, Iterable[int]] | None = None,
     exclude: Iterable[Key] = (),
+    min_score: float | None = None,
     index: VectorIndex | None = None,
 ) -> list[Hit]:
-    """The objects most similar to an indexed object (never itself); [] if it has no vector."""
+    """The objects most similar to an indexed object (never itself), with calibrated scores,
+    none below ``min_score`` when given; [] if it has no vector."""
     index = index or get_index()
     vector = index.vector(kind, object_id)
     if vector is None:
         return []
     exclude = {(kind, int(object_id)), *exclude}
-    return index.nearest(vector, kinds, k=k, exclude=exclude, allowed_ids=allowed_ids)
+    hits = index.nearest(vector, kinds, k=k, exclude=exclude, allowed_ids=allowed_ids)
+    return _calibrated_hits(hits, min_score)
+
+
+def similar_to_text(
+    text: str,
+    *,
+    kinds: Iterable[str],
+    k: int = 10,
+    allowed_ids: Mapping[str, Iterable[int]] | None = None,
+    exclude: Iterable[Key] = (),
+    min_score: float | None = None,
+    index: VectorIndex | None = None,
+) -> list[Hit]:
+    """:func:`similar` for a text that is not stored (a draft being typed): it is embedded as an
+    object's text would be, compared, and forgotten.  Nothing is written."""
+    if not (text or "").strip():
+        return []
+    vector: np.ndarray = embed([text])[0]
+    vector = embedding.from_bytes(embedding.to_bytes(vector))  # as it would be stored
+    hits = (index or get_index()).nearest(
+        vector, kinds, k=k, exclude=set(exclude), allowed_ids=allowed_ids
+    )
+    return _calibrated_hits(hits, min_score)
 
 
 def search(
@@ -218,11 +277,16 @@ def search(
     kinds: Iterable[str],
     k: int = 10,
     allowed_ids: Mapping[str, Iterable[int]] | None = None,
+    min_score: float | None = SEARCH_THRESHOLD,
     index: VectorIndex | None = None,
 ) -> list[Hit]:
     """Semantic search: the objects whose texts are nearest in meaning to ``text`` (a query in
-    any of the model's languages).  Embeds the query: about 30-70 ms on one core."""
+    any of the model's languages), with calibrated search scores (a query and a description
+    have their own scale), none below ``min_score`` (by default :data:`SEARCH_THRESHOLD`: a
+    query about nothing in the index returns nothing).  Embeds the query: about 30-70 ms on one
+    core."""
     if not (text or "").strip():
         return []
     query: np.ndarray = embed([text])[0]
-    return (index or get_index()).nearest(query, kinds, k=k, allowed_ids=allowed_ids)
+    hits = (index or get_index()).nearest(query, kinds, k=k, allowed_ids=allowed_ids)
+    return _calibrated_hits(hits, min_score, _calibration.search_score)

@@ -58,6 +58,11 @@ urlpatterns = [
         name="coalition_membership_answer",
     ),
     path("coalitions/new/", views_coalitions.eoi_create, name="coalition_eoi_create"),
+    path(
+        "coalitions/similar/",
+        views_coalitions.eoi_similar_draft,
+        name="coalition_similar_draft",
+    ),
     path("coalitions/eoi/<int:pk>/", views_coalitions.eoi_detail, name="coalition_eoi"),
     path("coalitions/eoi/<int:pk>/edit/", views_coalitions.eoi_edit, name="coalition_eoi_edit"),
     path(

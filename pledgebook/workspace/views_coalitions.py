@@ -8,17 +8,20 @@ or 404 and changes nothing.  A failed submission keeps the draft (saved first).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from pledgebook.coalitions import domain, merge
 from pledgebook.coalitions.models import (
@@ -27,18 +30,21 @@ from pledgebook.coalitions.models import (
     Membership,
     MergeInvitation,
 )
-from pledgebook.coalitions.similar import similar_to
+from pledgebook.coalitions.similar import Suggestion, similar_to, similar_to_draft
 from pledgebook.coalitions.validation import membership_key
 from pledgebook.organisations.models import Organisation
-from pledgebook.programmes.models import Programme
+from pledgebook.programmes.models import Programme, Theme
+from pledgebook.reference.models import Goal
 from pledgebook.workspace.forms import add_errors
 from pledgebook.workspace.forms_coalitions import (
     EOIForm,
     MemberFormSet,
     MilestoneFormSet,
+    lines,
 )
 
 MS = Membership.Status
+logger = logging.getLogger(__name__)
 
 
 def _denied(request: HttpRequest, message: str) -> HttpResponse:
@@ -278,10 +284,19 @@ def _eoi_form(
         current_members = list(
             eoi.memberships.select_related("organisation")  # type: ignore[attr-defined]
         )
+    if request.method == "POST":  # shown again: the panel for what was typed, saved or not
+        suggestions = _draft_suggestions(request.POST, programme, eoi, organisations)
+    elif eoi is not None:
+        suggestions = similar_to(eoi, k=5)
+    else:
+        suggestions = []
     return render(
         request,
         "workspace/coalitions/eoi_form.html",
         {
+            "suggestions": suggestions,
+            "typed": eoi is not None or _typed(request.POST),
+            "draft_url": reverse("workspace:coalition_similar_draft"),
             "form": form,
             "milestones": milestones,
             "members": members,
@@ -329,6 +344,98 @@ def eoi_edit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"status": eoi.get_status_display().lower()},
         )
     return _eoi_form(request, eoi.programme, eoi)
+
+
+# Similar initiatives while typing ---------------------------------------------------------------
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.strip().isdigit()][:100]
+
+
+def _draft_suggestions(
+    data: Any,
+    programme: Programme,
+    eoi: ExpressionOfInterest | None,
+    organisations: QuerySet[Organisation] | None,
+) -> list[Suggestion]:
+    """The similar initiatives for the EOI form's unsaved fields (``data``: request.POST)."""
+    organisation = None
+    chosen = _ids([data.get("organisation") or ""])
+    if eoi is None and organisations is not None and chosen:
+        organisation = organisations.filter(pk=chosen[0]).first()
+    return similar_to_draft(
+        programme=programme,
+        eoi=eoi,
+        organisation=organisation,
+        title=(data.get("title") or "")[:300],
+        summary=data.get("summary") or "",
+        principles=lines(data.get("principles") or ""),
+        asks=lines(data.get("asks") or ""),
+        themes=list(Theme.objects.filter(programme=programme, pk__in=_ids(data.getlist("themes")))),
+        goals=list(Goal.objects.filter(pk__in=_ids(data.getlist("goals")))),
+    )
+
+
+def _typed(data: Any) -> bool:
+    return any((data.get(f) or "").strip() for f in ("title", "summary", "principles", "asks"))
+
+
+def _draft_throttled(request: HttpRequest) -> bool:
+    """Count this request against the user's limit (SIMILAR_DRAFT_RATE, default 30 a minute:
+    each request embeds a text, 50-500 ms of CPU).  Fails open, with a warning, when the cache
+    cannot be reached: the panel is a convenience, not a gate."""
+    try:
+        return bool(
+            is_ratelimited(
+                request,
+                group="workspace.similar_draft",
+                key="user",
+                rate=getattr(settings, "SIMILAR_DRAFT_RATE", "30/m"),
+                method="POST",
+                increment=True,
+            )
+        )
+    except Exception:  # the cache is down: log it and let the request through
+        logger.warning("similar-draft rate limit not counted: the cache failed", exc_info=True)
+        return False
+
+
+@login_required
+@require_POST
+def eoi_similar_draft(request: HttpRequest) -> HttpResponse:
+    """The "similar initiatives" panel for the expression of interest being typed: the EOI form
+    posts its unsaved fields here (HTMX, a moment after the proposer stops typing) and gets the
+    panel back.  Nothing is saved or indexed.  Limited per user; over the limit the panel says
+    so (429) and the next save shows it again."""
+    user: Any = request.user
+    eoi = None
+    if request.POST.get("eoi"):
+        try:
+            pk = int(request.POST["eoi"])
+        except ValueError:
+            raise Http404 from None
+        eoi = get_object_or_404(ExpressionOfInterest.objects.select_related("programme"), pk=pk)
+        if not user.has_perm("coalitions.change_expressionofinterest", eoi):
+            raise PermissionDenied
+        programme = eoi.programme
+        organisations = None
+    else:
+        organisations = my_organisations(user)
+        if not organisations.exists():
+            raise PermissionDenied
+        programme = get_object_or_404(
+            Programme, slug=request.POST.get("programme") or "", is_published=True
+        )
+    template = "workspace/coalitions/_suggestions_list.html"
+    if _draft_throttled(request):
+        return render(request, template, {"throttled": True, "live": True}, status=429)
+    suggestions = _draft_suggestions(request.POST, programme, eoi, organisations)
+    return render(
+        request,
+        template,
+        {"suggestions": suggestions, "live": True, "typed": _typed(request.POST)},
+    )
 
 
 # The EOI page ----------------------------------------------------------------------------------

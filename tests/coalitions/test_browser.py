@@ -1,7 +1,9 @@
-"""The coalition hub's journey in a real browser (Playwright driving Debian's Chromium):
+"""The coalition hub's journeys in a real browser (Playwright driving Debian's Chromium):
 proposer A submits an expression of interest; proposer B submits a similar one and sees A's in
 the similar panel; the secretariat merges both and accepts the coalition; both proposers see
-the merged coalition in their workspace and on its public page."""
+the merged coalition in their workspace and on its public page.  And a proposer writing a new
+expression of interest sees a similar coalition appear while typing, before saving, on a
+desktop and at phone width."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pytest
 
 from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
 from tests import factories
+from tests.coalitions.helpers import make_coalition
 from tests.workspace.test_browser import CHROMIUM_ARGS, sign_in
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -125,3 +128,49 @@ def test_two_similar_eois_are_merged_and_both_proposers_see_the_coalition(
             "Seas without plastic waste from the EOI of Blue Seas Network"
         )
         expect(page.locator("#count-members")).to_have_text("2")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_similar_coalition_appears_while_typing_before_saving(
+    live_server, browser, programme, width
+):
+    base = live_server.url
+    secretariat = factories.staff(programme)
+    reef = make_coalition(
+        programme,
+        secretariat,
+        title="Coral reef restoration in the Pacific",
+        principles=("Healthy coral reefs protect island coasts",),
+        asks=("Fund coral nurseries and reef replanting in Fiji and Samoa",),
+    )
+    user = factories.representative(factories.OrganisationFactory(name="Reef Keepers Tonga"))
+    eois = ExpressionOfInterest.objects.count()
+
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    sign_in(page, base, user.email)
+    page.goto(f"{base}/workspace/coalitions/new/?programme={programme.slug}")
+    similar = page.locator("#similar")
+    expect(similar).to_contain_text("As you write the title, summary, principles and asks")
+    page.get_by_label("Title").press_sequentially("Replanting corals on Pacific reefs", delay=20)
+    page.get_by_label("Principles").press_sequentially(
+        "Coral reefs shield small islands from storms", delay=20
+    )
+    page.get_by_label("Specific asks").press_sequentially(
+        "Money for coral nurseries in Fiji", delay=20
+    )
+    expect(similar.locator(".suggestion-name")).to_have_text([reef.name], timeout=20_000)
+    expect(similar).to_contain_text("Close in meaning: possibly the same initiative")
+    # Nothing was saved to show it.
+    assert ExpressionOfInterest.objects.count() == eois
+    assert page.url == f"{base}/workspace/coalitions/new/?programme={programme.slug}"
+    # The panel fits the screen: nothing runs off the side at phone width.
+    similar.scroll_into_view_if_needed()
+    box = similar.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    # Typing something unrelated instead empties the list.
+    page.get_by_label("Principles").fill("")
+    page.get_by_label("Specific asks").fill("")
+    page.get_by_label("Title").fill("")
+    page.get_by_label("Title").press_sequentially("Free legal aid for tenants", delay=20)
+    expect(similar).to_contain_text("Nothing close in meaning found yet.", timeout=20_000)
+    expect(similar.locator(".suggestion-name")).to_have_count(0)

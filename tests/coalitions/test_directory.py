@@ -69,7 +69,7 @@ def test_semantic_search_on_the_page(client, programme) -> None:
         URL, {"semantic": "coalitions working on plastic pollution in small island states"}
     ).content.decode()
 
-    assert slugs(html)[0] == net.plastic.slug
+    assert slugs(html) == [net.plastic.slug]
     assert "Ordered by closeness in meaning to your description." in html
 
 
@@ -90,6 +90,18 @@ def test_semantic_search_says_when_coalitions_are_not_indexed_yet(client, progra
     html = client.get(URL, query).content.decode()
     assert "1 coalition is not indexed for this search yet: the results may be incomplete." in html
     assert "not indexed" not in client.get(URL, {"q": "plastic"}).content.decode()
+
+
+def test_a_description_close_to_nothing_says_so(client, programme) -> None:
+    build_network(programme, index=True)
+
+    html = client.get(
+        URL, {"semantic": "chocolate cake recipe with dark chocolate"}
+    ).content.decode()
+
+    assert slugs(html) == []
+    assert "0 coalitions found." in html
+    assert "No close matches: no coalition is close in meaning to your description." in html
 
 
 def test_pagination(client, programme, monkeypatch) -> None:

