@@ -23,7 +23,8 @@ from tests.console.conftest import (
     overdue_application,
 )
 
-pytestmark = pytest.mark.django_db
+# Dates decide what these tests check: they also run at the awkward instants of tests/clocks.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 DECIDERS = {**SECRETARIAT_ONLY, SECRETARIAT: 302}
 

@@ -23,7 +23,8 @@ from pledgebook.programmes.models import (
 from pledgebook.reference.models import Goal
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+# Dates decide what these tests check: they also run at the awkward instants of tests/clocks.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture

@@ -26,6 +26,9 @@ from pledgebook.reporting.models import (
 from tests import factories, samples
 from tests.reporting.factories import confirmed, cycle
 
+# Dates decide what these tests check: they also run at the awkward instants of tests/clocks.py.
+pytestmark = pytest.mark.dates
+
 NARRATIVE = "We trained the first 200 teachers in two provinces this year."
 
 

@@ -34,6 +34,9 @@ from pledgebook.reporting.models import Invitation, Reminder, ReportingCycle
 from tests import factories
 from tests.reporting.factories import confirmed
 
+# Dates decide what these tests check: they also run at the awkward instants of tests/clocks.py.
+pytestmark = pytest.mark.dates
+
 DAY = dt.timedelta(days=1)
 PASSWORD = "correct horse battery staple"
 DESCRIPTION = (

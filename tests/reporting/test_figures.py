@@ -20,6 +20,9 @@ from pledgebook.reporting.models import FiguresSnapshot, ProgressReport, Reporti
 from tests import factories
 from tests.reporting.factories import confirmed, cycle
 
+# Dates decide what these tests check: they also run at the awkward instants of tests/clocks.py.
+pytestmark = pytest.mark.dates
+
 S = ReportingCycle.Status
 
 

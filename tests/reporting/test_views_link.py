@@ -26,7 +26,8 @@ from pledgebook.reporting.models import (
 from tests import factories, samples
 from tests.reporting.conftest import NARRATIVE, Reporting, form_data
 
-pytestmark = pytest.mark.django_db
+# Dates decide what these tests check: they also run at the awkward instants of tests/clocks.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 R = ProgressReport.Status
 
