@@ -47,7 +47,13 @@ def accepted_values(filterset: type[FilterSet], name: str, *, live: bool) -> lis
     choices = getattr(field, "choices", None)
     if choices is None:
         return None
-    return [str(value) for value, _label in choices if str(value) != ""]
+    values: list[str] = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):  # a group of choices under a heading
+            values += [str(v) for v, _label in label]
+        elif str(value) != "":
+            values.append(str(value))
+    return values
 
 
 def _typed(values: list[str], schema: dict[str, Any]) -> list[Any]:

@@ -67,7 +67,9 @@ class ProgrammeForm(ConsoleModelForm):
         help_text=_(
             "The categories of organisations this programme offers in its forms and filters. "
             "An organisation keeps its category everywhere: one outside this list still takes "
-            "part and is counted under its own category."
+            "part and is counted under its own category. A new programme left without a "
+            "choice shows, for action coalitions, the categories Generation Equality used, and "
+            "all of them for other kinds."
         ),
     )
 
@@ -119,6 +121,10 @@ class ProgrammeForm(ConsoleModelForm):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
+        if self.instance.pk is None and not self.cleaned_data.get("stakeholder_categories"):
+            # A new programme left without a choice shows the default of its kind
+            # (programmes.domain.create_programme); its settings can narrow it later.
+            self.cleaned_data["stakeholder_categories"] = None
         for name, messages in check_programme(self.cleaned_data).items():
             self.add_error(name if name in self.fields else None, messages)
         return self.cleaned_data

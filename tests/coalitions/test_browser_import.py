@@ -51,7 +51,7 @@ def test_the_secretariat_imports_an_export_and_sees_what_is_dropped_and_mapped(
     base = live_server.url
     secretariat = factories.staff(programme)
     page = browser.new_page()
-    sign_in(page, base, secretariat.email)
+    sign_in(page, base, secretariat.email, lands="/console/")
 
     # The programme shows the categories it chooses.
     page.goto(f"{base}/console/{programme.slug}/settings/")

@@ -75,7 +75,7 @@ def test_semantic_search_on_the_page(client, programme) -> None:
 
 def test_semantic_search_says_when_coalitions_are_not_indexed_yet(client, programme) -> None:
     net = build_network(programme)  # nothing indexed
-    query = {"semantic": "plastic pollution in small island states"}
+    query = {"semantic": "coalitions working on plastic pollution in small island states"}
     notice = "are not indexed for this search yet: the results may be incomplete."
 
     assert f"3 coalitions {notice}" in client.get(URL, query).content.decode()

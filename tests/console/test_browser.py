@@ -50,7 +50,7 @@ def test_a_programme_manager_creates_a_programme(live_server, browser):
     page.get_by_label("Name").first.fill("Ocean Conference 2028")
     page.get_by_label("Short name in addresses (slug)").fill("ocean-2028")
     page.get_by_label("Kind").select_option(label="Conference with coalitions")
-    page.get_by_label("Financial").check()
+    page.get_by_label("Financial", exact=True).check()
     page.get_by_label("Policy").check()
     page.get_by_role("button", name="Create the programme").click()
 

@@ -45,7 +45,7 @@ def test_the_progress_of_indexing_updates_in_place(
     secretariat = factories.staff(programme)
     imported(programme, 20)
     page = browser.new_page()
-    sign_in(page, live_server.url, secretariat.email)
+    sign_in(page, live_server.url, secretariat.email, lands="/console/")
 
     page.goto(f"{live_server.url}/console/{programme.slug}/coalitions/")
     status = page.locator("#indexing-status")
@@ -71,7 +71,7 @@ def test_an_interrupted_report_is_generated_again(live_server: Any, browser: Any
         heartbeat_at=timezone.now() - dt.timedelta(minutes=10),
     )
     page = browser.new_page()
-    sign_in(page, live_server.url, world.secretariat.email)
+    sign_in(page, live_server.url, world.secretariat.email, lands="/console/")
 
     page.goto(
         f"{live_server.url}/console/{world.programme.slug}/reporting/cycles/"
