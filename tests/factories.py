@@ -119,8 +119,11 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
         "We will train 500 women entrepreneurs in digital and financial skills across three "
         "regions of Kenya by 2027, with local partners and a public dashboard of results."
     )
-    starts_on = dt.date(2026, 1, 1)
-    ends_on = dt.date(2028, 12, 31)
+    # Three calendar years around today (last year to next year), so that it runs during any
+    # reporting cycle a test opens near today, whatever today is: a test about given dates
+    # gives them itself.
+    starts_on = factory.LazyFunction(lambda: dt.date(timezone.localdate().year - 1, 1, 1))
+    ends_on = factory.LazyFunction(lambda: dt.date(timezone.localdate().year + 1, 12, 31))
     endorsement_level = EndorsementLevel.EXECUTIVE
     status = Commitment.Status.DRAFT
 

@@ -97,6 +97,9 @@ def make_action(**kwargs: Any) -> Action:
 
 
 def make_commitment(**kwargs: Any) -> Commitment:
+    # The representations are compared exactly: the dates are given, not the factory's.
+    kwargs.setdefault("starts_on", dt.date(2026, 1, 1))
+    kwargs.setdefault("ends_on", dt.date(2028, 12, 31))
     return cast(Commitment, factories.CommitmentFactory(**kwargs))
 
 

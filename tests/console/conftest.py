@@ -79,7 +79,7 @@ def world(programme: Programme) -> World:
         theme=theme,
         action=factories.ActionFactory(theme=theme),
         application=application,
-        commitment=_submitted(theme),
+        commitment=_submitted(theme, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2028, 12, 31)),
         other=other,
         other_theme=other_theme,
         other_action=factories.ActionFactory(theme=other_theme),

@@ -262,6 +262,8 @@ def rich(theme):
         endorsement_level=EndorsementLevel.MINISTER,
         is_conditional=True,
         condition="Parliament's approval of the 2026 budget",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2028, 12, 31),
     )
     c.types.set(c.programme.commitment_types.filter(code="financial"))
     c.actions.set([action])

@@ -71,7 +71,14 @@ def _org(name: str, slug: str, category: str, iso2: str) -> Organisation:
     )
 
 
+# The commitments of the world run through its 2026 cycle whatever the clock says.
+STARTS_ON, ENDS_ON = dt.date(2026, 1, 1), dt.date(2028, 12, 31)
+
+
 def _commitment(theme: Any, org: Organisation, title: str, **kw: Any) -> Commitment:
+    """A confirmed commitment running through the world's 2026 cycle, whatever today is."""
+    kw.setdefault("starts_on", STARTS_ON)
+    kw.setdefault("ends_on", ENDS_ON)
     return factories.CommitmentFactory(
         theme=theme, organisation=org, title=title, status=Commitment.Status.CONFIRMED, **kw
     )
@@ -134,7 +141,13 @@ def make_world(status: str = ReportingCycle.Status.CLOSED) -> World:
     c["c1"].types.add(CommitmentType.objects.get(code="financial"))
     c["c2"].themes.set([themes["ej"], themes["tech"], themes["health"]])
     # Not counted: a draft commitment, and another programme's commitment.
-    factories.CommitmentFactory(theme=themes["ej"], organisation=orgs["amani"], title="Draft")
+    factories.CommitmentFactory(
+        theme=themes["ej"],
+        organisation=orgs["amani"],
+        title="Draft",
+        starts_on=STARTS_ON,
+        ends_on=ENDS_ON,
+    )
     other = factories.ThemeFactory()
     other_cycle = ReportingCycle.objects.create(
         programme=other.programme,

@@ -19,7 +19,16 @@ from pledgebook.reference.models import Currency
 from pledgebook.reporting import annual, charts, documents, domain
 from pledgebook.reporting.models import ProgressReport, ReportingCycle
 from tests import factories
-from tests.reporting.test_annual import UTC, World, _docx_tables, _flat, _report, make_world
+from tests.reporting.test_annual import (
+    ENDS_ON,
+    STARTS_ON,
+    UTC,
+    World,
+    _docx_tables,
+    _flat,
+    _report,
+    make_world,
+)
 from tests.reporting.test_annual_console import client_for, url
 
 # Dates decide what these tests check: they also run at the awkward instants of tests/clocks.py.
@@ -261,6 +270,8 @@ def test_the_web_report_is_served_from_its_snapshot_while_the_data_is_unchanged(
             organisation=world.orgs["apex"],
             title=f"More {n}",
             status="confirmed",
+            starts_on=STARTS_ON,
+            ends_on=ENDS_ON,
         )
         _report(c, world.cycle, "completed")
     grown, _n = _queries(client, address)  # rebuilt: the data changed
