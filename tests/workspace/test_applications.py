@@ -248,7 +248,7 @@ def test_people_without_an_organisation_are_told_to_register_one(client) -> None
 
 def test_the_role_help_says_the_years_the_programme_sets(client, programme, applicant):
     """The years of each role come from the programme's settings, not from prose."""
-    org, user = applicant
+    _org, user = applicant
     client.force_login(user)
     url = reverse("workspace:apply") + f"?programme={programme.slug}"
 
