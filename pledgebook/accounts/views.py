@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -30,6 +30,7 @@ from pledgebook.accounts.forms import (
     SignupForm,
 )
 from pledgebook.accounts.landing import landing_url
+from pledgebook.core.forms import attempt
 from pledgebook.organisations.models import Representative
 
 SESSION_SIGNUP_EMAIL = "accounts.signup_email"
@@ -243,17 +244,15 @@ def account_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST)
-    if form.is_valid():
-        try:
-            domain.delete_account(
-                actor=request.user, user=request.user, password=form.cleaned_data["password"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            logout(request)
-            messages.success(
-                request, _("Your account is deleted. We have sent a confirmation to your address.")
-            )
-            return redirect("public:home")
+    if attempt(
+        form,
+        lambda data: domain.delete_account(
+            actor=request.user, user=request.user, password=data["password"]
+        ),
+    ):
+        logout(request)
+        messages.success(
+            request, _("Your account is deleted. We have sent a confirmation to your address.")
+        )
+        return redirect("public:home")
     return _account_page(request, form, status=400)

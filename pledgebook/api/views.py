@@ -24,6 +24,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
@@ -495,6 +496,12 @@ class _FirstRenderer(BaseContentNegotiation):
         return renderer, renderer.media_type
 
 
+def _programme(request: Request) -> Programme | None:
+    """The programme named by ``?programme=<slug>``, whose people may have its private exports."""
+    slug = request.query_params.get("programme")
+    return Programme.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+
+
 def _exporter_data(cls: type[exports.BaseExporter]) -> dict[str, str]:
     return {
         "identifier": cls.identifier,
@@ -511,9 +518,15 @@ def _exporter_data(cls: type[exports.BaseExporter]) -> dict[str, str]:
     responses={200: serializers.ExporterSerializer(many=True)},
 )
 class ExportIndexView(APIView):
+    # The rest of the API authenticates no one (its data is public); exports know the person
+    # signed in on the site, for those the registry keeps to some (``is_available_to``).
+    authentication_classes = [SessionAuthentication]
+
     def get(self, request: Request) -> Response:
-        exporters = sorted(exports.all_exporters(), key=lambda cls: cls.identifier)
-        return Response([_exporter_data(cls) for cls in exporters])
+        user = request.user
+        return Response(
+            [_exporter_data(cls) for cls in exports.available(user, _programme(request))]
+        )
 
 
 @extend_schema(
@@ -542,13 +555,14 @@ class ExportIndexView(APIView):
     },
 )
 class ExportView(APIView):
+    authentication_classes = [SessionAuthentication]  # as ExportIndexView
     content_negotiation_class = _FirstRenderer
     # The filters the commitment exports take (for the OpenAPI document: api/schema.py).
     filterset_class = CommitmentFilter
 
     def get(self, request: Request, identifier: str) -> StreamingHttpResponse:
-        exporter_class = exports.get(identifier)
-        if exporter_class is None:
+        exporter_class = exports.get_available(identifier, request.user, _programme(request))
+        if exporter_class is None:  # unknown, or private and not theirs: nothing is produced
             raise NotFound(f"No export {identifier!r}.")
         exporter = exporter_class()
         refuse_malformed(request.query_params, self.filterset_class)

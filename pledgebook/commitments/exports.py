@@ -87,6 +87,7 @@ class CommitmentCSVExporter(BaseExporter):
     identifier = "commitments-csv"
     verbose_name = _("Commitments (CSV)")
     subject = "commitments"
+    public = True  # public_commitments() only: what the directory shows
 
     HEADER = (
         "id",

@@ -1,6 +1,6 @@
 """Console forms.  They parse and show input; the rules live in the domain functions
 (``programmes.domain``, ``commitments.domain``), whose ``ValidationError`` is put back on
-the form's fields by :func:`add_domain_errors`."""
+the form's fields by :func:`pledgebook.core.forms.attempt`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.commitments.models import Application, Commitment
@@ -27,20 +27,6 @@ from pledgebook.reference.models import Goal
 
 #: Slugs that would shadow a console URL.
 RESERVED_SLUGS = {"programmes"}
-
-
-def add_domain_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a domain ``ValidationError`` on ``form``: at its field when the form has one,
-    otherwise as an error of the whole form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        field = name if name in form.fields else None
-        if name != NON_FIELD_ERRORS and field is None:
-            form.add_error(None, errors)
-        else:
-            form.add_error(field, errors)
 
 
 class ConsoleForm(forms.Form):

@@ -2,6 +2,12 @@
 link on the page that lists its rows and as an endpoint of the API (``/api/v1/exports/<id>/``),
 both taking the same filter query string.
 
+**Private unless declared public.**  An exporter is served only to those holding its
+``permission`` on the programme (the secretariat by default); ``public = True`` serves it to
+anyone, for open data whose ``queryset`` already keeps to what the public pages show.  The one
+access decision is :meth:`BaseExporter.is_available_to`; the API, the directory and the console
+list and serve exports through :func:`available` and :func:`get_available`, never by class.
+
 Exporters stream their output, so memory stays flat however many rows are exported.
 """
 
@@ -21,6 +27,22 @@ class BaseExporter:
     subject: ClassVar[str]  # what it lists, e.g. "commitments"
     content_type: ClassVar[str] = "text/csv; charset=utf-8"
     extension: ClassVar[str] = "csv"
+    #: Served to anyone.  Leave False unless every row the exporter can produce is public.
+    public: ClassVar[bool] = False
+    #: For a private exporter: the permission (django-rules) needed on the programme.
+    permission: ClassVar[str] = "programmes.change_programme"
+
+    @classmethod
+    def is_available_to(cls, user: Any, programme: Any = None) -> bool:
+        """The one access decision: public, or ``user`` holds ``permission`` on ``programme``
+        (a private exporter is refused when no programme is given)."""
+        if cls.public:
+            return True
+        return (
+            user is not None
+            and programme is not None
+            and bool(user.has_perm(cls.permission, programme))
+        )
 
     def queryset(self, params: Any) -> QuerySet:
         """The rows to export for the given filter parameters (a QueryDict)."""
@@ -37,13 +59,35 @@ def register(cls: type[BaseExporter]) -> type[BaseExporter]:
     return cls
 
 
+def unregister(cls: type[BaseExporter]) -> None:
+    """Remove ``cls`` (for tests that register an exporter of their own)."""
+    _REGISTRY.pop(cls.identifier, None)
+
+
 def get(identifier: str) -> type[BaseExporter] | None:
     return _REGISTRY.get(identifier)
 
 
+def get_available(identifier: str, user: Any, programme: Any = None) -> type[BaseExporter] | None:
+    """The exporter ``identifier`` when ``user`` may have it, else ``None`` (as if unknown)."""
+    cls = _REGISTRY.get(identifier)
+    return cls if cls is not None and cls.is_available_to(user, programme) else None
+
+
+def available(
+    user: Any, programme: Any = None, *, subject: str | None = None
+) -> list[type[BaseExporter]]:
+    """The exporters ``user`` may have (of ``subject`` when given), by identifier."""
+    return sorted(
+        (
+            cls
+            for cls in _REGISTRY.values()
+            if (subject is None or cls.subject == subject) and cls.is_available_to(user, programme)
+        ),
+        key=lambda cls: cls.identifier,
+    )
+
+
 def for_subject(subject: str) -> list[type[BaseExporter]]:
+    """Every registered exporter of ``subject``, whoever asks (use :func:`available` to serve)."""
     return [cls for cls in _REGISTRY.values() if cls.subject == subject]
-
-
-def all_exporters() -> list[type[BaseExporter]]:
-    return list(_REGISTRY.values())

@@ -67,12 +67,19 @@ def attempt(form: forms.BaseForm, call: Callable[[dict[str, Any]], T]) -> Done[T
         return None
 
 
-def act(request: HttpRequest, call: Callable[[], Any], *, success: Any, to: str) -> HttpResponse:
-    """A button: ``call()``; its refusal as an error message, else ``success``; redirect ``to``."""
+def act(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    success: Any | Callable[[T], Any],
+    to: str,
+) -> HttpResponse:
+    """A button: ``call()``; its refusal as an error message, else ``success`` (a message, or
+    a function of what ``call()`` returned that gives it); redirect ``to``."""
     try:
-        call()
+        value = call()
     except ValidationError as exc:
         messages.error(request, " ".join(str(m) for m in exc.messages))
     else:
-        messages.success(request, success)
+        messages.success(request, success(value) if callable(success) else success)
     return redirect(to)

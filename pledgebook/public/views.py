@@ -373,7 +373,13 @@ def directory(request: HttpRequest) -> HttpResponse:
             if valid
             else None
         ),
-        "exporters": exports.for_subject("commitments") if valid else [],
+        "exporters": (
+            exports.available(
+                request.user, filterset.form.cleaned_data.get("programme"), subject="commitments"
+            )
+            if valid
+            else []
+        ),
     }
     htmx = getattr(request, "htmx", None)
     target = htmx.target if htmx and not htmx.history_restore_request else None

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,14 +29,6 @@ FACET_TITLES = {
     "category": gettext_lazy("Stakeholder category of a member"),
     "state": gettext_lazy("State"),
 }
-
-
-def coalition_path(slug: str) -> str:
-    """The coalition's public page (``public:coalition``)."""
-    try:
-        return reverse("public:coalition", kwargs={"slug": slug})
-    except NoReverseMatch:  # the page is added by another change; its address is agreed
-        return f"/coalitions/{slug}/"
 
 
 def with_row_relations(queryset: QuerySet[Coalition]) -> QuerySet[Coalition]:
@@ -103,8 +94,6 @@ def directory(request: HttpRequest) -> HttpResponse:
         rows = filterset.qs
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
-        for c in page.object_list:
-            c.public_path = coalition_path(c.slug)
         context["page_obj"] = page
         context["facets"] = _facets(rows, params)
         if context["semantic"]:

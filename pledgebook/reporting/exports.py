@@ -150,6 +150,7 @@ class ProgressReportsCSVExporter(BaseExporter):
     identifier = "progress-reports-csv"
     verbose_name = _("Progress reports of a cycle (CSV)")
     subject = "progress-reports"
+    public = True  # public_cycle() only: open or closed cycles of a published programme
 
     FIRST = (
         "commitment_id",

@@ -17,9 +17,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pledgebook.accounts.domain import normalise_email
 from pledgebook.commitments.domain import applications_closed
@@ -35,6 +37,7 @@ from pledgebook.commitments.validation import (
     check_commitment,
     co_maker_candidates,
 )
+from pledgebook.core.forms import add_domain_errors
 from pledgebook.organisations.models import Organisation, grouped_choices
 from pledgebook.programmes.models import Action, CommitmentType, Programme, Theme
 from pledgebook.reference.models import Country, Currency, Goal, Region, Target
@@ -55,16 +58,32 @@ def show_only(field: forms.Field, objects: Iterable[Any]) -> None:
     field.widget.choices = choices
 
 
-def add_errors(form: forms.Form, errors: ValidationError | dict[str, list[str]]) -> None:
-    """Put errors from a domain function or rule at their fields (the rest on the form)."""
-    if isinstance(errors, ValidationError):
-        if hasattr(errors, "error_dict"):
-            errors = {name: [str(m) for m in errs] for name, errs in errors.message_dict.items()}
-        else:
-            errors = {"__all__": [str(m) for m in errors.messages]}
-    for name, messages in errors.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
+def _years(low: int, high: int) -> str:
+    """ "five years", "one to five years" (small numbers in words, as one writes them)."""
+    if low == high:
+        return ngettext("%(n)s year", "%(n)s years", high) % {"n": apnumber(high)}
+    return ngettext("%(low)s to %(high)s year", "%(low)s to %(high)s years", high) % {
+        "low": apnumber(low),
+        "high": apnumber(high),
+    }
+
+
+def role_help_text(programmes: list[Programme]) -> str:
+    """How long makers and leaders commit for, from the programmes' duration settings (when
+    the programmes offered disagree, that it depends on the programme)."""
+    bounds = {(p.duration_bounds(leader=False), p.duration_bounds(leader=True)) for p in programmes}
+    if len(bounds) != 1:
+        return str(
+            _(
+                "Commitment makers and leaders commit for the years their programme sets; "
+                "leaders co-design the blueprint."
+            )
+        )
+    (maker, leader) = bounds.pop()
+    return _(
+        "Commitment makers commit for %(maker)s; leaders co-design the blueprint and commit "
+        "for %(leader)s."
+    ) % {"maker": _years(*maker), "leader": _years(*leader)}
 
 
 class WebsiteField(forms.URLField):
@@ -159,11 +178,7 @@ class ApplyForm(forms.Form):
         choices=Application.Role.choices,
         initial=Application.Role.MAKER,
         widget=forms.RadioSelect,
-        help_text=_(
-            "Commitment makers commit for one to five years; leaders co-design the blueprint "
-            "and commit for five years."
-        ),
-    )
+    )  # its help text, the years of each role, is set from the programmes: role_help_text
     motivation = forms.CharField(
         label=_("Motivation"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -195,6 +210,8 @@ class ApplyForm(forms.Form):
         ).select_related("programme")
         self.shown_themes = list(themes.order_by("programme__name", "position", "name"))
         show_only(self.fields["themes"], self.shown_themes)
+        offered = [programme] if programme is not None else self.open_programmes
+        self.fields["role"].help_text = role_help_text(offered)
 
     def theme_groups(self) -> list[tuple[Programme, list[Any]]]:
         """The theme checkboxes, grouped by programme, for the template."""
@@ -544,7 +561,7 @@ class CommitmentForm(forms.Form):
             errors = check_commitment(self.to_data(), for_submission=False)
             # A field that failed its own check (not a date, not a choice) is missing from the
             # data the rules see: say one thing at a time about it.
-            add_errors(self, {k: v for k, v in errors.items() if k not in self.errors})
+            add_domain_errors(self, {k: v for k, v in errors.items() if k not in self.errors})
         return self.cleaned_data
 
     # Saving --------------------------------------------------------------------------------

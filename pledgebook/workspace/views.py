@@ -29,6 +29,10 @@ from pledgebook.commitments import domain as commitments_domain
 from pledgebook.commitments.assessment import assess
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.commitments.validation import CommitmentData
+from pledgebook.core.forms import act, attempt
+
+# Used by ``_save_commitment``, which another change moves into the domain (issue 10).
+from pledgebook.core.forms import add_domain_errors as add_errors
 from pledgebook.core.models import AuditEntry
 from pledgebook.organisations import domain as organisations_domain
 from pledgebook.organisations.models import Organisation, Representative
@@ -39,7 +43,6 @@ from pledgebook.workspace.forms import (
     CommitmentForm,
     DeclineForm,
     OrganisationForm,
-    add_errors,
 )
 
 PAGE_SIZE = 50
@@ -241,23 +244,18 @@ def organisation_add_person(request: HttpRequest, slug: str) -> HttpResponse:
             _("Only the admins of %(org)s can add people to it.") % {"org": organisation},
         )
     form = AddPersonForm(request.POST)
-    if form.is_valid():
-        try:
-            organisations_domain.add_representative(
-                actor=request.user,
-                organisation=organisation,
-                user=form.user,
-                is_admin=form.cleaned_data["is_admin"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(email)s can now act for %(org)s.")
-                % {"email": form.user.email, "org": organisation},
-            )
-            return redirect("workspace:organisation", slug=organisation.slug)
+    if attempt(
+        form,
+        lambda data: organisations_domain.add_representative(
+            actor=request.user, organisation=organisation, user=form.user, is_admin=data["is_admin"]
+        ),
+    ):
+        messages.success(
+            request,
+            _("%(email)s can now act for %(org)s.")
+            % {"email": form.user.email, "org": organisation},
+        )
+        return redirect("workspace:organisation", slug=organisation.slug)
     return _organisation_page(request, organisation, person_form=form)
 
 
@@ -275,27 +273,27 @@ def apply(request: HttpRequest) -> HttpResponse:
         if programme is None and wanted.isdigit():
             programme = published.filter(pk=int(wanted)).first()
     form = ApplyForm(request.POST or None, user=request.user, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = commitments_domain.apply_to_join(
+    if request.method == "POST" and (
+        done := attempt(
+            form,
+            lambda data: commitments_domain.apply_to_join(
                 actor=request.user,
-                organisation=form.cleaned_data["organisation"],
-                themes=form.cleaned_data["themes"],
-                role=form.cleaned_data["role"],
-                motivation=form.cleaned_data["motivation"],
+                organisation=data["organisation"],
+                themes=data["themes"],
+                role=data["role"],
+                motivation=data["motivation"],
+            ),
+        )
+    ):
+        messages.success(
+            request,
+            _(
+                "Your application is received. The secretariat decides by %(date)s; "
+                "you will get a mail."
             )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Your application is received. The secretariat decides by %(date)s; "
-                    "you will get a mail."
-                )
-                % {"date": date_format(timezone.localtime(created[0].due_at), "j F Y")},
-            )
-            return redirect("workspace:applications")
+            % {"date": date_format(timezone.localtime(done.value[0].due_at), "j F Y")},
+        )
+        return redirect("workspace:applications")
     user: Any = request.user
     has_organisation = Representative.objects.filter(user=user).exists()
     if request.headers.get("HX-Request") == "true" and request.method == "GET":
@@ -658,17 +656,13 @@ def co_maker_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if co_maker.state == CoMaker.State.CONFIRMED:
         messages.info(request, _("This part was already confirmed."))
         return redirect(_safe_next(request, reverse("workspace:home")))
-    try:
-        commitments_domain.confirm_co_maker(actor=request.user, co_maker=co_maker)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(org)s is confirmed as co-maker of “%(title)s”.")
-            % {"org": co_maker.organisation, "title": co_maker.commitment.title},
-        )
-    return redirect(_safe_next(request, reverse("workspace:home")))
+    return act(
+        request,
+        lambda: commitments_domain.confirm_co_maker(actor=request.user, co_maker=co_maker),
+        success=_("%(org)s is confirmed as co-maker of “%(title)s”.")
+        % {"org": co_maker.organisation, "title": co_maker.commitment.title},
+        to=_safe_next(request, reverse("workspace:home")),
+    )
 
 
 @login_required
@@ -684,20 +678,16 @@ def co_maker_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if co_maker.state == CoMaker.State.DECLINED:
         messages.info(request, _("This part was already declined."))
         return redirect(_safe_next(request, detail))
-    try:
-        commitments_domain.decline_co_maker(
+    return act(
+        request,
+        lambda: commitments_domain.decline_co_maker(
             actor=request.user, co_maker=co_maker, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(org)s declined to co-make “%(title)s”; %(lead)s is told.")
-            % {
-                "org": co_maker.organisation,
-                "title": co_maker.commitment.title,
-                "lead": co_maker.commitment.organisation,
-            },
-        )
-    return redirect(_safe_next(request, detail))
+        ),
+        success=_("%(org)s declined to co-make “%(title)s”; %(lead)s is told.")
+        % {
+            "org": co_maker.organisation,
+            "title": co_maker.commitment.title,
+            "lead": co_maker.commitment.organisation,
+        },
+        to=_safe_next(request, detail),
+    )

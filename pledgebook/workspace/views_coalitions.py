@@ -32,10 +32,10 @@ from pledgebook.coalitions.models import (
 )
 from pledgebook.coalitions.similar import Suggestion, similar_to, similar_to_draft
 from pledgebook.coalitions.validation import membership_key
+from pledgebook.core.forms import act, add_domain_errors
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reference.models import Goal
-from pledgebook.workspace.forms import add_errors
 from pledgebook.workspace.forms_coalitions import (
     EOIForm,
     MemberFormSet,
@@ -43,7 +43,7 @@ from pledgebook.workspace.forms_coalitions import (
     lines,
 )
 
-MS = Membership.Status
+MembershipStatus = Membership.Status
 logger = logging.getLogger(__name__)
 
 
@@ -72,7 +72,7 @@ def _coalitions_of(user: Any) -> QuerySet[Coalition]:
     return (
         Coalition.objects.filter(
             memberships__organisation__representative__user=user,
-            memberships__status=MS.ACTIVE,
+            memberships__status=MembershipStatus.ACTIVE,
         )
         .exclude(state=Coalition.State.MERGED)
         .select_related("programme")
@@ -85,7 +85,7 @@ def _incoming_invitations(user: Any) -> QuerySet[MergeInvitation]:
     led = Membership.objects.filter(
         organisation__representative__user=user,
         role=Membership.Role.LEAD,
-        status=MS.ACTIVE,
+        status=MembershipStatus.ACTIVE,
         coalition__isnull=False,
     ).values("coalition_id")
     return (
@@ -100,11 +100,11 @@ def _join_requests(user: Any) -> QuerySet[Membership]:
     led = Membership.objects.filter(
         organisation__representative__user=user,
         role=Membership.Role.LEAD,
-        status=MS.ACTIVE,
+        status=MembershipStatus.ACTIVE,
         coalition__isnull=False,
     ).values("coalition_id")
     return (
-        Membership.objects.filter(coalition__in=led, status=MS.REQUESTED)
+        Membership.objects.filter(coalition__in=led, status=MembershipStatus.REQUESTED)
         .select_related("organisation__country", "coalition")
         .order_by("created_at", "id")
     )
@@ -114,7 +114,7 @@ def _membership_invitations(user: Any) -> QuerySet[Membership]:
     """Invitations to join a coalition or an EOI addressed to the user's organisations or to
     the user's e-mail address (organisations not yet on the platform when invited)."""
     return (
-        Membership.objects.filter(status=MS.INVITED)
+        Membership.objects.filter(status=MembershipStatus.INVITED)
         .filter(
             Q(organisation__representative__user=user)
             | Q(organisation__isnull=True, invited_email__iexact=user.email)
@@ -264,7 +264,7 @@ def _eoi_form(
                 messages.success(request, _("Your draft is saved."))
                 return redirect("workspace:coalition_eoi_edit", pk=saved.pk)
             if errors:
-                add_errors(
+                add_domain_errors(
                     form, {k: v for k, v in errors.items() if k not in ("milestones", "members")}
                 )
             eoi = saved
@@ -497,23 +497,18 @@ def eoi_invite(request: HttpRequest, pk: int) -> HttpResponse:
         target = get_object_or_404(Coalition.objects.live(), pk=target_id)
     else:
         return _denied(request, _("Choose what to invite."))
-    try:
-        merge.invite_to_merge(
+    return act(
+        request,
+        lambda: merge.invite_to_merge(
             actor=request.user,
             from_eoi=eoi,
             to_eoi_or_coalition=target,
             message=request.POST.get("message", ""),
-        )
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("“%(name)s” is invited to merge with your expression of interest.")
-            % {"name": target},
-        )
-    return redirect("workspace:coalition_eoi", pk=eoi.pk)
+        ),
+        success=_("“%(name)s” is invited to merge with your expression of interest.")
+        % {"name": target},
+        to=reverse("workspace:coalition_eoi", kwargs={"pk": eoi.pk}),
+    )
 
 
 @login_required
@@ -522,24 +517,26 @@ def invitation_answer(request: HttpRequest, pk: int, answer: str) -> HttpRespons
     invitation = get_object_or_404(MergeInvitation, pk=pk)
     if not request.user.has_perm("coalitions.answer_merge_invitation", invitation):
         raise PermissionDenied
-    try:
-        if answer == "accept":
-            record = merge.accept_merge_invitation(actor=request.user, invitation=invitation)
-            messages.success(
-                request,
-                _("Merged: “%(name)s” now holds both.") % {"name": record.target},
-            )
-        elif answer == "decline":
-            merge.decline_merge_invitation(
+    to = reverse("workspace:coalitions")
+    if answer == "accept":
+        return act(
+            request,
+            lambda: merge.accept_merge_invitation(actor=request.user, invitation=invitation),
+            success=lambda record: (
+                _("Merged: “%(name)s” now holds both.") % {"name": record.target}
+            ),
+            to=to,
+        )
+    if answer == "decline":
+        return act(
+            request,
+            lambda: merge.decline_merge_invitation(
                 actor=request.user, invitation=invitation, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("Invitation declined."))
-        else:
-            raise PermissionDenied
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    return redirect("workspace:coalitions")
+            ),
+            success=_("Invitation declined."),
+            to=to,
+        )
+    raise PermissionDenied
 
 
 @login_required
@@ -550,22 +547,18 @@ def join_request_decide(request: HttpRequest, pk: int, answer: str) -> HttpRespo
         raise PermissionDenied
     if answer not in ("accept", "decline"):
         raise PermissionDenied
-    try:
-        domain.decide_join_request(
+    message = _("%(org)s has joined.") if answer == "accept" else _("Request of %(org)s declined.")
+    return act(
+        request,
+        lambda: domain.decide_join_request(
             actor=request.user,
             membership=membership,
             accept=answer == "accept",
             reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    else:
-        message = (
-            _("%(org)s has joined.") if answer == "accept" else _("Request of %(org)s declined.")
-        )
-        messages.success(request, message % {"org": membership.display_name})
-    return redirect("workspace:coalitions")
+        ),
+        success=message % {"org": membership.display_name},
+        to=reverse("workspace:coalitions"),
+    )
 
 
 @login_required
@@ -576,18 +569,15 @@ def coalition_join(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
         my_organisations(request.user), pk=request.POST.get("organisation") or 0
     )
-    try:
-        domain.request_to_join(actor=request.user, coalition=coalition, organisation=organisation)
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("%(org)s asked to join %(coalition)s: its leads decide, and you will get a mail.")
-            % {"org": organisation.name, "coalition": coalition.name},
-        )
-    return redirect("public:coalition", slug=coalition.slug)
+    return act(
+        request,
+        lambda: domain.request_to_join(
+            actor=request.user, coalition=coalition, organisation=organisation
+        ),
+        success=_("%(org)s asked to join %(coalition)s: its leads decide, and you will get a mail.")
+        % {"org": organisation.name, "coalition": coalition.name},
+        to=coalition.get_absolute_url(),
+    )
 
 
 @login_required
@@ -603,19 +593,14 @@ def membership_answer(request: HttpRequest, pk: int, answer: str) -> HttpRespons
         organisation = get_object_or_404(
             my_organisations(request.user), pk=request.POST["organisation"]
         )
-    try:
-        domain.respond_to_invitation(
+    return act(
+        request,
+        lambda: domain.respond_to_invitation(
             actor=request.user,
             membership=membership,
             accept=answer == "accept",
             organisation=organisation,
-        )
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("You joined.") if answer == "accept" else _("Invitation declined."),
-        )
-    return redirect("workspace:coalitions")
+        ),
+        success=_("You joined.") if answer == "accept" else _("Invitation declined."),
+        to=reverse("workspace:coalitions"),
+    )

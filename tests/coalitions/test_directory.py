@@ -13,7 +13,6 @@ from django.urls import reverse
 from pledgebook.coalitions import search
 from pledgebook.coalitions.models import Coalition
 from pledgebook.public import views_coalitions
-from pledgebook.public.views_coalitions import coalition_path
 from pledgebook.similarity import backlog, engine
 from tests.coalitions.test_search import build_network, coalition, member
 
@@ -37,7 +36,7 @@ def test_directory_lists_public_network_coalitions_linking_to_their_page(client,
     html = response.content.decode()
     assert response.status_code == 200
     assert slugs(html) == [net.plastic.slug, net.air.slug, net.bonds.slug]  # by name
-    assert f'href="{coalition_path(net.plastic.slug)}"' in html
+    assert f'href="{net.plastic.get_absolute_url()}"' in html
     assert "3 coalitions found." in html
     for hidden in net.hidden:
         assert hidden.name not in html

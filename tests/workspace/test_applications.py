@@ -244,3 +244,25 @@ def test_people_without_an_organisation_are_told_to_register_one(client) -> None
 
     assert response.context["has_organisation"] is False
     assert "Register an organisation" in response.content.decode()
+
+
+def test_the_role_help_says_the_years_the_programme_sets(client, programme, applicant):
+    """The years of each role come from the programme's settings, not from prose."""
+    _org, user = applicant
+    client.force_login(user)
+    url = reverse("workspace:apply") + f"?programme={programme.slug}"
+
+    response = client.get(url)
+    assert response.context["form"].fields["role"].help_text == (
+        "Commitment makers commit for one to five years; leaders co-design the blueprint and "
+        "commit for five years."
+    )
+
+    programme.maker_min_years, programme.maker_max_years = 2, 12
+    programme.leader_min_years, programme.leader_max_years = 3, 10
+    programme.save()
+    response = client.get(url)
+    assert response.context["form"].fields["role"].help_text == (
+        "Commitment makers commit for two to 12 years; leaders co-design the blueprint and "
+        "commit for three to 10 years."
+    )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
+from pledgebook.core import exports as registry
 from pledgebook.reporting import annual, domain, exports, webreport
 from pledgebook.reporting.models import AnnualReport, ReportingCycle
 
@@ -53,8 +54,9 @@ def _status_context(console: Console, cycle: ReportingCycle, **extra: Any) -> di
     }
 
 
-def _open_data(cycle: ReportingCycle) -> list[tuple[str, str]]:
-    """Links to the cycle's open data, when the public may have it."""
+def _open_data(request: HttpRequest, cycle: ReportingCycle) -> list[tuple[str, str]]:
+    """Links to the cycle's open data, when the public may have it: the progress-report
+    exports the registry gives this person (:func:`pledgebook.core.exports.available`)."""
     if cycle.status not in exports.PUBLIC_CYCLE_STATUSES or not cycle.programme.is_published:
         return []
     return [
@@ -62,7 +64,7 @@ def _open_data(cycle: ReportingCycle) -> list[tuple[str, str]]:
             str(cls.verbose_name),
             reverse("api:export", kwargs={"identifier": cls.identifier}) + f"?cycle={cycle.pk}",
         )
-        for cls in (exports.ProgressReportsCSVExporter, exports.ProgressReportsXLSXExporter)
+        for cls in registry.available(request.user, cycle.programme, subject="progress-reports")
     ]
 
 
@@ -72,7 +74,7 @@ def report(request: HttpRequest, console: Console, cycle: int) -> HttpResponse:
     (:mod:`pledgebook.reporting.webreport`)."""
     obj = _cycle(console, cycle)
     page, _kept = webreport.page(obj)
-    context = {"page": page, **_status_context(console, obj), "open_data": _open_data(obj)}
+    context = {"page": page, **_status_context(console, obj), "open_data": _open_data(request, obj)}
     return render(request, "console/annual_report.html", context)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +16,8 @@ from pledgebook.console.access import DECIDE_APPLICATIONS, Console, console_view
 from pledgebook.console.forms import (
     ApplicationDecisionForm,
     ApplicationFilterForm,
-    add_domain_errors,
 )
+from pledgebook.core.forms import attempt
 
 PAGE_SIZE = 50
 
@@ -80,25 +79,22 @@ def detail(request: HttpRequest, console: Console, pk: int) -> HttpResponse:
     form = ApplicationDecisionForm(request.POST or None)
     if request.method == "POST":
         console.require(DECIDE_APPLICATIONS)
-        if form.is_valid():
-            approve = form.cleaned_data["decision"] == ApplicationDecisionForm.APPROVE
-            try:
-                domain.decide_application(
-                    actor=request.user,
-                    application=application,
-                    approve=approve,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                add_domain_errors(form, exc)
-            else:
-                message = (
-                    _("Approved: %(application)s. The applicant has been e-mailed.")
-                    if approve
-                    else _("Declined: %(application)s. The applicant has been e-mailed.")
-                )
-                messages.success(request, message % {"application": application})
-                return redirect("console:applications", programme=programme.slug)
+        if attempt(
+            form,
+            lambda data: domain.decide_application(
+                actor=request.user,
+                application=application,
+                approve=data["decision"] == ApplicationDecisionForm.APPROVE,
+                reason=data["reason"],
+            ),
+        ):
+            message = (
+                _("Approved: %(application)s. The applicant has been e-mailed.")
+                if form.cleaned_data["decision"] == ApplicationDecisionForm.APPROVE
+                else _("Declined: %(application)s. The applicant has been e-mailed.")
+            )
+            messages.success(request, message % {"application": application})
+            return redirect("console:applications", programme=programme.slug)
     others = (
         Application.objects.for_programme(programme)
         .filter(organisation=application.organisation)

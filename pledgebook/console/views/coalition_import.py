@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from pledgebook.coalitions import importing
 from pledgebook.coalitions.models import ImportBatch
 from pledgebook.console.access import Console, console_view
-from pledgebook.console.forms import ConsoleForm, add_domain_errors
+from pledgebook.console.forms import ConsoleForm
 from pledgebook.core import uploads
+from pledgebook.core.forms import add_domain_errors
 from pledgebook.reference.models import Country
 
 IMPORT = importing.PERM

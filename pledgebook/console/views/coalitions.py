@@ -9,6 +9,7 @@ URL (an object of another programme is a 404).  Views call ``coalitions.domain``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,21 +31,21 @@ from pledgebook.coalitions.models import (
 )
 from pledgebook.coalitions.similar import similar_to
 from pledgebook.console.access import Console, console_view
+from pledgebook.core.forms import act
 
 MANAGE_COALITIONS = "coalitions.merge_in_programme"
-E = ExpressionOfInterest.Status
-CS = Coalition.State
+State = Coalition.State
 
 #: State transitions offered on the coalition list: action slug -> (domain function, label).
 TRANSITIONS: dict[str, tuple[str, Any, Any]] = {
     "consider": (
-        CS.UNDER_CONSIDERATION,
+        State.UNDER_CONSIDERATION,
         domain.start_consideration,
         gettext_lazy("Start consideration"),
     ),
-    "accept": (CS.ACCEPTED, domain.accept_coalition, gettext_lazy("Accept")),
-    "activate": (CS.ACTIVE, domain.activate_coalition, gettext_lazy("Activate")),
-    "close": (CS.CLOSED, domain.close_coalition, gettext_lazy("Close")),
+    "accept": (State.ACCEPTED, domain.accept_coalition, gettext_lazy("Accept")),
+    "activate": (State.ACTIVE, domain.activate_coalition, gettext_lazy("Activate")),
+    "close": (State.CLOSED, domain.close_coalition, gettext_lazy("Close")),
 }
 
 
@@ -65,7 +66,12 @@ def _eois(console: Console) -> QuerySet[ExpressionOfInterest]:
 def eoi_queue(request: HttpRequest, console: Console) -> HttpResponse:
     eois = list(
         _eois(console)
-        .filter(status__in=(E.SUBMITTED, E.IN_REVIEW))
+        .filter(
+            status__in=(
+                ExpressionOfInterest.Status.SUBMITTED,
+                ExpressionOfInterest.Status.IN_REVIEW,
+            )
+        )
         .order_by("is_late", "submitted_at", "id")
     )
     coalitions = list(Coalition.objects.for_programme(console.programme).live())
@@ -105,25 +111,27 @@ def eoi_detail(request: HttpRequest, console: Console, pk: int) -> HttpResponse:
 def eoi_action(request: HttpRequest, console: Console, pk: int, action: str) -> HttpResponse:
     eoi = get_object_or_404(_eois(console), pk=pk)
     reason = request.POST.get("reason", "")
-    try:
-        if action == "start-review":
-            domain.start_eoi_review(actor=request.user, eoi=eoi)
-            messages.success(request, _("Review started: the proposer can no longer edit it."))
-        elif action == "accept":
-            eoi = domain.accept_eoi(actor=request.user, eoi=eoi, reason=reason)
-            messages.success(
-                request,
-                _("Accepted: it is now the coalition “%(name)s”.") % {"name": eoi.coalition},
-            )
-        elif action == "decline":
-            domain.decline_eoi(actor=request.user, eoi=eoi, reason=reason)
-            messages.success(request, _("Declined. The proposer has been e-mailed."))
-        else:
-            raise Http404
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    return redirect("console:coalitions_eoi", programme=console.programme.slug, pk=eoi.pk)
+    decisions: dict[str, tuple[Callable[[], ExpressionOfInterest], Any]] = {
+        "start-review": (
+            lambda: domain.start_eoi_review(actor=request.user, eoi=eoi),
+            _("Review started: the proposer can no longer edit it."),
+        ),
+        "accept": (
+            lambda: domain.accept_eoi(actor=request.user, eoi=eoi, reason=reason),
+            lambda accepted: (
+                _("Accepted: it is now the coalition “%(name)s”.") % {"name": accepted.coalition}
+            ),
+        ),
+        "decline": (
+            lambda: domain.decline_eoi(actor=request.user, eoi=eoi, reason=reason),
+            _("Declined. The proposer has been e-mailed."),
+        ),
+    }
+    if action not in decisions:
+        raise Http404
+    call, success = decisions[action]
+    to = reverse("console:coalitions_eoi", kwargs={"programme": console.programme.slug, "pk": pk})
+    return act(request, call, success=success, to=to)
 
 
 # Merge -----------------------------------------------------------------------------------------
@@ -346,15 +354,12 @@ def coalition_action(request: HttpRequest, console: Console, pk: int, action: st
     kwargs: dict[str, Any] = {"actor": request.user, "coalition": coalition}
     if action == "close":
         kwargs["reason"] = request.POST.get("reason", "")
-    try:
-        coalition = function(**kwargs)
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
+    return act(
+        request,
+        lambda: function(**kwargs),
+        success=lambda moved: (
             _("“%(name)s” is now %(state)s.")
-            % {"name": coalition.name, "state": coalition.get_state_display().lower()},
-        )
-    return redirect("console:coalitions", programme=console.programme.slug)
+            % {"name": moved.name, "state": moved.get_state_display().lower()}
+        ),
+        to=reverse("console:coalitions", kwargs={"programme": console.programme.slug}),
+    )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,8 @@ from pledgebook.console.forms import (
     ProgrammeForm,
     RoleGrantForm,
     ThemeForm,
-    add_domain_errors,
 )
+from pledgebook.core.forms import act, attempt
 from pledgebook.programmes import domain
 from pledgebook.programmes.models import Action, ProgrammeRole, Theme
 
@@ -31,18 +32,17 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("programmes.add_programme"):
         raise PermissionDenied
     form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = domain.create_programme(actor=request.user, **form.domain_values())
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Programme “%(name)s” created. You are its secretariat.")
-                % {"name": programme.name},
-            )
-            return redirect("console:programme", programme=programme.slug)
+    if request.method == "POST" and (
+        done := attempt(
+            form, lambda _data: domain.create_programme(actor=request.user, **form.domain_values())
+        )
+    ):
+        programme = done.value
+        messages.success(
+            request,
+            _("Programme “%(name)s” created. You are its secretariat.") % {"name": programme.name},
+        )
+        return redirect("console:programme", programme=programme.slug)
     return render(request, "console/programme_form.html", {"form": form, "creating": True})
 
 
@@ -50,14 +50,14 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 def programme_settings(request: HttpRequest, console: Console) -> HttpResponse:
     programme = console.programme
     form = ProgrammeForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_programme(actor=request.user, programme=programme, **form.domain_values())
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Programme settings saved."))
-            return redirect("console:settings", programme=programme.slug)
+    if request.method == "POST" and attempt(
+        form,
+        lambda _data: domain.update_programme(
+            actor=request.user, programme=programme, **form.domain_values()
+        ),
+    ):
+        messages.success(request, _("Programme settings saved."))
+        return redirect("console:settings", programme=programme.slug)
     return render(
         request,
         "console/programme_form.html",
@@ -91,16 +91,17 @@ def theme_list(request: HttpRequest, console: Console) -> HttpResponse:
 @console_view(CHANGE_PROGRAMME)
 def theme_create(request: HttpRequest, console: Console) -> HttpResponse:
     form = ThemeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            theme = domain.create_theme(
-                actor=request.user, programme=console.programme, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Theme “%(name)s” added.") % {"name": theme.name})
-            return redirect("console:theme", programme=console.programme.slug, theme=theme.pk)
+    if request.method == "POST" and (
+        done := attempt(
+            form,
+            lambda data: domain.create_theme(
+                actor=request.user, programme=console.programme, **data
+            ),
+        )
+    ):
+        theme = done.value
+        messages.success(request, _("Theme “%(name)s” added.") % {"name": theme.name})
+        return redirect("console:theme", programme=console.programme.slug, theme=theme.pk)
     return render(request, "console/theme_form.html", {"console": console, "form": form})
 
 
@@ -109,14 +110,11 @@ def theme_edit(request: HttpRequest, console: Console, theme: int) -> HttpRespon
     obj = _theme(console, theme)
     obj.programme = console.programme
     form = ThemeForm(request.POST or None, initial=ThemeForm.initial_for(obj))
-    if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_theme(actor=request.user, theme=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Theme saved."))
-            return redirect("console:theme", programme=console.programme.slug, theme=obj.pk)
+    if request.method == "POST" and attempt(
+        form, lambda data: domain.update_theme(actor=request.user, theme=obj, **data)
+    ):
+        messages.success(request, _("Theme saved."))
+        return redirect("console:theme", programme=console.programme.slug, theme=obj.pk)
     return render(
         request,
         "console/theme_form.html",
@@ -129,14 +127,11 @@ def action_create(request: HttpRequest, console: Console, theme: int) -> HttpRes
     obj = _theme(console, theme)
     obj.programme = console.programme
     form = ActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            domain.create_action(actor=request.user, theme=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Action added to the blueprint."))
-            return redirect("console:theme", programme=console.programme.slug, theme=obj.pk)
+    if request.method == "POST" and attempt(
+        form, lambda data: domain.create_action(actor=request.user, theme=obj, **data)
+    ):
+        messages.success(request, _("Action added to the blueprint."))
+        return redirect("console:theme", programme=console.programme.slug, theme=obj.pk)
     return render(
         request, "console/action_form.html", {"console": console, "form": form, "theme": obj}
     )
@@ -147,14 +142,11 @@ def action_edit(request: HttpRequest, console: Console, action: int) -> HttpResp
     obj = _action(console, action)
     obj.theme.programme = console.programme
     form = ActionForm(request.POST or None, initial=ActionForm.initial_for(obj))
-    if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_action(actor=request.user, action=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Action saved."))
-            return redirect("console:theme", programme=console.programme.slug, theme=obj.theme_id)
+    if request.method == "POST" and attempt(
+        form, lambda data: domain.update_action(actor=request.user, action=obj, **data)
+    ):
+        messages.success(request, _("Action saved."))
+        return redirect("console:theme", programme=console.programme.slug, theme=obj.theme_id)
     return render(
         request,
         "console/action_form.html",
@@ -194,20 +186,19 @@ def action_delete(request: HttpRequest, console: Console, action: int) -> HttpRe
 @console_view(CHANGE_PROGRAMME)
 def roles(request: HttpRequest, console: Console) -> HttpResponse:
     form = RoleGrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            granted = domain.grant_role(
-                actor=request.user, programme=console.programme, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(email)s is now %(role)s.")
-                % {"email": granted.user.email, "role": granted.get_role_display().lower()},
-            )
-            return redirect("console:roles", programme=console.programme.slug)
+    if request.method == "POST" and (
+        done := attempt(
+            form,
+            lambda data: domain.grant_role(actor=request.user, programme=console.programme, **data),
+        )
+    ):
+        granted = done.value
+        messages.success(
+            request,
+            _("%(email)s is now %(role)s.")
+            % {"email": granted.user.email, "role": granted.get_role_display().lower()},
+        )
+        return redirect("console:roles", programme=console.programme.slug)
     rows = (
         ProgrammeRole.objects.filter(programme=console.programme)
         .select_related("user")
@@ -223,15 +214,10 @@ def role_revoke(request: HttpRequest, console: Console, role: int) -> HttpRespon
         ProgrammeRole.objects.filter(programme=console.programme).select_related("user"), pk=role
     )
     row.programme = console.programme
-    try:
-        domain.revoke_role(actor=request.user, role=row)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("%(email)s is no longer %(role)s.")
-            % {"email": row.user.email, "role": row.get_role_display().lower()},
-        )
-    return redirect("console:roles", programme=console.programme.slug)
+    return act(
+        request,
+        lambda: domain.revoke_role(actor=request.user, role=row),
+        success=_("%(email)s is no longer %(role)s.")
+        % {"email": row.user.email, "role": row.get_role_display().lower()},
+        to=reverse("console:roles", kwargs={"programme": console.programme.slug}),
+    )

@@ -21,8 +21,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
+from pledgebook.core.forms import attempt
 from pledgebook.reporting import domain
-from pledgebook.reporting.forms import ExchangeRateForm, ExchangeRatesImportForm, add_errors
+from pledgebook.reporting.forms import ExchangeRateForm, ExchangeRatesImportForm
 from pledgebook.reporting.models import ExchangeRate, ReportingCycle
 
 
@@ -103,25 +104,21 @@ def rate_save(request: HttpRequest, console: Console, cycle: int) -> HttpRespons
     obj = _cycle(console, cycle)
     reporting = console.programme.reporting_currency_id or ""
     form = ExchangeRateForm(request.POST, reporting_currency=reporting)
-    if form.is_valid():
-        try:
-            rate = domain.set_exchange_rate(actor=request.user, cycle=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Rate of %(code)s kept: %(rate)s per 1 %(reporting)s, of %(date)s.")
-                % {
-                    "code": rate.currency_id,
-                    "rate": rate.rate.normalize(),
-                    "reporting": rate.reporting_currency_id,
-                    "date": rate.effective_on.isoformat(),
-                },
-            )
-            return redirect(
-                "console:reporting_rates", programme=console.programme.slug, cycle=obj.pk
-            )
+    if done := attempt(
+        form, lambda data: domain.set_exchange_rate(actor=request.user, cycle=obj, **data)
+    ):
+        rate = done.value
+        messages.success(
+            request,
+            _("Rate of %(code)s kept: %(rate)s per 1 %(reporting)s, of %(date)s.")
+            % {
+                "code": rate.currency_id,
+                "rate": rate.rate.normalize(),
+                "reporting": rate.reporting_currency_id,
+                "date": rate.effective_on.isoformat(),
+            },
+        )
+        return redirect("console:reporting_rates", programme=console.programme.slug, cycle=obj.pk)
     return _page(request, console, obj, form=form)
 
 

@@ -39,10 +39,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
+from pledgebook.core.forms import act, attempt
 from pledgebook.core.pagination import CountedPaginator
 from pledgebook.reporting import annual, domain, exchange, figures
 from pledgebook.reporting import views as maker_views
-from pledgebook.reporting.forms import CycleForm, IndicatorForm, add_errors
+from pledgebook.reporting.forms import CycleForm, IndicatorForm
 from pledgebook.reporting.models import (
     Evidence,
     ImplementationStatus,
@@ -54,7 +55,7 @@ from pledgebook.reporting.models import (
 )
 
 PAGE_SIZE = 50
-S = ReportingCycle.Status
+Status = ReportingCycle.Status
 SUBMITTED = ProgressReport.Status.SUBMITTED
 
 
@@ -71,7 +72,7 @@ def _indicator(console: Console, pk: int) -> Indicator:
 
 
 def _open_cycle(console: Console) -> ReportingCycle | None:
-    return ReportingCycle.objects.filter(programme=console.programme, status=S.OPEN).first()
+    return ReportingCycle.objects.filter(programme=console.programme, status=Status.OPEN).first()
 
 
 def _count(queryset: QuerySet, group_by: str) -> Coalesce:
@@ -144,16 +145,16 @@ def _indicator_form_page(
 @console_view(CHANGE_PROGRAMME)
 def indicator_create(request: HttpRequest, console: Console) -> HttpResponse:
     form = IndicatorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            indicator = domain.create_indicator(
-                actor=request.user, programme=console.programme, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Indicator “%(name)s” added.") % {"name": indicator.name})
-            return redirect("console:reporting", programme=console.programme.slug)
+    if request.method == "POST" and (
+        done := attempt(
+            form,
+            lambda data: domain.create_indicator(
+                actor=request.user, programme=console.programme, **data
+            ),
+        )
+    ):
+        messages.success(request, _("Indicator “%(name)s” added.") % {"name": done.value.name})
+        return redirect("console:reporting", programme=console.programme.slug)
     return _indicator_form_page(request, console, form)
 
 
@@ -161,14 +162,11 @@ def indicator_create(request: HttpRequest, console: Console) -> HttpResponse:
 def indicator_edit(request: HttpRequest, console: Console, indicator: int) -> HttpResponse:
     obj = _indicator(console, indicator)
     form = IndicatorForm(request.POST or None, initial=IndicatorForm.initial_for(obj))
-    if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_indicator(actor=request.user, indicator=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Indicator saved."))
-            return redirect("console:reporting", programme=console.programme.slug)
+    if request.method == "POST" and attempt(
+        form, lambda data: domain.update_indicator(actor=request.user, indicator=obj, **data)
+    ):
+        messages.success(request, _("Indicator saved."))
+        return redirect("console:reporting", programme=console.programme.slug)
     return _indicator_form_page(request, console, form, obj)
 
 
@@ -201,22 +199,21 @@ def indicator_delete(request: HttpRequest, console: Console, indicator: int) -> 
 @console_view(CHANGE_PROGRAMME)
 def cycle_create(request: HttpRequest, console: Console) -> HttpResponse:
     form = CycleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = domain.schedule_cycle(
-                actor=request.user, programme=console.programme, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The %(name)s cycle is scheduled. Open it to send every maker its link.")
-                % {"name": cycle.name},
-            )
-            return redirect(
-                "console:reporting_cycle", programme=console.programme.slug, cycle=cycle.pk
-            )
+    if request.method == "POST" and (
+        done := attempt(
+            form,
+            lambda data: domain.schedule_cycle(
+                actor=request.user, programme=console.programme, **data
+            ),
+        )
+    ):
+        cycle = done.value
+        messages.success(
+            request,
+            _("The %(name)s cycle is scheduled. Open it to send every maker its link.")
+            % {"name": cycle.name},
+        )
+        return redirect("console:reporting_cycle", programme=console.programme.slug, cycle=cycle.pk)
     return render(request, "console/reporting_cycle_form.html", {"console": console, "form": form})
 
 
@@ -252,53 +249,47 @@ def cycle_detail(request: HttpRequest, console: Console, cycle: int) -> HttpResp
             "cycle": obj,
             "page": page,
             "totals": totals,
-            "n_makers": domain.makers(obj).count() if obj.status == S.SCHEDULED else None,
+            "n_makers": domain.makers(obj).count() if obj.status == Status.SCHEDULED else None,
             "now": timezone.now(),
         },
     )
 
 
-def _to_cycle(console: Console, cycle: ReportingCycle) -> HttpResponse:
-    return redirect("console:reporting_cycle", programme=console.programme.slug, cycle=cycle.pk)
-
-
-def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+def _cycle_url(console: Console, cycle: ReportingCycle) -> str:
+    return reverse(
+        "console:reporting_cycle", kwargs={"programme": console.programme.slug, "cycle": cycle.pk}
+    )
 
 
 @console_view(CHANGE_PROGRAMME)
 @require_POST
 def cycle_open(request: HttpRequest, console: Console, cycle: int) -> HttpResponse:
     obj = _cycle(console, cycle)
-    try:
-        invited = domain.open_cycle(actor=request.user, cycle=obj)
-    except ValidationError as exc:
-        _error_messages(request, exc)
-    else:
-        messages.success(
-            request,
+    return act(
+        request,
+        lambda: domain.open_cycle(actor=request.user, cycle=obj),
+        success=lambda invited: (
             ngettext(
                 "The cycle is open: %(n)s maker received its personal reporting link.",
                 "The cycle is open: %(n)s makers received their personal reporting links.",
                 invited,
             )
-            % {"n": invited},
-        )
-    return _to_cycle(console, obj)
+            % {"n": invited}
+        ),
+        to=_cycle_url(console, obj),
+    )
 
 
 @console_view(CHANGE_PROGRAMME)
 @require_POST
 def cycle_close(request: HttpRequest, console: Console, cycle: int) -> HttpResponse:
     obj = _cycle(console, cycle)
-    try:
-        domain.close_cycle(actor=request.user, cycle=obj)
-    except ValidationError as exc:
-        _error_messages(request, exc)
-    else:
-        messages.success(request, _("The cycle is closed: the personal links no longer work."))
-    return _to_cycle(console, obj)
+    return act(
+        request,
+        lambda: domain.close_cycle(actor=request.user, cycle=obj),
+        success=_("The cycle is closed: the personal links no longer work."),
+        to=_cycle_url(console, obj),
+    )
 
 
 @console_view(CHANGE_PROGRAMME)
@@ -323,7 +314,7 @@ def cycle_remind(request: HttpRequest, console: Console, cycle: int) -> HttpResp
             )
             % {"before": obj.remind_days_before, "after": obj.remind_days_after},
         )
-    return _to_cycle(console, obj)
+    return redirect(_cycle_url(console, obj))
 
 
 @console_view(CHANGE_PROGRAMME)
@@ -336,17 +327,13 @@ def invitation_resend(request: HttpRequest, console: Console, invitation: int) -
         pk=invitation,
     )
     obj.cycle.programme = console.programme
-    try:
-        domain.resend_link(actor=request.user, invitation=obj)
-    except ValidationError as exc:
-        _error_messages(request, exc)
-    else:
-        messages.success(
-            request,
-            _("A new link was sent to %(org)s; the previous one no longer works.")
-            % {"org": obj.organisation.name},
-        )
-    return _to_cycle(console, obj.cycle)
+    return act(
+        request,
+        lambda: domain.resend_link(actor=request.user, invitation=obj),
+        success=_("A new link was sent to %(org)s; the previous one no longer works.")
+        % {"org": obj.organisation.name},
+        to=_cycle_url(console, obj.cycle),
+    )
 
 
 # Reports of a cycle --------------------------------------------------------------------------

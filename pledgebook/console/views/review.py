@@ -32,18 +32,18 @@ from pledgebook.console.forms import (
     CommitmentFilterForm,
     OverrideForm,
     ReasonForm,
-    add_domain_errors,
 )
+from pledgebook.core.forms import add_domain_errors, attempt
 from pledgebook.core.models import AuditEntry
 
-S = Commitment.Status
+Status = Commitment.Status
 PAGE_SIZE = 50
 AWAITING = "awaiting"
 ALL = "all"
 TABS = {
-    AWAITING: (gettext_lazy("Awaiting review"), (S.SUBMITTED, S.IN_REVIEW)),
+    AWAITING: (gettext_lazy("Awaiting review"), (Status.SUBMITTED, Status.IN_REVIEW)),
     # Drafts belong to their organisations until submitted: never listed here.
-    ALL: (gettext_lazy("All submitted"), tuple(s for s in S.values if s != S.DRAFT)),
+    ALL: (gettext_lazy("All submitted"), tuple(s for s in Status.values if s != Status.DRAFT)),
 }
 
 
@@ -112,14 +112,14 @@ DECISIONS = {
             gettext_lazy("Start review"),
             domain.start_review,
             REVIEW_COMMITMENT,
-            (S.SUBMITTED,),
+            (Status.SUBMITTED,),
         ),
         Decision(
             "confirm",
             gettext_lazy("Confirm"),
             domain.confirm_commitment,
             REVIEW_COMMITMENT,
-            (S.SUBMITTED, S.IN_REVIEW),
+            (Status.SUBMITTED, Status.IN_REVIEW),
             takes_reason=True,
             reason_label=gettext_lazy("Note to the makers (optional)"),
         ),
@@ -128,7 +128,7 @@ DECISIONS = {
             gettext_lazy("Return for revision"),
             domain.return_for_revision,
             REVIEW_COMMITMENT,
-            (S.SUBMITTED, S.IN_REVIEW),
+            (Status.SUBMITTED, Status.IN_REVIEW),
             takes_reason=True,
             reason_label=gettext_lazy("What should be revised"),
             reason_help=gettext_lazy("Required; the makers receive it by e-mail."),
@@ -139,7 +139,7 @@ DECISIONS = {
             gettext_lazy("Decline"),
             domain.decline_commitment,
             REVIEW_COMMITMENT,
-            (S.SUBMITTED, S.IN_REVIEW),
+            (Status.SUBMITTED, Status.IN_REVIEW),
             takes_reason=True,
             reason_label=gettext_lazy("Reason for declining"),
             reason_help=gettext_lazy("Required; the makers receive it by e-mail."),
@@ -150,14 +150,14 @@ DECISIONS = {
             gettext_lazy("Feature"),
             domain.feature_commitment,
             FEATURE_COMMITMENT,
-            (S.CONFIRMED,),
+            (Status.CONFIRMED,),
         ),
         Decision(
             "unfeature",
             gettext_lazy("Stop featuring"),
             domain.unfeature_commitment,
             FEATURE_COMMITMENT,
-            (S.FEATURED,),
+            (Status.FEATURED,),
             style="secondary",
         ),
     )
@@ -314,22 +314,18 @@ def override(request: HttpRequest, console: Console, pk: int, criterion: str) ->
     if criterion not in CRITERIA_KEYS:
         raise Http404
     form = OverrideForm(request.POST, prefix=criterion)
-    if form.is_valid():
-        try:
-            domain.override_criterion(
-                actor=request.user,
-                commitment=commitment,
-                criterion=criterion,
-                met=form.cleaned_data["met"] == OverrideForm.MET,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Assessment updated."))
-            url = reverse(
-                "console:commitment", kwargs={"programme": console.programme.slug, "pk": pk}
-            )
-            return redirect(f"{url}#criterion-{criterion}")
+    if attempt(
+        form,
+        lambda data: domain.override_criterion(
+            actor=request.user,
+            commitment=commitment,
+            criterion=criterion,
+            met=data["met"] == OverrideForm.MET,
+            note=data["note"],
+        ),
+    ):
+        messages.success(request, _("Assessment updated."))
+        url = reverse("console:commitment", kwargs={"programme": console.programme.slug, "pk": pk})
+        return redirect(f"{url}#criterion-{criterion}")
     errors = [_("The assessment was not changed: see the form below.")]
     return _render(request, console, commitment, bound_override=(criterion, form), errors=errors)
