@@ -11,11 +11,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import (
     CRITERIA_KEYS,
@@ -30,7 +31,7 @@ from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
 from pledgebook.core.permissions import require as _require
 from pledgebook.organisations.models import Organisation
-from pledgebook.programmes.models import Programme, Theme
+from pledgebook.programmes.models import Action, Programme, Theme
 
 S = Commitment.Status
 
@@ -609,3 +610,43 @@ def override_criterion(
             data={"criterion": criterion, "met": met},
         )
     return override
+
+
+# Blueprint actions (programmes.domain creates and edits them; they are deleted here, where
+# the commitments that advance them are known) --------------------------------------------
+
+
+def commitments_linked_to(action: Action) -> int:
+    """How many commitments name this blueprint action."""
+    return Commitment.actions.through.objects.filter(action_id=action.pk).count()
+
+
+def delete_action(*, actor: Any, action: Action) -> None:
+    """Delete a blueprint action that no commitment names (commitments keep their links)."""
+    programme = action.theme.programme
+    _require(actor, "programmes.change_programme", programme)
+    linked = commitments_linked_to(action)
+    if linked:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    ngettext(
+                        "%(n)s commitment advances this action: it cannot be deleted. "
+                        "Edit its title or description instead.",
+                        "%(n)s commitments advance this action: it cannot be deleted. "
+                        "Edit its title or description instead.",
+                        linked,
+                    )
+                    % {"n": linked}
+                ]
+            }
+        )
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="action.deleted",
+            obj=action,
+            programme=programme,
+            data={"theme": action.theme.slug, "code": action.code, "title": action.title},
+        )
+        action.delete()
