@@ -1,4 +1,5 @@
-"""Every state change of programmes, themes, blueprint actions and programme roles.
+"""Every state change of programmes, themes, blueprint actions and programme roles (but the
+deletion of an action, in ``commitments.domain``: it is refused while commitments advance it).
 
 Each function is keyword-only, checks permission (``PermissionDenied``), validates
 (``ValidationError`` with errors by field name, nothing written), changes state inside
