@@ -8,7 +8,7 @@ nothing else changes ``status``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -532,12 +532,22 @@ def return_for_revision(*, actor: Any, commitment: Commitment, reason: str) -> C
     )
 
 
+# What apps built on commitments do when one is confirmed, inside the confirmation's
+# transaction; they register in their AppConfig.ready, so that commitments imports none of them.
+_confirmed_hooks: list[Callable[..., object]] = []
+
+
+def on_confirmed(hook: Callable[..., object]) -> None:
+    """Call ``hook(actor=, commitment=, now=)`` whenever a commitment is confirmed (inside the
+    confirmation's transaction: an exception undoes the confirmation)."""
+    if hook not in _confirmed_hooks:
+        _confirmed_hooks.append(hook)
+
+
 def confirm_commitment(*, actor: Any, commitment: Commitment, reason: str = "") -> Commitment:
     """Confirm the commitment; confirmed while a reporting cycle is open, it joins that cycle
     by the programme's rule, and its makers receive their personal links (in the same
-    transaction: ``reporting.domain.join_open_cycles``)."""
-    from pledgebook.reporting.domain import join_open_cycles  # reporting builds on commitments
-
+    transaction: ``reporting.domain.join_open_cycles``, registered with :func:`on_confirmed`)."""
     with transaction.atomic():
         _transition(
             actor=actor,
@@ -548,7 +558,8 @@ def confirm_commitment(*, actor: Any, commitment: Commitment, reason: str = "") 
             action=_("confirmed"),
             reason=reason,
         )
-        join_open_cycles(actor=actor, commitment=commitment, now=commitment.decided_at)
+        for hook in _confirmed_hooks:
+            hook(actor=actor, commitment=commitment, now=commitment.decided_at)
     return commitment
 
 
