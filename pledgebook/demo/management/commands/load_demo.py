@@ -37,8 +37,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pledgebook.coalitions.indexing import COALITION_KIND, EOI_KIND
 from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
-from pledgebook.coalitions.tasks import COALITION_KIND, EOI_KIND
 from pledgebook.commitments import domain
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.commitments.validation import last_day
