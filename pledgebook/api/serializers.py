@@ -410,9 +410,7 @@ class CoalitionSerializer(ReadOnlyModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj: Coalition) -> str:
-        from pledgebook.public.views_coalitions import coalition_path
-
-        return absolute_url(coalition_path(obj.slug))
+        return absolute_url(obj.get_absolute_url())
 
 
 class CoalitionDetailSerializer(CoalitionSerializer):

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,11 +32,8 @@ FACET_TITLES = {
 
 
 def coalition_path(slug: str) -> str:
-    """The coalition's public page (``public:coalition``)."""
-    try:
-        return reverse("public:coalition", kwargs={"slug": slug})
-    except NoReverseMatch:  # the page is added by another change; its address is agreed
-        return f"/coalitions/{slug}/"
+    """The coalition's public page (``public:coalition``, ``Coalition.get_absolute_url``)."""
+    return Coalition(slug=slug).get_absolute_url()
 
 
 def with_row_relations(queryset: QuerySet[Coalition]) -> QuerySet[Coalition]:
