@@ -27,7 +27,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pledgebook
 help:
 	@echo "make run           install, migrate, load the demo data, start 2 workers + server on $(HOST):$(PORT)"
 	@echo "make serve         as production: DEBUG off, collectstatic, gunicorn + worker on $(HOST):$(PORT)"
-	@echo "make test          install (with Debian's Chromium), ruff, mypy, makemigrations --check, pytest"
+	@echo "make test          install (with Debian's Chromium), ruff, import layers, mypy, makemigrations --check, pytest"
 	@echo "make bench         run the benchmarks (bench/run.py), one JSON object a line"
 	@echo "make check-deploy  manage.py check --deploy with a production-like environment"
 	@echo "make test-postgres pytest against PostgreSQL ($(POSTGRES_URL))"
@@ -95,6 +95,7 @@ test: install browser | var/static
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	@$(TEST_ENV) $(BIN)/mypy pledgebook

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pledgebook.workspace",
     "pledgebook.console",
     "pledgebook.api",
+    "pledgebook.demo",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ step() {
 
 step "ruff check" "$BIN/ruff" check .
 step "ruff format" "$BIN/ruff" format --check .
+# The layers of docs/ARCHITECTURE.md: contracts in pyproject.toml ([tool.importlinter]).
+step "import layers" "$BIN/lint-imports"
 step "mypy" "$BIN/mypy" pledgebook
 step "migrations" "$BIN/python" manage.py makemigrations --check --dry-run
 step "pytest" "$BIN/pytest" "$@"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgebook.core.management.commands import _demo_data as demo
+from pledgebook.demo import data as demo
 
 ROOT = Path(__file__).resolve().parent.parent
 

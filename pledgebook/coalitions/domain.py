@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pledgebook.coalitions import content
+from pledgebook.coalitions.indexing import reindex
 from pledgebook.coalitions.models import (
     Coalition,
     CoalitionSettings,
     ExpressionOfInterest,
     Membership,
 )
-from pledgebook.coalitions.tasks import reindex
 from pledgebook.coalitions.validation import (
     EOIData,
     Errors,

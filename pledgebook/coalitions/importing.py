@@ -13,7 +13,7 @@ Two steps, both here:
 2. :func:`run_import` reads the kept file again (nothing is trusted from the preview: a
    coalition created meanwhile with the same name is an error again), and creates every
    coalition in one transaction, or none.  Warnings must be accepted explicitly.  A file of
-   more than :data:`INLINE_ROWS` rows is imported by a task (``coalitions.tasks``) that
+   more than :data:`INLINE_ROWS` rows is imported by a task (:func:`import_coalitions`) that
    records its progress on the batch.
 
 Two layouts are recognised by their header:
@@ -51,7 +51,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks import task
 
+from pledgebook.coalitions.indexing import reindex_many
 from pledgebook.coalitions.models import (
     Ask,
     Coalition,
@@ -59,9 +61,9 @@ from pledgebook.coalitions.models import (
     Membership,
     Principle,
 )
-from pledgebook.coalitions.tasks import reindex_many
 from pledgebook.coalitions.validation import normalise_text
 from pledgebook.core import audit
+from pledgebook.core.tasks import INTERACTIVE_PRIORITY
 from pledgebook.organisations import entity_types
 from pledgebook.organisations.models import Category, Organisation, category_label
 from pledgebook.programmes.models import Programme, Theme
@@ -1130,8 +1132,6 @@ def run_import(*, actor: Any, batch: ImportBatch, accept_warnings: bool = False)
             error="",
         )
         if queued:
-            from pledgebook.coalitions.tasks import import_coalitions
-
             audit.record(
                 actor=actor,
                 action="coalitions.import_queued",
@@ -1186,6 +1186,14 @@ def import_batch(batch_id: int) -> ImportBatch:
             error=f"{type(exc).__name__}: {exc}",
         )
         return batch
+
+
+@task(priority=INTERACTIVE_PRIORITY)
+def import_coalitions(*, batch_id: int) -> str:
+    """Import a queued file of coalitions (:func:`import_batch`), recording its progress on the
+    batch; returns the batch's final status.  Safe to run twice.  The secretariat watches its
+    progress (core.tasks: queues and priorities)."""
+    return import_batch(batch_id).status
 
 
 def _import(batch: ImportBatch) -> ImportBatch:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from pledgebook.coalitions import content
 from pledgebook.coalitions.domain import emails, lead_emails, recipients_of
+from pledgebook.coalitions.indexing import reindex, reindex_kind
 from pledgebook.coalitions.models import (
     Coalition,
     CoalitionSettings,
@@ -40,7 +41,6 @@ from pledgebook.coalitions.models import (
     MergeInvitation,
     MergeRecord,
 )
-from pledgebook.coalitions.tasks import reindex, reindex_kind
 from pledgebook.core import audit
 from pledgebook.core.notify import notify
 from pledgebook.programmes.models import Programme

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from pledgebook.coalitions.indexing import COALITION_KIND
 from pledgebook.coalitions.similar import similarity_text  # noqa: F401 - one text per kind
-from pledgebook.coalitions.tasks import COALITION_KIND
 from pledgebook.core.fulltext import Document
 from pledgebook.similarity import backlog, engine
 

@@ -32,13 +32,13 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from pledgebook.coalitions.indexing import COALITION_KIND, EOI_KIND, kind_of
 from pledgebook.coalitions.models import (
     Coalition,
     CoalitionSettings,
     ExpressionOfInterest,
     Membership,
 )
-from pledgebook.coalitions.tasks import COALITION_KIND, EOI_KIND, kind_of
 from pledgebook.programmes.models import Programme
 from pledgebook.similarity import engine
 

@@ -8,14 +8,15 @@ nothing else changes ``status``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import (
     CRITERIA_KEYS,
@@ -30,7 +31,7 @@ from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
 from pledgebook.core.permissions import require as _require
 from pledgebook.organisations.models import Organisation
-from pledgebook.programmes.models import Programme, Theme
+from pledgebook.programmes.models import Action, Programme, Theme
 
 S = Commitment.Status
 
@@ -531,12 +532,22 @@ def return_for_revision(*, actor: Any, commitment: Commitment, reason: str) -> C
     )
 
 
+# What apps built on commitments do when one is confirmed, inside the confirmation's
+# transaction; they register in their AppConfig.ready, so that commitments imports none of them.
+_confirmed_hooks: list[Callable[..., object]] = []
+
+
+def on_confirmed(hook: Callable[..., object]) -> None:
+    """Call ``hook(actor=, commitment=, now=)`` whenever a commitment is confirmed (inside the
+    confirmation's transaction: an exception undoes the confirmation)."""
+    if hook not in _confirmed_hooks:
+        _confirmed_hooks.append(hook)
+
+
 def confirm_commitment(*, actor: Any, commitment: Commitment, reason: str = "") -> Commitment:
     """Confirm the commitment; confirmed while a reporting cycle is open, it joins that cycle
     by the programme's rule, and its makers receive their personal links (in the same
-    transaction: ``reporting.domain.join_open_cycles``)."""
-    from pledgebook.reporting.domain import join_open_cycles  # reporting builds on commitments
-
+    transaction: ``reporting.domain.join_open_cycles``, registered with :func:`on_confirmed`)."""
     with transaction.atomic():
         _transition(
             actor=actor,
@@ -547,7 +558,8 @@ def confirm_commitment(*, actor: Any, commitment: Commitment, reason: str = "") 
             action=_("confirmed"),
             reason=reason,
         )
-        join_open_cycles(actor=actor, commitment=commitment, now=commitment.decided_at)
+        for hook in _confirmed_hooks:
+            hook(actor=actor, commitment=commitment, now=commitment.decided_at)
     return commitment
 
 
@@ -609,3 +621,43 @@ def override_criterion(
             data={"criterion": criterion, "met": met},
         )
     return override
+
+
+# Blueprint actions (programmes.domain creates and edits them; they are deleted here, where
+# the commitments that advance them are known) --------------------------------------------
+
+
+def commitments_linked_to(action: Action) -> int:
+    """How many commitments name this blueprint action."""
+    return Commitment.actions.through.objects.filter(action_id=action.pk).count()
+
+
+def delete_action(*, actor: Any, action: Action) -> None:
+    """Delete a blueprint action that no commitment names (commitments keep their links)."""
+    programme = action.theme.programme
+    _require(actor, "programmes.change_programme", programme)
+    linked = commitments_linked_to(action)
+    if linked:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    ngettext(
+                        "%(n)s commitment advances this action: it cannot be deleted. "
+                        "Edit its title or description instead.",
+                        "%(n)s commitments advance this action: it cannot be deleted. "
+                        "Edit its title or description instead.",
+                        linked,
+                    )
+                    % {"n": linked}
+                ]
+            }
+        )
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="action.deleted",
+            obj=action,
+            programme=programme,
+            data={"theme": action.theme.slug, "code": action.code, "title": action.title},
+        )
+        action.delete()

@@ -10,16 +10,22 @@ from django.core import checks
 
 from pledgebook.core.site import DEFAULT_SITE_URL
 
+#: The largest upload of each kind the apps accept, registered by them (their AppConfig.ready)
+#: with :func:`accepts_uploads`, so that core imports none of them.
+UPLOADS: dict[str, int] = {}
+
+
+def accepts_uploads(what: str, size: int) -> None:
+    """Declare that the site accepts ``what`` up to ``size`` bytes: the request body limit must
+    hold it (``core.E001``)."""
+    UPLOADS[what] = size
+
 
 @checks.register(checks.Tags.security)
 def check_body_limits(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    from pledgebook.coalitions.importing import MAX_BYTES as IMPORT_BYTES
-    from pledgebook.reporting.domain import MAX_EVIDENCE_BYTES
-
     limit = settings.REQUEST_BODY_MAX_BYTES
     needed = {
-        "an evidence file (reporting.domain.MAX_EVIDENCE_BYTES)": MAX_EVIDENCE_BYTES,
-        "a coalition import (coalitions.importing.MAX_BYTES)": IMPORT_BYTES,
+        **UPLOADS,
         "DATA_UPLOAD_MAX_MEMORY_SIZE": settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0,
         "FILE_UPLOAD_MAX_MEMORY_SIZE": settings.FILE_UPLOAD_MAX_MEMORY_SIZE,
     }

@@ -1,4 +1,5 @@
-"""Every state change of programmes, themes, blueprint actions and programme roles.
+"""Every state change of programmes, themes, blueprint actions and programme roles (but the
+deletion of an action, in ``commitments.domain``: it is refused while commitments advance it).
 
 Each function is keyword-only, checks permission (``PermissionDenied``), validates
 (``ValidationError`` with errors by field name, nothing written), changes state inside
@@ -16,12 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from pledgebook.commitments.models import Commitment
 from pledgebook.core import audit
 from pledgebook.core.permissions import require as _require
 from pledgebook.organisations import entity_types
@@ -521,39 +520,3 @@ def update_action(*, actor: Any, action: Action, **changes: Any) -> Action:
             data={"changed": diff},
         )
     return action
-
-
-def commitments_linked_to(action: Action) -> int:
-    """How many commitments name this blueprint action."""
-    return Commitment.actions.through.objects.filter(action_id=action.pk).count()
-
-
-def delete_action(*, actor: Any, action: Action) -> None:
-    """Delete a blueprint action that no commitment names (commitments keep their links)."""
-    programme = action.theme.programme
-    _require(actor, "programmes.change_programme", programme)
-    linked = commitments_linked_to(action)
-    if linked:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    ngettext(
-                        "%(n)s commitment advances this action: it cannot be deleted. "
-                        "Edit its title or description instead.",
-                        "%(n)s commitments advance this action: it cannot be deleted. "
-                        "Edit its title or description instead.",
-                        linked,
-                    )
-                    % {"n": linked}
-                ]
-            }
-        )
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            action="action.deleted",
-            obj=action,
-            programme=programme,
-            data={"theme": action.theme.slug, "code": action.code, "title": action.title},
-        )
-        action.delete()

@@ -8,11 +8,19 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from django_tasks.signals import task_finished
 
+        from pledgebook.commitments.domain import on_confirmed
+        from pledgebook.core.checks import accepts_uploads
         from pledgebook.core.workers import task_interrupted
 
         # Register the open data exporters of reporting cycles in pledgebook.core.exports.
         from pledgebook.reporting import exports  # noqa: F401
+        from pledgebook.reporting.domain import MAX_EVIDENCE_BYTES, join_open_cycles
         from pledgebook.reporting.tasks import on_task_finished, on_task_interrupted
+
+        # A commitment confirmed while a cycle is open joins it (commitments.domain calls this).
+        on_confirmed(join_open_cycles)
+        evidence = "an evidence file (reporting.domain.MAX_EVIDENCE_BYTES)"
+        accepts_uploads(evidence, MAX_EVIDENCE_BYTES)
 
         # A report whose task was interrupted (the worker died) or failed shows so.
         task_interrupted.connect(on_task_interrupted, dispatch_uid="reporting.interrupted")

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django_tasks import default_task_backend
 
 from pledgebook.coalitions import importing
+from pledgebook.coalitions.importing import import_coalitions
 from pledgebook.coalitions.models import Coalition, ImportBatch, Membership
-from pledgebook.coalitions.tasks import import_coalitions
 from pledgebook.organisations.models import Organisation
 from pledgebook.similarity.models import IndexRequest, Vector
 from tests import factories, samples

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from pledgebook.coalitions import importing
+from pledgebook.coalitions.importing import import_coalitions
 from pledgebook.coalitions.models import Coalition, ImportBatch, Membership
-from pledgebook.coalitions.tasks import import_coalitions
 from pledgebook.core.models import AuditEntry
 from pledgebook.organisations.models import Organisation
 from tests import factories

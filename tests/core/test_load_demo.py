@@ -25,8 +25,8 @@ from pledgebook.coalitions.models import (
 )
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.commitments.validation import CommitmentData, check_commitment
-from pledgebook.core.management.commands import _demo_data as demo
 from pledgebook.core.models import AuditEntry
+from pledgebook.demo import data as demo
 from pledgebook.organisations.models import Organisation, Representative
 from pledgebook.programmes.models import Action, Programme, ProgrammeRole, Theme
 from pledgebook.reporting import figures, links

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from pledgebook.coalitions.indexing import reindex
 from pledgebook.coalitions.models import Coalition
-from pledgebook.coalitions.tasks import reindex
 from pledgebook.core.tasks import send_email
 from pledgebook.similarity import backlog
 from pledgebook.similarity.models import IndexRequest, Vector

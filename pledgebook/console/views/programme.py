@@ -1,5 +1,6 @@
 """Programme set-up: settings, themes and their blueprint actions, roles.  All changes go
-through ``pledgebook.programmes.domain``."""
+through ``pledgebook.programmes.domain``, but for deleting an action: ``commitments.domain``
+refuses to delete one that commitments advance."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pledgebook.commitments import domain as commitments
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
 from pledgebook.console.forms import (
     ActionForm,
@@ -161,7 +163,7 @@ def action_delete(request: HttpRequest, console: Console, action: int) -> HttpRe
     errors: list[str] = []
     if request.method == "POST":
         try:
-            domain.delete_action(actor=request.user, action=obj)
+            commitments.delete_action(actor=request.user, action=obj)
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -174,7 +176,7 @@ def action_delete(request: HttpRequest, console: Console, action: int) -> HttpRe
             "console": console,
             "action": obj,
             "theme": obj.theme,
-            "linked": domain.commitments_linked_to(obj),
+            "linked": commitments.commitments_linked_to(obj),
             "errors": errors,
         },
     )

@@ -5,8 +5,8 @@ and an open reporting cycle, progress reports, the annual report of the closed c
 
 Every application and commitment goes through the domain functions (``apply_to_join``,
 ``decide_application``, ``save_draft``, ``submit_commitment``, ``start_review``, ...), and so do
-reports (``reporting.domain``, see ``_demo_reporting``) and coalitions (``coalitions.domain`` and
-``coalitions.merge``, see ``_demo_coalitions``), so the states, the permission checks and the
+reports (``reporting.domain``, see ``demo.reporting``) and coalitions (``coalitions.domain`` and
+``coalitions.merge``, see ``demo.coalitions``), so the states, the permission checks and the
 audit log are the real ones.  Mail is not sent: the command runs with the immediate task backend
 (so texts are embedded and the annual report is generated inline) and the in-memory mail backend.
 
@@ -37,15 +37,15 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pledgebook.coalitions.indexing import COALITION_KIND, EOI_KIND
 from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
-from pledgebook.coalitions.tasks import COALITION_KIND, EOI_KIND
 from pledgebook.commitments import domain
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.commitments.validation import last_day
-from pledgebook.core.management.commands import _demo_coalitions as demo_coalitions
-from pledgebook.core.management.commands import _demo_data as data
-from pledgebook.core.management.commands import _demo_reporting as demo_reporting
 from pledgebook.core.models import AuditEntry
+from pledgebook.demo import coalitions as demo_coalitions
+from pledgebook.demo import data
+from pledgebook.demo import reporting as demo_reporting
 from pledgebook.organisations import entity_types
 from pledgebook.organisations.models import Organisation, Representative, all_categories
 from pledgebook.programmes.models import (

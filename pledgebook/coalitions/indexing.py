@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django_tasks import task
-
 from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
-from pledgebook.core.tasks import INTERACTIVE_PRIORITY
 from pledgebook.similarity.tasks import queue_index
 
 EOI_KIND = "eoi"
@@ -42,13 +39,3 @@ def reindex_many(containers: Iterable[Coalition]) -> None:
 
 def reindex_kind(kind: str, object_id: int, *, scope: int | None = None) -> None:
     queue_index(kind, [object_id], scope=scope)
-
-
-@task(priority=INTERACTIVE_PRIORITY)
-def import_coalitions(*, batch_id: int) -> str:
-    """Import a queued file of coalitions (see ``importing.import_batch``), recording its
-    progress on the batch; returns the batch's final status.  Safe to run twice.  The
-    secretariat watches its progress (core.tasks: queues and priorities)."""
-    from pledgebook.coalitions import importing
-
-    return importing.import_batch(batch_id).status

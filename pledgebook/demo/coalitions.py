@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pledgebook.coalitions import domain as coalitions
 from pledgebook.coalitions import merge
@@ -49,10 +49,8 @@ from pledgebook.coalitions.models import (
     Milestone,
 )
 from pledgebook.coalitions.validation import MemberInput, MilestoneInput
+from pledgebook.demo.loaded import Loaded
 from pledgebook.reference.models import Country, Goal
-
-if TYPE_CHECKING:
-    from pledgebook.core.management.commands.load_demo import Loader
 
 UTC = dt.UTC
 CSC_EOI_DEADLINE = dt.datetime(2024, 4, 8, 23, 59, tzinfo=UTC)
@@ -328,9 +326,9 @@ YOUTH_SUMMARY = (
 
 
 class CoalitionLoader:
-    """Builds the coalition part of the demo for a :class:`Loader` (inside its transaction)."""
+    """Builds the coalition part of the demo for the main loader (inside its transaction)."""
 
-    def __init__(self, loader: Loader) -> None:
+    def __init__(self, loader: Loaded) -> None:
         self.loader = loader
         self.secretariat = loader.users["secretariat"]
         self.eois: dict[str, ExpressionOfInterest] = {}

@@ -31,12 +31,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.management.base import CommandError
 
 from pledgebook.commitments.models import Commitment
 from pledgebook.core.site import absolute_url
+from pledgebook.demo.loaded import Loaded
 from pledgebook.programmes import domain as programmes
 from pledgebook.reference.models import Currency
 from pledgebook.reporting import domain as reporting
@@ -48,9 +49,6 @@ from pledgebook.reporting.models import (
     ProgressReport,
     ReportingCycle,
 )
-
-if TYPE_CHECKING:
-    from pledgebook.core.management.commands.load_demo import Loader
 
 IS = ImplementationStatus
 PROGRAMME = "ge"
@@ -255,9 +253,9 @@ def rates_csv(rates: list[tuple[str, str, str, str]], cycle: ReportingCycle) -> 
 
 
 class ReportingLoader:
-    """Builds the reporting part of the demo for a :class:`Loader` (inside its transaction)."""
+    """Builds the reporting part of the demo for the main loader (inside its transaction)."""
 
-    def __init__(self, loader: Loader) -> None:
+    def __init__(self, loader: Loaded) -> None:
         self.loader = loader
         self.now = loader.now
         self.programme = loader.programmes[PROGRAMME]
