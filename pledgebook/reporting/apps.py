@@ -12,7 +12,7 @@ class ReportingConfig(AppConfig):
 
         # Register the open data exporters of reporting cycles in pledgebook.core.exports.
         from pledgebook.reporting import exports  # noqa: F401
-        from pledgebook.reporting.tasks import on_task_finished, on_task_interrupted
+        from pledgebook.reporting.signals import on_task_finished, on_task_interrupted
 
         # A report whose task was interrupted (the worker died) or failed shows so.
         task_interrupted.connect(on_task_interrupted, dispatch_uid="reporting.interrupted")

@@ -33,7 +33,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pledgebook.reporting.annual import AnnualReportData, Converted, Group, Money, RateRow
+from pledgebook.reporting.values import AnnualReportData, Converted, Group, Money, RateRow
 
 if TYPE_CHECKING:  # matplotlib, WeasyPrint and python-docx load only when a file is made
     from pledgebook.reporting.charts import Chart
