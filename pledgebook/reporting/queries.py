@@ -59,7 +59,7 @@ def latest_in(cycle: ReportingCycle) -> QuerySet[ProgressReport]:
     return latest_submitted().filter(cycle=cycle, commitment__in=active_commitments(cycle))
 
 
-def reported(cycle: ReportingCycle) -> QuerySet[ProgressReport, dict[str, Any]]:
+def reported(cycle: ReportingCycle) -> QuerySet[ProgressReport, Any]:
     """The ids (``commitment_id``) of the commitments with a submitted report in ``cycle``."""
     return ProgressReport.objects.filter(cycle=cycle, status=SUBMITTED).values("commitment_id")
 
