@@ -572,7 +572,7 @@ def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> 
 def request_annual_report(*, actor: Any, cycle: ReportingCycle) -> AnnualReport:
     """Queue the generation of the cycle's annual report (PDF, Word, CSV, XLSX).  A request
     while one is queued or generating returns that one.  The files of an earlier report with
-    the same data are reused by the task (see ``annual.generate``).  A report "Generating"
+    the same data are reused by the task (see ``generation.generate``).  A report "Generating"
     without a sign of life for ``ANNUAL_REPORT_STALE_SECONDS`` was interrupted (its worker
     died): it is marked failed and a new one is queued.  A report still queued an hour after
     it was asked for is taken as lost (no worker runs) and no longer holds back a new
