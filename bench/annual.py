@@ -269,7 +269,7 @@ def measure(args: argparse.Namespace) -> None:
 
     from bench.generate import PROGRAMME_SLUG
     from bench.worker import emit
-    from pledgebook.reporting import annual, charts, documents, exports
+    from pledgebook.reporting import annual, charts, documents, exports, generation
     from pledgebook.reporting.models import AnnualReport, ReportingCycle
 
     db = _db()
@@ -289,7 +289,7 @@ def measure(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
         report = AnnualReport.objects.create(cycle=cycle)
         started = time.perf_counter()
-        annual.generate(report.pk)
+        generation.generate(report.pk)
         seconds = time.perf_counter() - started
         report.refresh_from_db()
         if report.status != AnnualReport.Status.DONE:
@@ -310,7 +310,7 @@ def measure(args: argparse.Namespace) -> None:
         # The same data again: the digest matches, the files are reused.
         again = AnnualReport.objects.create(cycle=cycle)
         started = time.perf_counter()
-        annual.generate(again.pk)
+        generation.generate(again.pk)
         emit("annual_report_reuse", db, args.n, "seconds", round(time.perf_counter() - started, 2))
 
     # Each step on its own (a second pass over the same data).

@@ -9,7 +9,7 @@ urlpatterns = [
     path("workspace/", include("pledgebook.workspace.urls")),
     path("console/", include("pledgebook.console.urls")),
     path("api/", include("pledgebook.api.urls")),
-    path("report/", include("pledgebook.reporting.urls")),
+    path("report/", include("pledgebook.workspace.urls_report")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # The proxy's page for a body over its client_max_body_size (deploy/nginx.conf).

@@ -54,6 +54,7 @@ def transition(
     reason_required: Any = None,
     apply: Callable[[M, str], Iterable[str]] | None = None,
     then: Callable[[M, str], None] | None = None,
+    data: dict[str, Any] | None = None,
 ) -> M:
     """Move ``obj`` (its ``field``) from one of ``allowed_from`` to ``to``; return the saved row.
 
@@ -62,6 +63,7 @@ def transition(
     when a reason must be given (``None``: optional). ``apply(row, previous)`` sets what else
     the change sets and returns those field names; ``then(row, previous)`` runs after the audit
     entry, inside the transaction (mail is queued there). ``programme`` defaults to the row's.
+    ``data`` joins the audit entry's ``from`` and ``to`` (read after ``apply``, which may fill it).
     The caller's instance gets the saved values too.
     """
     allowed = frozenset(allowed_from)
@@ -91,7 +93,7 @@ def transition(
             obj=row,
             programme=programme if programme is not None else getattr(row, "programme", None),
             reason=reason,
-            data={"from": previous, "to": to},
+            data={"from": previous, "to": to, **(data or {})},
         )
         if then is not None:
             then(row, previous)

@@ -15,7 +15,7 @@ class ReportingConfig(AppConfig):
         # Register the open data exporters of reporting cycles in pledgebook.core.exports.
         from pledgebook.reporting import exports  # noqa: F401
         from pledgebook.reporting.domain import MAX_EVIDENCE_BYTES, join_open_cycles
-        from pledgebook.reporting.tasks import on_task_finished, on_task_interrupted
+        from pledgebook.reporting.signals import on_task_finished, on_task_interrupted
 
         # A commitment confirmed while a cycle is open joins it (commitments.domain calls this).
         on_confirmed(join_open_cycles)

@@ -32,7 +32,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from pledgebook.reporting.annual import AnnualReportData, Money, RateRow
+from pledgebook.reporting.values import AnnualReportData, Money, RateRow
 
 RC = {
     "svg.hashsalt": "pledgebook",

@@ -33,7 +33,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pledgebook.reporting.annual import AnnualReportData, Converted, Group, Money, RateRow
+from pledgebook.reporting.values import AnnualReportData, Converted, Group, Money, RateRow
 
 if TYPE_CHECKING:  # matplotlib, WeasyPrint and python-docx load only when a file is made
     from pledgebook.reporting.charts import Chart
@@ -304,19 +304,9 @@ def non_reporters_note(data: AnnualReportData) -> str:
     ) % {"n": NON_REPORTERS_IN_DOCUMENTS, "total": num(total)}
 
 
-def sections(data: AnnualReportData) -> tuple[Section, ...]:
-    """The report, section by section, as display text (in the active language)."""
+def _summary(data: AnnualReportData) -> Section:
     t = data.totals
     f = data.facts
-    cur_code = data.reporting_currency
-    status_rows = tuple(
-        (
-            s.label,
-            num(s.count),
-            pct(round(float(100 * s.count / t.reported), 1) if t.reported else None),
-        )
-        for s in t.statuses
-    )
     summary: tuple[str, ...] = (
         _(
             "%(reported)s of the %(expected)s commitments expected to report in %(cycle)s "
@@ -369,6 +359,37 @@ def sections(data: AnnualReportData) -> tuple[Section, ...]:
     key_figures = Table(
         "key-figures", _("Key figures"), (_("Figure"), _("Value")), tuple(key_rows), (False, True)
     )
+    return Section("summary", _("Summary"), paragraphs=summary, tables=(key_figures,))
+
+
+def _status(data: AnnualReportData) -> Section:
+    t = data.totals
+    status_rows = tuple(
+        (
+            s.label,
+            num(s.count),
+            pct(round(float(100 * s.count / t.reported), 1) if t.reported else None),
+        )
+        for s in t.statuses
+    )
+    return Section(
+        "status",
+        _("Implementation status"),
+        paragraphs=(_("The status each commitment gave in its latest report of the cycle."),),
+        chart="status",
+        tables=(
+            Table(
+                "status",
+                _("Commitments by implementation status"),
+                (_("Status"), _("Commitments"), _("Share of those that reported")),
+                status_rows,
+                (False, True, True),
+            ),
+        ),
+    )
+
+
+def _money(data: AnnualReportData) -> Section:
     money_intro = _(
         "Money is added up in the currency it was pledged in; a disbursement in another "
         "currency is converted with the rate the maker reported. Disbursed so far: the amount "
@@ -379,169 +400,186 @@ def sections(data: AnnualReportData) -> tuple[Section, ...]:
             "Totals are also given in %(currency)s, the programme's reporting currency, at "
             "the exchange rates of the cycle stated next to them."
         ) % {"currency": data.reporting_currency}
-    non_reporters = Table(
+    return Section(
+        "money",
+        _("Money pledged and disbursed"),
+        paragraphs=(money_intro,),
+        chart="money",
+        tables=money_tables(data),
+        notes=money_notes(data),
+    )
+
+
+def _rates_by_theme(data: AnnualReportData) -> Section:
+    return Section(
+        "rates-theme",
+        _("Response rate by theme"),
+        chart="rates-theme",
+        tables=(
+            _rates_table(
+                "rates-theme", _("Response rate by theme"), _("Theme"), data.rates_by_theme
+            ),
+        ),
+        notes=(
+            _(
+                "A commitment with several themes is expected to report in each of them, "
+                "so the rows can add up to more than the programme's total."
+            ),
+        ),
+    )
+
+
+def _rates_by_category(data: AnnualReportData) -> Section:
+    return Section(
+        "rates-category",
+        _("Response rate by stakeholder category"),
+        chart="rates-category",
+        tables=(
+            _rates_table(
+                "rates-category",
+                _("Response rate by stakeholder category"),
+                _("Stakeholder category"),
+                data.rates_by_category,
+            ),
+        ),
+    )
+
+
+def _rates_by_region(data: AnnualReportData) -> Section:
+    return Section(
+        "rates-region",
+        _("Response rate by region"),
+        tables=(
+            _rates_table(
+                "rates-region",
+                _("Response rate by region of the lead maker"),
+                _("Region"),
+                data.rates_by_region,
+            ),
+        ),
+    )
+
+
+def _highlights(data: AnnualReportData) -> Section:
+    return Section(
+        "highlights",
+        _("Highlights"),
+        paragraphs=(
+            ngettext(
+                "%(n)s commitment was completed.",
+                "%(n)s commitments were completed.",
+                data.completed,
+            )
+            % {"n": num(data.completed)},
+        ),
+        tables=(
+            Table(
+                "highlights",
+                _("Completed commitments by theme"),
+                (_("Theme"), _("Completed"), _("Expected to report")),
+                tuple((h.label, num(h.completed), num(h.expected)) for h in data.highlights),
+                (False, True, True),
+            ),
+        ),
+    )
+
+
+def _by_group(data: AnnualReportData) -> Section:
+    cur_code = data.reporting_currency
+    return Section(
+        "by-group",
+        _("Figures by theme, type, stakeholder category and region"),
+        tables=(
+            _groups_table("by-theme", _("By theme"), _("Theme"), data.by_theme, cur_code),
+            _groups_table("by-type", _("By type of commitment"), _("Type"), data.by_type, cur_code),
+            _groups_table(
+                "by-category",
+                _("By stakeholder category of the lead maker"),
+                _("Stakeholder category"),
+                data.by_category,
+                cur_code,
+            ),
+            _groups_table(
+                "by-region",
+                _("By region of the lead maker"),
+                _("Region"),
+                data.by_region,
+                cur_code,
+            ),
+        ),
+        notes=tuple(n for n in (counting_note(), unconverted_note(data)) if n),
+        wide=True,
+    )
+
+
+def _non_reporters(data: AnnualReportData) -> Section:
+    table = Table(
         "non-reporters",
         _("Makers without a report"),
         (_("Organisation"), _("Category"), _("Country"), _("Commitments without a report")),
         non_reporter_rows(data),
         (False, False, False, False),
     )
-    return (
-        Section(
-            "summary",
-            _("Summary"),
-            paragraphs=summary,
-            tables=(key_figures,),
+    return Section(
+        "non-reporters",
+        _("Makers who did not report"),
+        paragraphs=(
+            ngettext(
+                "%(n)s lead maker has commitments without a report in this cycle.",
+                "%(n)s lead makers have commitments without a report in this cycle.",
+                len(data.non_reporters),
+            )
+            % {"n": num(len(data.non_reporters))},
         ),
-        Section(
-            "status",
-            _("Implementation status"),
-            paragraphs=(_("The status each commitment gave in its latest report of the cycle."),),
-            chart="status",
-            tables=(
-                Table(
-                    "status",
-                    _("Commitments by implementation status"),
-                    (_("Status"), _("Commitments"), _("Share of those that reported")),
-                    status_rows,
-                    (False, True, True),
-                ),
+        tables=(table,),
+        notes=tuple(n for n in (non_reporters_note(data),) if n),
+    )
+
+
+def _method(data: AnnualReportData) -> Section:
+    return Section(
+        "method",
+        _("How the figures are computed"),
+        paragraphs=(
+            _(
+                "Response rate: the commitments with a submitted report in the cycle, "
+                "divided by the commitments expected to report (public, running during the "
+                "cycle, and confirmed in time for it by the programme's rule)."
             ),
-        ),
-        Section(
-            "money",
-            _("Money pledged and disbursed"),
-            paragraphs=(money_intro,),
-            chart="money",
-            tables=money_tables(data),
-            notes=money_notes(data),
-        ),
-        Section(
-            "rates-theme",
-            _("Response rate by theme"),
-            chart="rates-theme",
-            tables=(
-                _rates_table(
-                    "rates-theme", _("Response rate by theme"), _("Theme"), data.rates_by_theme
-                ),
+            _(
+                "Progress index: the average of the weights of the reported statuses "
+                "(completed 1, on track 0.5, delayed 0.25, not started and discontinued 0) "
+                "over the commitments that reported."
             ),
-            notes=(
-                _(
-                    "A commitment with several themes is expected to report in each of them, "
-                    "so the rows can add up to more than the programme's total."
-                ),
-            ),
-        ),
-        Section(
-            "rates-category",
-            _("Response rate by stakeholder category"),
-            chart="rates-category",
-            tables=(
-                _rates_table(
-                    "rates-category",
-                    _("Response rate by stakeholder category"),
-                    _("Stakeholder category"),
-                    data.rates_by_category,
-                ),
-            ),
-        ),
-        Section(
-            "rates-region",
-            _("Response rate by region"),
-            tables=(
-                _rates_table(
-                    "rates-region",
-                    _("Response rate by region of the lead maker"),
-                    _("Region"),
-                    data.rates_by_region,
-                ),
-            ),
-        ),
-        Section(
-            "highlights",
-            _("Highlights"),
-            paragraphs=(
-                ngettext(
-                    "%(n)s commitment was completed.",
-                    "%(n)s commitments were completed.",
-                    data.completed,
-                )
-                % {"n": num(data.completed)},
-            ),
-            tables=(
-                Table(
-                    "highlights",
-                    _("Completed commitments by theme"),
-                    (_("Theme"), _("Completed"), _("Expected to report")),
-                    tuple((h.label, num(h.completed), num(h.expected)) for h in data.highlights),
-                    (False, True, True),
-                ),
-            ),
-        ),
-        Section(
-            "by-group",
-            _("Figures by theme, type, stakeholder category and region"),
-            tables=(
-                _groups_table("by-theme", _("By theme"), _("Theme"), data.by_theme, cur_code),
-                _groups_table(
-                    "by-type", _("By type of commitment"), _("Type"), data.by_type, cur_code
-                ),
-                _groups_table(
-                    "by-category",
-                    _("By stakeholder category of the lead maker"),
-                    _("Stakeholder category"),
-                    data.by_category,
-                    cur_code,
-                ),
-                _groups_table(
-                    "by-region",
-                    _("By region of the lead maker"),
-                    _("Region"),
-                    data.by_region,
-                    cur_code,
-                ),
-            ),
-            notes=tuple(n for n in (counting_note(), unconverted_note(data)) if n),
-            wide=True,
-        ),
-        Section(
-            "non-reporters",
-            _("Makers who did not report"),
-            paragraphs=(
-                ngettext(
-                    "%(n)s lead maker has commitments without a report in this cycle.",
-                    "%(n)s lead makers have commitments without a report in this cycle.",
-                    len(data.non_reporters),
-                )
-                % {"n": num(len(data.non_reporters))},
-            ),
-            tables=(non_reporters,),
-            notes=tuple(n for n in (non_reporters_note(data),) if n),
-        ),
-        Section(
-            "method",
-            _("How the figures are computed"),
-            paragraphs=(
-                _(
-                    "Response rate: the commitments with a submitted report in the cycle, "
-                    "divided by the commitments expected to report (public, running during the "
-                    "cycle, and confirmed in time for it by the programme's rule)."
-                ),
-                _(
-                    "Progress index: the average of the weights of the reported statuses "
-                    "(completed 1, on track 0.5, delayed 0.25, not started and discontinued 0) "
-                    "over the commitments that reported."
-                ),
-                _("When a report was corrected, its latest submitted version counts."),
-                _(
-                    "Data as of %(moment)s: every report submitted up to that moment is "
-                    "included, and none after it."
-                )
-                % {"moment": instant(f.data_as_of)},
-                counting_note(),
-            ),
+            _("When a report was corrected, its latest submitted version counts."),
+            _(
+                "Data as of %(moment)s: every report submitted up to that moment is "
+                "included, and none after it."
+            )
+            % {"moment": instant(data.facts.data_as_of)},
+            counting_note(),
         ),
     )
+
+
+#: The report's sections, in order: one function each.
+SECTIONS = (
+    _summary,
+    _status,
+    _money,
+    _rates_by_theme,
+    _rates_by_category,
+    _rates_by_region,
+    _highlights,
+    _by_group,
+    _non_reporters,
+    _method,
+)
+
+
+def sections(data: AnnualReportData) -> tuple[Section, ...]:
+    """The report, section by section, as display text (in the active language)."""
+    return tuple(section(data) for section in SECTIONS)
 
 
 def context(data: AnnualReportData, charts: dict[str, Chart]) -> dict[str, Any]:

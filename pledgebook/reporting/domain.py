@@ -1,5 +1,7 @@
 """Every state change of reporting: one keyword-only function each (permission, atomic
-change, audit, notification)."""
+change, audit, notification).  The permissions are in ``rules.py``, the content rules in
+``validation.py``, the reads in ``queries.py``; a status change goes through
+``core.transitions.transition``."""
 
 from __future__ import annotations
 
@@ -11,20 +13,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 
-from pledgebook.commitments.models import CoMaker, Commitment
-from pledgebook.core import audit, uploads
+from pledgebook.commitments.models import Commitment
+from pledgebook.core import audit
 from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
+from pledgebook.core.permissions import require
+from pledgebook.core.transitions import transition
 from pledgebook.organisations.models import Organisation
 from pledgebook.reference.models import Currency
 from pledgebook.reporting import exchange, links
-from pledgebook.reporting.expected import Terms, expected_in, is_expected
+from pledgebook.reporting.expected import Terms, is_expected
 from pledgebook.reporting.models import (
     AnnualReport,
     CoMakerConfirmation,
@@ -37,52 +40,28 @@ from pledgebook.reporting.models import (
     Reminder,
     ReportingCycle,
 )
+from pledgebook.reporting.queries import active_commitments, makers, reported
+from pledgebook.reporting.rules import can_report, reporting_organisations
 from pledgebook.reporting.tasks import generate_annual_report, refresh_figures
+from pledgebook.reporting.validation import (
+    check_cycle_dates,
+    check_evidence_files,
+    check_framework_editable,
+    check_indicator_code,
+    check_indicator_deletable,
+    check_open_for_reports,
+    check_rate,
+    check_report,
+    reporting_currency,
+)
 
 C = ReportingCycle.Status
 ANNUAL_REPORT_STALE_AFTER = dt.timedelta(hours=1)
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-#: What evidence files may be, judged by their content (``core.uploads``).
-EVIDENCE_KINDS = uploads.EVIDENCE
-
-
-def _require_secretariat(actor: Any, cycle: ReportingCycle) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(
-        "programmes.change_programme", cycle.programme
-    ):
-        raise PermissionDenied
-
-
-def active_commitments(cycle: ReportingCycle) -> QuerySet[Commitment]:
-    """Commitments expected to report in ``cycle`` (the rule: ``reporting.expected``)."""
-    return expected_in(cycle)
-
-
-def makers(cycle: ReportingCycle) -> QuerySet[Organisation]:
-    """Organisations that report in ``cycle``: leads and co-makers of active commitments."""
-    active = active_commitments(cycle)
-    return Organisation.objects.filter(
-        Q(pk__in=active.values("organisation_id"))
-        | Q(
-            pk__in=CoMaker.objects.taking_part()
-            .filter(commitment__in=active)
-            .values("organisation_id")
-        )
-    )
+RUN_CYCLE = "reporting.run_cycle"
 
 
 # Cycles --------------------------------------------------------------------------------------
-
-
-def check_cycle_dates(
-    *, opens_at: dt.datetime, deadline: dt.datetime, closes_at: dt.datetime
-) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if deadline <= opens_at:
-        errors["deadline"] = [_("The deadline must come after the opening.")]
-    if closes_at < deadline:
-        errors["closes_at"] = [_("The cycle cannot close before its deadline.")]
-    return errors
 
 
 def schedule_cycle(
@@ -141,36 +120,39 @@ def _invitation(
 
 def open_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = None) -> int:
     """Open the cycle and send every maker its personal link.  Returns the number invited."""
-    _require_secretariat(actor, cycle)
     now = now or timezone.now()
-    if cycle.status != C.SCHEDULED:
-        raise ValidationError(_("Only a scheduled cycle can be opened."))
-    if now >= cycle.closes_at:
-        raise ValidationError(_("This cycle has already closed: change its dates first."))
-    with transaction.atomic():
-        cycle.status = C.OPEN
-        cycle.opened_at = now
-        cycle.save(update_fields=["status", "opened_at"])
-        invited = 0
-        for organisation in makers(cycle).order_by("pk"):
-            invitation, created = _invitation(cycle, organisation, now)
+    invited = {"invited": 0}
+
+    def invite(row: ReportingCycle, _previous: str) -> list[str]:
+        if now >= row.closes_at:
+            raise ValidationError(_("This cycle has already closed: change its dates first."))
+        row.opened_at = now
+        for organisation in makers(row).order_by("pk"):
+            invitation, created = _invitation(row, organisation, now)
             if created:
                 _send_link(invitation)
-                invited += 1
-        audit.record(
-            actor=actor,
-            action="cycle.opened",
-            obj=cycle,
-            programme=cycle.programme,
-            data={"invited": invited},
-        )
-    return invited
+                invited["invited"] += 1
+        return ["opened_at"]
+
+    transition(
+        cycle,
+        actor=actor,
+        perm=RUN_CYCLE,
+        allowed_from=[C.SCHEDULED],
+        to=C.OPEN,
+        action=gettext_lazy("opened"),
+        refusal=gettext_lazy("Only a scheduled cycle can be opened."),
+        audit_action="cycle.opened",
+        apply=invite,
+        data=invited,
+    )
+    return invited["invited"]
 
 
 def resend_link(
     *, actor: Any, invitation: Invitation, now: dt.datetime | None = None
 ) -> Invitation:
-    _require_secretariat(actor, invitation.cycle)
+    require(actor, RUN_CYCLE, invitation.cycle)
     if invitation.cycle.status != C.OPEN:
         raise ValidationError(_("Links can be sent only while the cycle is open."))
     with transaction.atomic():
@@ -190,14 +172,21 @@ def resend_link(
 
 
 def close_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = None) -> None:
-    _require_secretariat(actor, cycle)
-    if cycle.status != C.OPEN:
-        raise ValidationError(_("Only an open cycle can be closed."))
-    with transaction.atomic():
-        cycle.status = C.CLOSED
-        cycle.closed_at = now or timezone.now()
-        cycle.save(update_fields=["status", "closed_at"])
-        audit.record(actor=actor, action="cycle.closed", obj=cycle, programme=cycle.programme)
+    def closed(row: ReportingCycle, _previous: str) -> list[str]:
+        row.closed_at = now or timezone.now()
+        return ["closed_at"]
+
+    transition(
+        cycle,
+        actor=actor,
+        perm=RUN_CYCLE,
+        allowed_from=[C.OPEN],
+        to=C.CLOSED,
+        action=gettext_lazy("closed"),
+        refusal=gettext_lazy("Only an open cycle can be closed."),
+        audit_action="cycle.closed",
+        apply=closed,
+    )
 
 
 def join_open_cycles(
@@ -259,27 +248,6 @@ def join_open_cycles(
 # Accountability framework ------------------------------------------------------------------
 
 
-def _require_framework_editable(programme: Any) -> None:
-    """The indicators cannot change while a cycle is open: its reports answer them."""
-    cycle = ReportingCycle.objects.filter(programme=programme, status=C.OPEN).first()
-    if cycle is not None:
-        raise ValidationError(
-            _(
-                "The %(cycle)s cycle is open and its reports answer these indicators: change "
-                "the framework after it closes."
-            )
-            % {"cycle": cycle.name}
-        )
-
-
-def _check_indicator_code(programme: Any, code: str, exclude: int | None = None) -> None:
-    taken = Indicator.objects.filter(programme=programme, code=code)
-    if exclude is not None:
-        taken = taken.exclude(pk=exclude)
-    if taken.exists():
-        raise ValidationError({"code": [_("Another indicator of this programme has this code.")]})
-
-
 def create_indicator(
     *,
     actor: Any,
@@ -292,8 +260,8 @@ def create_indicator(
 ) -> Indicator:
     if not actor.has_perm("programmes.change_programme", programme):
         raise PermissionDenied
-    _require_framework_editable(programme)
-    _check_indicator_code(programme, code)
+    check_framework_editable(programme)
+    check_indicator_code(programme, code)
     with transaction.atomic():
         indicator = Indicator.objects.create(
             programme=programme,
@@ -320,8 +288,8 @@ def update_indicator(
     programme = indicator.programme
     if not actor.has_perm("programmes.change_programme", programme):
         raise PermissionDenied
-    _require_framework_editable(programme)
-    _check_indicator_code(programme, code, exclude=indicator.pk)
+    check_framework_editable(programme)
+    check_indicator_code(programme, code, exclude=indicator.pk)
     with transaction.atomic():
         indicator.code, indicator.name, indicator.unit = code, name, unit
         indicator.description, indicator.position = description, position
@@ -334,19 +302,8 @@ def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
     programme = indicator.programme
     if not actor.has_perm("programmes.change_programme", programme):
         raise PermissionDenied
-    _require_framework_editable(programme)
-    answered = indicator.values.count()
-    if answered:
-        raise ValidationError(
-            ngettext(
-                "A report answers this indicator, so it cannot be deleted: its value would be "
-                "lost.",
-                "%(n)s reports answer this indicator, so it cannot be deleted: their values "
-                "would be lost.",
-                answered,
-            )
-            % {"n": answered}
-        )
+    check_framework_editable(programme)
+    check_indicator_deletable(indicator)
     with transaction.atomic():
         audit.record(actor=actor, action="indicator.deleted", obj=indicator, programme=programme)
         indicator.delete()
@@ -355,59 +312,12 @@ def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
 # Reports -------------------------------------------------------------------------------------
 
 
-def _reporting_org(actor: Any) -> set[int]:
-    if isinstance(actor, links.LinkActor):
-        return {actor.organisation_id}
-    if getattr(actor, "is_authenticated", False):
-        return set(actor.organisations.values_list("pk", flat=True))
-    return set()
-
-
-def can_report(actor: Any, commitment: Commitment) -> bool:
-    """The lead maker reports (through its link or its workspace)."""
-    return commitment.organisation_id in _reporting_org(actor)
-
-
-def _require_open(cycle: ReportingCycle, now: dt.datetime) -> None:
-    if cycle.status != C.OPEN or now >= cycle.closes_at:
-        raise ValidationError(
-            _("The %(cycle)s reporting cycle is closed: reports can no longer be sent.")
-            % {"cycle": cycle.name}
-        )
-
-
 @dataclass
 class IndicatorEntry:
     indicator: Indicator
     baseline: Decimal | None = None
     target: Decimal | None = None
     value: Decimal | None = None
-
-
-def check_report(report: ProgressReport, *, for_submission: bool) -> dict[str, list[str]]:
-    """The content rules of a progress report (one place; the form maps them to fields)."""
-    errors: dict[str, list[str]] = {}
-    commitment = report.commitment
-    if report.disbursed_amount is not None:
-        if report.disbursed_amount < 0:
-            errors.setdefault("disbursed_amount", []).append(
-                _("Disbursed money cannot be negative.")
-            )
-        pledged = commitment.currency_id
-        currency = report.disbursed_currency_id or pledged
-        if pledged and currency != pledged and report.exchange_rate is None:
-            errors.setdefault("exchange_rate", []).append(
-                _("The money was pledged in %(pledged)s: give the exchange rate from %(cur)s.")
-                % {"pledged": pledged, "cur": currency}
-            )
-        if report.exchange_rate is not None and report.exchange_rate <= 0:
-            errors.setdefault("exchange_rate", []).append(_("The rate must be greater than zero."))
-    if for_submission:
-        if not report.implementation_status:
-            errors.setdefault("implementation_status", []).append(_("Choose a status."))
-        if len(report.narrative.split()) < 5:
-            errors.setdefault("narrative", []).append(_("Say in a few sentences what happened."))
-    return errors
 
 
 def draft_for(*, actor: Any, commitment: Commitment, cycle: ReportingCycle) -> ProgressReport:
@@ -461,21 +371,12 @@ def save_report(
         raise PermissionDenied
     if report.status != ProgressReport.Status.DRAFT:
         raise ValidationError(_("A submitted report is never changed: start a correction."))
-    _require_open(report.cycle, now)
+    check_open_for_reports(report.cycle, now)
     errors = check_report(report, for_submission=False)
     if errors:
         raise ValidationError(errors)
     files = list(evidence_files)
-    kinds = {}
-    for f in files:
-        if f.size > MAX_EVIDENCE_BYTES:
-            raise ValidationError(
-                {"evidence_files": _("%(name)s is larger than 10 MB.") % {"name": f.name}}
-            )
-        try:
-            kinds[id(f)] = uploads.check(f, EVIDENCE_KINDS)
-        except ValidationError as exc:
-            raise ValidationError({"evidence_files": exc.messages}) from exc
+    kinds = check_evidence_files(files, max_bytes=MAX_EVIDENCE_BYTES)
     with transaction.atomic():
         created = report.pk is None
         report.save()
@@ -541,41 +442,47 @@ def submit_report(
     now = now or timezone.now()
     if not can_report(actor, report.commitment):
         raise PermissionDenied
-    if report.status != ProgressReport.Status.DRAFT:
-        raise ValidationError(_("This report has already been submitted."))
-    _require_open(report.cycle, now)
-    errors = check_report(report, for_submission=True)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        report.status = ProgressReport.Status.SUBMITTED
-        report.submitted_at = now
-        report.save(update_fields=["status", "submitted_at", "updated_at"])
-        audit.record(
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            action="report.submitted" if report.version == 1 else "report.corrected",
-            obj=report,
-            programme=report.cycle.programme,
-            data={"version": report.version},
-        )
-        for co_maker in report.commitment.co_makers.taking_part().select_related("organisation"):
+
+    def submitted(row: ProgressReport, _previous: str) -> list[str]:
+        check_open_for_reports(row.cycle, now)
+        errors = check_report(row, for_submission=True)
+        if errors:
+            raise ValidationError(errors)
+        row.submitted_at = now
+        return ["submitted_at"]
+
+    def tell_co_makers(row: ProgressReport, _previous: str) -> None:
+        for co_maker in row.commitment.co_makers.taking_part().select_related("organisation"):
             notify(
                 to=_emails(co_maker.organisation),
                 template="report_to_confirm",
-                context={"report": report, "commitment": report.commitment},
+                context={"report": row, "commitment": row.commitment},
             )
         # After the commit, so that the computation sees the report.
         transaction.on_commit(
-            lambda: refresh_figures.enqueue(
-                cycle_id=report.cycle_id, since=timezone.now().isoformat()
-            )
+            lambda: refresh_figures.enqueue(cycle_id=row.cycle_id, since=timezone.now().isoformat())
         )
+
+    transition(
+        report,
+        actor=actor,
+        perm="reporting.submit_report",
+        allowed_from=[ProgressReport.Status.DRAFT],
+        to=ProgressReport.Status.SUBMITTED,
+        action=gettext_lazy("submitted"),
+        refusal=gettext_lazy("This report has already been submitted."),
+        audit_action="report.submitted" if report.version == 1 else "report.corrected",
+        programme=report.cycle.programme,
+        apply=submitted,
+        then=tell_co_makers,
+        data={"version": report.version},
+    )
     return report
 
 
 def confirm_report(*, actor: Any, report: ProgressReport, organisation: Organisation) -> None:
     """A co-maker confirms the lead maker's submitted report."""
-    if organisation.pk not in _reporting_org(actor):
+    if organisation.pk not in reporting_organisations(actor):
         raise PermissionDenied
     if not report.commitment.co_makers.taking_part().filter(organisation=organisation).exists():
         raise PermissionDenied
@@ -619,10 +526,7 @@ def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> 
     if cycle.status != C.OPEN or now >= cycle.closes_at:
         return 0
     terms = Terms.of(cycle)
-    reported = ProgressReport.objects.filter(
-        cycle=cycle, status=ProgressReport.Status.SUBMITTED
-    ).values("commitment_id")
-    silent = expected_in(cycle).exclude(pk__in=reported)
+    silent = active_commitments(cycle).exclude(pk__in=reported(cycle))
     on_time = terms.due_at_deadline_q()
     groups = [(terms.deadline, silent.filter(on_time)), (terms.closes, silent.exclude(on_time))]
     sent = 0
@@ -668,12 +572,12 @@ def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> 
 def request_annual_report(*, actor: Any, cycle: ReportingCycle) -> AnnualReport:
     """Queue the generation of the cycle's annual report (PDF, Word, CSV, XLSX).  A request
     while one is queued or generating returns that one.  The files of an earlier report with
-    the same data are reused by the task (see ``annual.generate``).  A report "Generating"
+    the same data are reused by the task (see ``generation.generate``).  A report "Generating"
     without a sign of life for ``ANNUAL_REPORT_STALE_SECONDS`` was interrupted (its worker
     died): it is marked failed and a new one is queued.  A report still queued an hour after
     it was asked for is taken as lost (no worker runs) and no longer holds back a new
     request."""
-    _require_secretariat(actor, cycle)
+    require(actor, RUN_CYCLE, cycle)
     if cycle.status == C.SCHEDULED:
         raise ValidationError(_("The report can be generated once the cycle has opened."))
     now = timezone.now()
@@ -762,33 +666,6 @@ def _fail_annual_report(report: AnnualReport, *, actor: Any, error: str) -> None
 # Exchange rates -------------------------------------------------------------------------------
 
 
-def _reporting_currency(cycle: ReportingCycle) -> Currency:
-    currency = cycle.programme.reporting_currency
-    if currency is None:
-        raise ValidationError(
-            _(
-                "The programme has no reporting currency: choose one in its settings before "
-                "keeping exchange rates."
-            )
-        )
-    return currency
-
-
-def _check_rate(rate: Decimal, currency: Currency, reporting: Currency) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if currency.pk == reporting.pk:
-        errors["currency"] = [
-            _("%(code)s is the reporting currency: its rate is always 1.") % {"code": currency.pk}
-        ]
-    if rate is None or rate <= 0:
-        errors["rate"] = [_("A rate must be more than zero.")]
-    elif rate > exchange.MAX_RATE or rate != rate.quantize(Decimal("1e-8")):
-        errors["rate"] = [
-            _("A rate has at most 12 digits before the decimal point and 8 after it.")
-        ]
-    return errors
-
-
 def set_exchange_rate(
     *,
     actor: Any,
@@ -800,12 +677,10 @@ def set_exchange_rate(
 ) -> ExchangeRate:
     """Keep the cycle's rate of ``currency`` (units for one unit of the programme's reporting
     currency): added, or the one kept before replaced."""
-    _require_secretariat(actor, cycle)
-    reporting = _reporting_currency(cycle)
-    errors = _check_rate(rate, currency, reporting)
+    require(actor, RUN_CYCLE, cycle)
+    reporting = reporting_currency(cycle)
     source = source.strip()
-    if len(source) > 200:
-        errors["source"] = [_("At most 200 characters.")]
+    errors = check_rate(rate, currency, reporting, source)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -848,7 +723,7 @@ def set_exchange_rate(
 def delete_exchange_rate(*, actor: Any, rate: ExchangeRate) -> None:
     """Forget a rate: the currency's totals are shown unconverted again."""
     cycle = rate.cycle
-    _require_secretariat(actor, cycle)
+    require(actor, RUN_CYCLE, cycle)
     with transaction.atomic():
         deleted, _rows = ExchangeRate.objects.filter(pk=rate.pk).delete()
         if not deleted:
@@ -883,8 +758,8 @@ def import_exchange_rates(
     (replacing the cycle's earlier rate of its currency); every other row is returned with its
     line number and why, and changes nothing.  A file that cannot be read at all raises
     ``ValidationError`` and changes nothing."""
-    _require_secretariat(actor, cycle)
-    reporting = _reporting_currency(cycle)
+    require(actor, RUN_CYCLE, cycle)
+    reporting = reporting_currency(cycle)
     known = set(Currency.objects.values_list("code", flat=True))
     parsed = exchange.parse_csv(
         data, known=known, reporting_currency=reporting.pk, default_source=source.strip()

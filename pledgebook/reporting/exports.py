@@ -28,7 +28,7 @@ import datetime as dt
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -40,11 +40,14 @@ from pledgebook.commitments.exports import _cell, _Echo
 from pledgebook.commitments.models import Commitment
 from pledgebook.core.exports import BaseExporter, register
 from pledgebook.reporting import annual
+from pledgebook.reporting.documents import fixed_moment, normalize_zip
 from pledgebook.reporting.models import Indicator, IndicatorValue, ProgressReport, ReportingCycle
+from pledgebook.reporting.money import disbursed, to_cent
+from pledgebook.reporting.queries import latest_in
+from pledgebook.reporting.values import AnnualReportData
 
 CHUNK_SIZE = 2000
 FILE_CHUNK = 1 << 16
-CENT = Decimal("0.01")
 PUBLIC_CYCLE_STATUSES = (ReportingCycle.Status.OPEN, ReportingCycle.Status.CLOSED)
 
 
@@ -92,15 +95,6 @@ def _text(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
-
-
-def disbursed(amount: Decimal | None, rate: Decimal | None) -> Decimal | None:
-    """Disbursed so far, in the pledged currency, to the cent."""
-    if amount is None:
-        return None
-    if rate is not None:
-        amount = amount * rate
-    return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 class Row(NamedTuple):
@@ -183,7 +177,7 @@ class ProgressReportsCSVExporter(BaseExporter):
     def rows(self, cycle: ReportingCycle) -> QuerySet[ProgressReport, tuple[Any, ...]]:
         """Plain values, by commitment: no model instances (see :meth:`iterate`)."""
         self.cycle = cycle
-        return annual.latest_submitted(cycle).order_by("commitment_id").values_list(*FIELDS)
+        return latest_in(cycle).order_by("commitment_id").values_list(*FIELDS)
 
     def indicators(self) -> list[tuple[int, str]]:
         """(id, code) of the programme's indicators: one column each."""
@@ -217,7 +211,7 @@ class ProgressReportsCSVExporter(BaseExporter):
             *(_plain(values.get((row.pk, pk))) for pk, _code in self.indicators()),
             row.amount,
             row.currency or "",
-            disbursed(row.disbursed_amount, row.exchange_rate),
+            to_cent(disbursed(row.disbursed_amount, row.exchange_rate)),
             _iso(row.submitted_at),
             row.version,
         ]
@@ -262,7 +256,7 @@ class ProgressReportsXLSXExporter(ProgressReportsCSVExporter):
     def __init__(
         self,
         cycle: ReportingCycle | None = None,
-        data: annual.AnnualReportData | None = None,
+        data: AnnualReportData | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(cycle)
@@ -273,8 +267,6 @@ class ProgressReportsXLSXExporter(ProgressReportsCSVExporter):
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
         from openpyxl.xml.functions import tostring
-
-        from pledgebook.reporting.documents import fixed_moment, normalize_zip
 
         assert self.cycle is not None
         data = self.data or annual.build(self.cycle)

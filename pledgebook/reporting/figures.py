@@ -66,9 +66,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.commitments.models import Commitment
-from pledgebook.reporting.domain import active_commitments
 from pledgebook.reporting.expected import Terms, both
 from pledgebook.reporting.models import ImplementationStatus, ProgressReport, ReportingCycle
+from pledgebook.reporting.money import disbursed_so_far
+from pledgebook.reporting.queries import active_commitments, cycles_up_to, latest_submitted
 
 STATUS_WEIGHTS = {
     ImplementationStatus.COMPLETED: Fraction(1),
@@ -304,43 +305,13 @@ Sums = dict[SumKey, GroupSums]
 def latest_statuses(cycle: ReportingCycle) -> dict[int, str]:
     """commitment id → the implementation status of its latest submitted version in the
     cycle.  Streams the rows."""
-    latest: dict[int, str] = {}
     rows = (
-        ProgressReport.objects.filter(cycle=cycle, status=ProgressReport.Status.SUBMITTED)
-        .order_by("commitment_id", "-version")
+        latest_submitted()
+        .filter(cycle=cycle)
+        .order_by()
         .values_list("commitment_id", "implementation_status")
     )
-    for commitment_id, status in rows.iterator(chunk_size=5000):
-        latest.setdefault(commitment_id, status)
-    return latest
-
-
-def cycles_up_to(cycle: ReportingCycle) -> QuerySet[ReportingCycle]:
-    """The programme's cycles that opened no later than ``cycle`` (``cycle`` included)."""
-    return ReportingCycle.objects.filter(programme_id=cycle.programme_id).filter(
-        Q(opens_at__lt=cycle.opens_at) | Q(opens_at=cycle.opens_at, pk__lte=cycle.pk)
-    )
-
-
-def disbursed_so_far(cycle: ReportingCycle) -> dict[int, Decimal]:
-    """commitment id → disbursed so far, in the pledged currency: the amount of its latest
-    submitted report that gives one, in ``cycle`` or an earlier cycle of the programme (see
-    :func:`cycles_up_to`); latest = the latest cycle, then the latest version.  Streams the
-    rows."""
-    amounts: dict[int, Decimal] = {}
-    rows = (
-        ProgressReport.objects.filter(
-            cycle__in=cycles_up_to(cycle),
-            status=ProgressReport.Status.SUBMITTED,
-            disbursed_amount__isnull=False,
-        )
-        .order_by("commitment_id", "-cycle__opens_at", "-cycle_id", "-version")
-        .values_list("commitment_id", "disbursed_amount", "exchange_rate")
-    )
-    for commitment_id, amount, rate in rows.iterator(chunk_size=5000):
-        if commitment_id not in amounts and amount is not None:  # (filtered: never None)
-            amounts[commitment_id] = amount * rate if rate is not None else amount
-    return amounts
+    return dict(rows.iterator(chunk_size=5000))
 
 
 def _links(through: Any, column: str, expected: Any) -> dict[int, tuple[Any, ...]]:

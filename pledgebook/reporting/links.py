@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+import rules
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,3 +72,7 @@ class LinkActor:
     @property
     def organisation_id(self) -> int:
         return self.invitation.organisation_id
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Asked of the reporting rules (``reporting/rules.py``), as a person's would be."""
+        return bool(rules.has_perm(perm, self, obj))

@@ -4,28 +4,23 @@ the API.  Narrative, challenges and evidence stay with the makers and the secret
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 
 from pledgebook.reporting.models import IndicatorValue, ProgressReport, ReportingCycle
+from pledgebook.reporting.queries import latest_submitted as latest_versions
 
 
 def latest_submitted(commitment_id: int) -> list[ProgressReport]:
     """The commitment's latest submitted report per cycle, newest cycle first; each with
     ``values`` (indicator values, in the framework's order).  Two queries."""
-    submitted = ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED)
-    latest = (
-        submitted.filter(commitment_id=OuterRef("commitment_id"), cycle_id=OuterRef("cycle_id"))
-        .order_by("-version")
-        .values("version")[:1]
-    )
     values = IndicatorValue.objects.select_related("indicator").order_by(
         "indicator__position", "indicator__code", "pk"
     )
     return list(
-        submitted.filter(
+        latest_versions()
+        .filter(
             commitment_id=commitment_id,
             cycle__status__in=[ReportingCycle.Status.OPEN, ReportingCycle.Status.CLOSED],
-            version=Subquery(latest),
         )
         .select_related("cycle")
         .prefetch_related(Prefetch("values", queryset=values))

@@ -1,5 +1,5 @@
 """Progress reports from the workspace: the same pages, form and templates as the personal
-link (``pledgebook.reporting.views``), with the signed-in representative as the actor, for
+link (``views_report_link``), with the signed-in representative as the actor, for
 every organisation they act for."""
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledgebook.organisations.models import Representative
-from pledgebook.reporting import views as reporting
+from pledgebook.reporting.evidence import maker_evidence, serve_evidence
 from pledgebook.reporting.models import ReportingCycle
+from pledgebook.reporting.queries import cycles_of
+from pledgebook.workspace import views_report_link as reporting
 
 
 def _organisation_ids(user: Any) -> set[int]:
@@ -26,7 +28,7 @@ def _entry(request: HttpRequest, cycle: int) -> reporting.Entry:
     """The reporting pages of ``cycle`` for the user's organisations (404 when none of them
     takes part in its programme)."""
     org_ids = _organisation_ids(request.user)
-    found = get_object_or_404(reporting.cycles_of(org_ids).select_related("programme"), pk=cycle)
+    found = get_object_or_404(cycles_of(org_ids).select_related("programme"), pk=cycle)
     return reporting.Entry(
         kind="workspace",
         actor=request.user,
@@ -39,7 +41,7 @@ def _entry(request: HttpRequest, cycle: int) -> reporting.Entry:
 @login_required
 def cycles(request: HttpRequest) -> HttpResponse:
     rows = (
-        reporting.cycles_of(_organisation_ids(request.user))
+        cycles_of(_organisation_ids(request.user))
         .select_related("programme")
         .annotate(
             is_open=Case(
@@ -80,6 +82,4 @@ def confirm(request: HttpRequest, cycle: int, commitment: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def evidence(request: HttpRequest, evidence: int) -> HttpResponseBase:
-    return reporting.serve_evidence(
-        reporting.maker_evidence(_organisation_ids(request.user), evidence)
-    )
+    return serve_evidence(maker_evidence(_organisation_ids(request.user), evidence))

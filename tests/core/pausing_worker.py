@@ -15,7 +15,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from pledgebook.reporting import annual  # noqa: E402
+from pledgebook.reporting import generation as annual  # noqa: E402
 
 record_progress = annual._progress
 

@@ -30,7 +30,6 @@ from pledgebook.demo import data as demo
 from pledgebook.organisations.models import Organisation, Representative
 from pledgebook.programmes.models import Action, Programme, ProgrammeRole, Theme
 from pledgebook.reporting import figures, links
-from pledgebook.reporting.domain import active_commitments
 from pledgebook.reporting.models import (
     AnnualReport,
     CoMakerConfirmation,
@@ -43,6 +42,7 @@ from pledgebook.reporting.models import (
     Reminder,
     ReportingCycle,
 )
+from pledgebook.reporting.queries import active_commitments
 from pledgebook.similarity.models import Vector
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -40,7 +40,7 @@ from pledgebook.core.models import AuditEntry
 from pledgebook.organisations.models import Category, Organisation
 from pledgebook.programmes.models import CommitmentType, Programme, ProgrammeRole
 from pledgebook.reference.models import Country, Currency
-from pledgebook.reporting import annual, charts, documents, domain
+from pledgebook.reporting import annual, charts, documents, domain, generation
 from pledgebook.reporting.models import (
     AnnualReport,
     Indicator,
@@ -766,7 +766,7 @@ def test_the_same_data_reuses_the_files_and_new_data_makes_new_ones(world: World
 def test_running_the_task_twice_changes_nothing(world: World) -> None:
     report = domain.request_annual_report(actor=world.secretariat, cycle=world.cycle)
     finished = report.finished_at
-    again = annual.generate(report.pk)
+    again = generation.generate(report.pk)
     assert (again.status, again.progress, again.finished_at) == ("done", 100, finished)
 
 

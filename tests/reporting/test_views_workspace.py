@@ -14,8 +14,8 @@ from django.urls import reverse
 from pledgebook.commitments.models import Commitment
 from pledgebook.core.models import AuditEntry
 from pledgebook.reporting import domain
-from pledgebook.reporting.forms import ReportForm
 from pledgebook.reporting.models import CoMakerConfirmation, ProgressReport
+from pledgebook.workspace.forms_reporting import ReportForm
 from tests import factories
 from tests.reporting.conftest import NARRATIVE, Reporting, form_data
 

@@ -21,9 +21,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
+from pledgebook.console.forms_reporting import ExchangeRateForm, ExchangeRatesImportForm
 from pledgebook.core.forms import attempt
-from pledgebook.reporting import domain
-from pledgebook.reporting.forms import ExchangeRateForm, ExchangeRatesImportForm
+from pledgebook.reporting import domain, queries
 from pledgebook.reporting.models import ExchangeRate, ReportingCycle
 
 
@@ -55,7 +55,7 @@ def _page(
             "rate": usable.get(row["currency_id"]),
             "is_reporting": row["currency_id"] == reporting,
         }
-        for row in domain.active_commitments(cycle)
+        for row in queries.active_commitments(cycle)
         .filter(currency__isnull=False, amount__isnull=False)
         .order_by()
         .values("currency_id")

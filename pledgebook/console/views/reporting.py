@@ -39,11 +39,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
+from pledgebook.console.forms_reporting import CycleForm, IndicatorForm
 from pledgebook.core.forms import act, attempt
 from pledgebook.core.pagination import CountedPaginator
-from pledgebook.reporting import annual, domain, exchange, figures
-from pledgebook.reporting import views as maker_views
-from pledgebook.reporting.forms import CycleForm, IndicatorForm
+from pledgebook.reporting import annual, domain, exchange, figures, queries
+from pledgebook.reporting.evidence import report_details, serve_evidence
 from pledgebook.reporting.models import (
     Evidence,
     ImplementationStatus,
@@ -220,7 +220,7 @@ def cycle_create(request: HttpRequest, console: Console) -> HttpResponse:
 @console_view()
 def cycle_detail(request: HttpRequest, console: Console, cycle: int) -> HttpResponse:
     obj = _cycle(console, cycle)
-    active = domain.active_commitments(obj)
+    active = queries.active_commitments(obj)
     reported = ProgressReport.objects.filter(cycle=obj, status=SUBMITTED).values("commitment_id")
     invitations = (
         Invitation.objects.filter(cycle=obj)
@@ -249,7 +249,7 @@ def cycle_detail(request: HttpRequest, console: Console, cycle: int) -> HttpResp
             "cycle": obj,
             "page": page,
             "totals": totals,
-            "n_makers": domain.makers(obj).count() if obj.status == Status.SCHEDULED else None,
+            "n_makers": queries.makers(obj).count() if obj.status == Status.SCHEDULED else None,
             "now": timezone.now(),
         },
     )
@@ -346,7 +346,7 @@ def cycle_reports(request: HttpRequest, console: Console, cycle: int) -> HttpRes
         cycle=obj, commitment=OuterRef("pk"), status=SUBMITTED
     ).order_by("-version")
     commitments = (
-        domain.active_commitments(obj)
+        queries.active_commitments(obj)
         .select_related("organisation")
         .annotate(
             report_id=Subquery(latest.values("pk")[:1]),
@@ -380,7 +380,7 @@ def report_detail(request: HttpRequest, console: Console, report: int) -> HttpRe
     def evidence_url(pk: int) -> str:
         return reverse("console:reporting_evidence", kwargs={"programme": slug, "evidence": pk})
 
-    details = maker_views.report_details(obj, evidence_url if console.can_change else None)
+    details = report_details(obj, evidence_url if console.can_change else None)
     if not console.can_change:
         details["files"] = [e for e in obj.evidence.all() if e.file]
     versions = ProgressReport.objects.filter(
@@ -403,7 +403,7 @@ def evidence_download(
         ),
         pk=evidence,
     )
-    return maker_views.serve_evidence(obj)
+    return serve_evidence(obj)
 
 
 # Dashboard -----------------------------------------------------------------------------------
@@ -511,7 +511,7 @@ def escalation(request: HttpRequest, console: Console) -> HttpResponse:
     cycle = cycles[0] if cycles else None
     if cycle is not None and window is not None:
         cycle.programme = console.programme
-        silent = window.silent(domain.active_commitments(cycle))
+        silent = window.silent(queries.active_commitments(cycle))
         counts.update(
             silent.aggregate(
                 late=Count("pk", filter=Q(light="late")),

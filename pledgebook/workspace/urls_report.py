@@ -1,9 +1,9 @@
 """``/report/``: a maker's personal reporting link (no login).  ``reporting:link`` is the
-address sent by e-mail (``domain.link_path``)."""
+address sent by e-mail (``reporting.domain.link_path``)."""
 
 from django.urls import path
 
-from pledgebook.reporting import views
+from pledgebook.workspace import views_report_link as views
 
 app_name = "reporting"
 T = "<str:token>/"

@@ -2,27 +2,27 @@
 
 * the **personal link** of an invitation (``/report/<token>/...``), no login: the actor is a
   :class:`~pledgebook.reporting.links.LinkActor` bound to one organisation and one cycle;
-* the **workspace** (``/workspace/reporting/<cycle>/...``, in ``workspace/views_reporting.py``):
-  the actor is the signed-in representative, for every organisation they act for.
+* the **workspace** (``/workspace/reporting/<cycle>/...``, in ``views_reporting.py``): the
+  actor is the signed-in representative, for every organisation they act for.
 
 Both build an :class:`Entry` and call the same page functions, form and templates.  Views
-only read, parse and call ``reporting.domain``; a commitment outside the entry's organisations
-is a 404 and changes nothing.  Evidence files are served by :func:`serve_evidence` after a
-permission check, never from a public media address.
+only read, parse and call ``reporting.domain`` (through ``core.forms``); a commitment outside
+the entry's organisations is a 404 and changes nothing.  Evidence files are served by
+``reporting.evidence`` after a permission check, never from a public media address.  The
+addresses are in ``urls_report.py`` (namespace ``reporting``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,17 +32,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledgebook.commitments.models import CoMaker, Commitment
-from pledgebook.core import uploads
+from pledgebook.core.forms import attempt
 from pledgebook.reporting import domain, links
-from pledgebook.reporting.forms import ReportForm, add_errors
+from pledgebook.reporting.evidence import (
+    evidence_rows,
+    maker_evidence,
+    report_details,
+    serve_evidence,
+)
 from pledgebook.reporting.models import (
     CoMakerConfirmation,
     Evidence,
     Indicator,
-    IndicatorValue,
     ProgressReport,
     ReportingCycle,
 )
+from pledgebook.reporting.queries import active_commitments, latest_submitted
+from pledgebook.workspace.forms_reporting import ReportForm
 
 R = ProgressReport.Status
 LINK_STATUS = {"invalid": 403, "replaced": 403, "expired": 410}
@@ -143,7 +149,7 @@ def framework(cycle: ReportingCycle) -> list[Indicator]:
 
 def commitments_page(request: HttpRequest, entry: Entry) -> HttpResponse:
     cycle = entry.cycle
-    active = domain.active_commitments(cycle).select_related("organisation")
+    active = active_commitments(cycle).select_related("organisation")
     lead = list(
         active.filter(organisation_id__in=entry.organisation_ids).order_by(
             "organisation__name", "title", "pk"
@@ -197,9 +203,7 @@ def _commitment(entry: Entry, pk: int) -> tuple[Commitment, bool]:
     """A commitment expected in the cycle whose lead or co-maker is one of the entry's
     organisations, and whether it is the lead.  Any other: 404."""
     commitment = get_object_or_404(
-        domain.active_commitments(entry.cycle).select_related(
-            "organisation", "currency", "programme"
-        ),
+        active_commitments(entry.cycle).select_related("organisation", "currency", "programme"),
         pk=pk,
     )
     if commitment.organisation_id in entry.organisation_ids:
@@ -211,35 +215,6 @@ def _commitment(entry: Entry, pk: int) -> tuple[Commitment, bool]:
     ):
         return commitment, False
     raise Http404
-
-
-def evidence_rows(entry_url: Callable[[int], str], report: ProgressReport) -> list[dict[str, Any]]:
-    rows = []
-    for ev in report.evidence.all():
-        if ev.file:
-            rows.append(
-                {"label": ev.original_name, "url": entry_url(ev.pk), "size": ev.size, "file": True}
-            )
-        elif ev.url:
-            rows.append({"label": ev.url, "url": ev.url, "size": None, "file": False})
-    return rows
-
-
-def report_details(
-    report: ProgressReport, evidence_url: Callable[[int], str] | None
-) -> dict[str, Any]:
-    """What a read-only report shows: its values by indicator and its evidence."""
-    values = list(
-        IndicatorValue.objects.filter(report=report)
-        .select_related("indicator")
-        .order_by("indicator__position", "indicator__code")
-    )
-    evidence = (
-        evidence_rows(evidence_url, report)
-        if evidence_url
-        else [{"label": e.url, "url": e.url, "file": False} for e in report.evidence.all() if e.url]
-    )
-    return {"report": report, "values": values, "evidence": evidence}
 
 
 def _history(commitment: Commitment, cycle: ReportingCycle) -> list[ProgressReport]:
@@ -332,25 +307,22 @@ def _report_form(
     form = ReportForm(
         request.POST, request.FILES, report=report, indicators=indicators, values=values
     )
-    if not form.is_valid():
-        return _render_form(request, entry, form, report, **context)
     submit = "submit" in request.POST
     before = (report.pk, report.updated_at)
-    form.apply_to(report)
-    try:
-        domain.save_report(
+
+    def save(data: dict[str, Any]) -> ProgressReport:
+        form.apply_to(report)
+        return domain.save_report(
             actor=entry.actor,
             report=report,
             entries=form.entries(),
-            evidence_links=form.cleaned_data["evidence_links"],
-            evidence_files=form.cleaned_data["evidence_files"],
+            evidence_links=data["evidence_links"],
+            evidence_files=data["evidence_files"],
             submit=submit,
         )
-    except ValidationError as exc:
-        add_errors(form, exc)
-        if report.pk is not None and (report.pk, report.updated_at) != before:
-            messages.warning(request, _("Your draft is saved, but it was not submitted."))
-        return _render_form(request, entry, form, report, **context)
+
+    try:
+        done = attempt(form, save)
     except IntegrityError:
         form.add_error(
             None,
@@ -359,6 +331,10 @@ def _report_form(
                 "report again to see the latest version."
             ),
         )
+        return _render_form(request, entry, form, report, **context)
+    if not done:
+        if report.pk is not None and (report.pk, report.updated_at) != before:
+            messages.warning(request, _("Your draft is saved, but it was not submitted."))
         return _render_form(request, entry, form, report, **context)
     if submit:
         messages.success(
@@ -430,9 +406,9 @@ def confirm_report(request: HttpRequest, entry: Entry, pk: int) -> HttpResponse:
     if is_lead:
         raise Http404
     report = (
-        ProgressReport.objects.filter(commitment=commitment, cycle=entry.cycle, status=R.SUBMITTED)
+        latest_submitted()
+        .filter(commitment=commitment, cycle=entry.cycle)
         .select_related("cycle__programme", "commitment")
-        .order_by("-version")
         .first()
     )
     if report is None:
@@ -453,54 +429,6 @@ def confirm_report(request: HttpRequest, entry: Entry, pk: int) -> HttpResponse:
         % {"org": row.organisation.name, "v": report.version, "title": commitment.title},
     )
     return redirect(entry.url("home"))
-
-
-# Evidence files ---------------------------------------------------------------------------
-
-
-def serve_evidence(evidence: Evidence) -> FileResponse:
-    """The file as a download (never rendered inline by the browser)."""
-    if not evidence.file:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    # The type is read again from the content: files stored before contents were checked
-    # carry the type their sender declared.  Anything not allowed is served as bytes.
-    kind = uploads.identify(handle, domain.EVIDENCE_KINDS)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
-        content_type=kind.mime if kind else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def maker_evidence(
-    entry_org_ids: set[int], pk: int, *, cycle: ReportingCycle | None = None
-) -> Evidence:
-    """An evidence file the organisations may download: of a report of their own (any
-    state) or, as co-makers, of a submitted report of the lead.  Anything else: 404."""
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("report__commitment", "report__cycle"), pk=pk
-    )
-    report = evidence.report
-    if cycle is not None and report.cycle_id != cycle.pk:
-        raise Http404
-    if report.commitment.organisation_id in entry_org_ids:
-        return evidence
-    if (
-        report.status == R.SUBMITTED
-        and CoMaker.objects.taking_part()
-        .filter(commitment_id=report.commitment_id, organisation_id__in=entry_org_ids)
-        .exists()
-    ):
-        return evidence
-    raise Http404
 
 
 # The personal link ------------------------------------------------------------------------
@@ -580,16 +508,3 @@ def link_evidence(request: HttpRequest, token: str, evidence: int) -> HttpRespon
     return _private(
         serve_evidence(maker_evidence(entry.organisation_ids, evidence, cycle=entry.cycle))
     )
-
-
-def cycles_of(organisation_ids: set[int]) -> QuerySet[ReportingCycle]:
-    """Open and closed cycles of the programmes where the organisations make commitments."""
-    programmes = Commitment.objects.public().filter(organisation_id__in=organisation_ids)
-    co_made = (
-        CoMaker.objects.taking_part()
-        .filter(organisation_id__in=organisation_ids)
-        .values("commitment__programme_id")
-    )
-    return ReportingCycle.objects.filter(
-        status__in=[ReportingCycle.Status.OPEN, ReportingCycle.Status.CLOSED]
-    ).filter(Q(programme_id__in=programmes.values("programme_id")) | Q(programme_id__in=co_made))
