@@ -342,9 +342,7 @@ def invitation_resend(request: HttpRequest, console: Console, invitation: int) -
 @console_view()
 def cycle_reports(request: HttpRequest, console: Console, cycle: int) -> HttpResponse:
     obj = _cycle(console, cycle)
-    latest = ProgressReport.objects.filter(
-        cycle=obj, commitment=OuterRef("pk"), status=SUBMITTED
-    ).order_by("-version")
+    latest = queries.latest_submitted().filter(cycle=obj, commitment=OuterRef("pk"))
     commitments = (
         queries.active_commitments(obj)
         .select_related("organisation")
