@@ -19,7 +19,7 @@ Recipe (docs/ARCHITECTURE.md, "Add a state change"): write one function in the a
 example to copy.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -52,6 +52,7 @@ def transition(
     programme: Any = None,
     reason: str = "",
     reason_required: Any = None,
+    data: Mapping[str, Any] | None = None,
     apply: Callable[[M, str], Iterable[str]] | None = None,
     then: Callable[[M, str], None] | None = None,
 ) -> M:
@@ -59,7 +60,8 @@ def transition(
 
     ``action`` is the verb a person reads ("confirmed"); ``refusal`` the message when the state
     does not allow it, with ``%(state)s`` and ``%(action)s``; ``reason_required`` the message
-    when a reason must be given (``None``: optional). ``apply(row, previous)`` sets what else
+    when a reason must be given (``None``: optional); ``data`` more details for the audit
+    entry (besides ``from`` and ``to``). ``apply(row, previous)`` sets what else
     the change sets and returns those field names; ``then(row, previous)`` runs after the audit
     entry, inside the transaction (mail is queued there). ``programme`` defaults to the row's.
     The caller's instance gets the saved values too.
@@ -91,7 +93,7 @@ def transition(
             obj=row,
             programme=programme if programme is not None else getattr(row, "programme", None),
             reason=reason,
-            data={"from": previous, "to": to},
+            data={"from": previous, "to": to, **(data or {})},
         )
         if then is not None:
             then(row, previous)
