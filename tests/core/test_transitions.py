@@ -98,9 +98,7 @@ def test_a_state_that_does_not_allow_it_is_refused_with_its_name(theme, reviewer
             then=lambda row, previous: ran.append("then"),
         )
 
-    assert refused.value.messages == [
-        "A commitment that is confirmed cannot be taken into review."
-    ]
+    assert refused.value.messages == ["A commitment that is confirmed cannot be taken into review."]
     assert Commitment.objects.get(pk=draft.pk).status == S.CONFIRMED
     assert _entries(draft) == []
     assert ran == []
@@ -199,7 +197,7 @@ def test_two_reviewers_deciding_at_once_make_one_decision(theme, programme):
                         break
                     threading.Event().wait(0.05)
             outcomes["confirm"] = "done"
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
+        except Exception as exc:  # reported by the assertions below
             outcomes["confirm"] = exc
         finally:
             first_decided.set()
@@ -212,7 +210,7 @@ def test_two_reviewers_deciding_at_once_make_one_decision(theme, programme):
             first_decided.wait(timeout=30)
             domain.decline_commitment(actor=second, commitment=seen, reason="Out of scope")
             outcomes["decline"] = "done"
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
+        except Exception as exc:  # reported by the assertions below
             outcomes["decline"] = exc
         finally:
             connections.close_all()
