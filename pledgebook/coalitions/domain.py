@@ -9,7 +9,7 @@ records the change in the audit log, and queues the notifications.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +40,7 @@ from pledgebook.core import audit
 from pledgebook.core.notify import emails_of as emails
 from pledgebook.core.notify import notify
 from pledgebook.core.permissions import require as _require
+from pledgebook.core.transitions import transition
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Programme
 
@@ -255,32 +256,42 @@ def submit_eoi(
     *, actor: Any, eoi: ExpressionOfInterest, now: dt.datetime | None = None
 ) -> ExpressionOfInterest:
     """Submit a draft.  After the programme's deadline it is still accepted, marked late: for
-    co-creation at or after the conference rather than the conference programme."""
-    eoi = ExpressionOfInterest.objects.get(pk=eoi.pk)
-    _require(actor, "coalitions.submit_expressionofinterest", eoi)
-    _raise_if(check_eoi(EOIData.from_eoi(eoi), for_submission=True))
+    co-creation at or after the conference rather than the conference programme.  The content
+    rules are checked on the locked row."""
     now = now or timezone.now()
-    with transaction.atomic():
-        eoi = _lock(eoi)
-        _require(actor, "coalitions.submit_expressionofinterest", eoi)
-        settings = CoalitionSettings.for_programme(eoi.programme)
-        eoi.status = E.SUBMITTED
-        eoi.submitted_at = now
-        eoi.is_late = settings.is_late(now)
-        eoi.save(update_fields=["status", "submitted_at", "is_late", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="eoi.submitted",
-            obj=eoi,
-            programme=eoi.programme,
-            data={"from": E.DRAFT, "to": E.SUBMITTED, "late": eoi.is_late},
-        )
+    settings = CoalitionSettings.for_programme(eoi.programme)
+    late = settings.is_late(now)
+
+    def checked(row: ExpressionOfInterest, previous: str) -> list[str]:
+        _raise_if(check_eoi(EOIData.from_eoi(row), for_submission=True))
+        row.submitted_at = now
+        row.is_late = late
+        return ["submitted_at", "is_late"]
+
+    def tell(row: ExpressionOfInterest, previous: str) -> None:
         notify(
-            to=emails(eoi.organisation),
+            to=emails(row.organisation),
             template="coalition_eoi_submitted",
-            context={"eoi": eoi, "deadline": settings.eoi_deadline},
+            context={"eoi": row, "deadline": settings.eoi_deadline},
         )
-    return eoi
+
+    return transition(
+        eoi,
+        actor=actor,
+        perm="coalitions.submit_expressionofinterest",
+        allowed_from=[E.DRAFT],
+        to=E.SUBMITTED,
+        action=_("submitted"),
+        refusal=EOI_REFUSAL,
+        audit_action="eoi.submitted",
+        data={"late": late},
+        apply=checked,
+        then=tell,
+    )
+
+
+#: Why an expression of interest cannot make a change from the state it is in.
+EOI_REFUSAL = _("An expression of interest that is %(state)s cannot be %(action)s.")
 
 
 def _eoi_transition(
@@ -293,51 +304,43 @@ def _eoi_transition(
     action: str,
     reason: str = "",
     reason_required: bool = False,
-    then: Any = None,
+    apply: Callable[[ExpressionOfInterest, str], list[str]] | None = None,
 ) -> ExpressionOfInterest:
-    eoi = ExpressionOfInterest.objects.get(pk=eoi.pk)
-    _require(actor, perm, eoi)
+    """A review decision or a withdrawal through :func:`core.transitions.transition`, with the
+    expression of interest's refusal, audit action (``eoi.<status>``) and mail."""
 
-    def check(current: ExpressionOfInterest) -> None:
-        if current.status not in allowed_from:
-            raise ValidationError(
-                _("An expression of interest that is %(status)s cannot be %(action)s.")
-                % {"status": current.get_status_display().lower(), "action": action}
-            )
-
-    check(eoi)
-    if reason_required and not reason.strip():
-        raise ValidationError({"reason": _("Give a reason: the proposer will read it.")})
-    with transaction.atomic():
-        eoi = _lock(eoi)
-        _require(actor, perm, eoi)
-        check(eoi)
-        previous = eoi.status
-        eoi.status = to
-        fields = ["status", "updated_at"]
+    def decided(row: ExpressionOfInterest, previous: str) -> list[str]:
+        fields = []
         if to in (E.ACCEPTED, E.DECLINED):
-            eoi.decided_at = timezone.now()
-            eoi.decided_by = actor
-            eoi.decision_reason = reason.strip()
+            row.decided_at = timezone.now()
+            row.decided_by = actor
+            row.decision_reason = reason.strip()
             fields += ["decided_at", "decided_by", "decision_reason"]
-        if then is not None:
-            then(eoi)
-            fields.append("coalition")
-        eoi.save(update_fields=fields)
-        audit.record(
-            actor=actor,
-            action=f"eoi.{to}",
-            obj=eoi,
-            programme=eoi.programme,
-            reason=reason.strip(),
-            data={"from": previous, "to": to},
-        )
+        if apply is not None:
+            fields += apply(row, previous)
+        return fields
+
+    def tell(row: ExpressionOfInterest, previous: str) -> None:
         notify(
-            to=emails(eoi.organisation),
+            to=emails(row.organisation),
             template="coalition_eoi_status",
-            context={"eoi": eoi, "action": action, "reason": reason.strip()},
+            context={"eoi": row, "action": action, "reason": reason.strip()},
         )
-    return eoi
+
+    return transition(
+        eoi,
+        actor=actor,
+        perm=perm,
+        allowed_from=allowed_from,
+        to=to,
+        action=action,
+        refusal=EOI_REFUSAL,
+        audit_action=f"eoi.{to}",
+        reason=reason,
+        reason_required=_("Give a reason: the proposer will read it.") if reason_required else None,
+        apply=decided,
+        then=tell,
+    )
 
 
 def start_eoi_review(*, actor: Any, eoi: ExpressionOfInterest) -> ExpressionOfInterest:
@@ -359,7 +362,7 @@ def accept_eoi(*, actor: Any, eoi: ExpressionOfInterest, reason: str = "") -> Ex
     coalition is *accepted* (part of the conference programme); late, it is *under
     consideration*, for co-creation at or after the conference."""
 
-    def become_coalition(current: ExpressionOfInterest) -> None:
+    def become_coalition(current: ExpressionOfInterest, previous: str) -> list[str]:
         coalition = Coalition.objects.create(
             programme=current.programme,
             name=current.title,
@@ -380,6 +383,7 @@ def accept_eoi(*, actor: Any, eoi: ExpressionOfInterest, reason: str = "") -> Ex
             programme=coalition.programme,
             data={"from_eoi": current.pk, "state": coalition.state},
         )
+        return ["coalition"]
 
     return _eoi_transition(
         actor=actor,
@@ -389,7 +393,7 @@ def accept_eoi(*, actor: Any, eoi: ExpressionOfInterest, reason: str = "") -> Ex
         to=E.ACCEPTED,
         action=_("accepted"),
         reason=reason,
-        then=become_coalition,
+        apply=become_coalition,
     )
 
 
@@ -434,39 +438,30 @@ COALITION_TRANSITIONS: dict[str, tuple[str, ...]] = {
 def _coalition_transition(
     *, actor: Any, coalition: Coalition, to: str, action: str, reason: str = ""
 ) -> Coalition:
-    coalition = Coalition.objects.get(pk=coalition.pk)
-    _require(actor, "coalitions.change_coalition_state", coalition)
+    """A step of :data:`COALITION_TRANSITIONS` through :func:`core.transitions.transition`;
+    closing needs a reason, and the leads are told."""
 
-    def check(current: Coalition) -> None:
-        if current.state not in COALITION_TRANSITIONS[to]:
-            raise ValidationError(
-                _("A coalition that is %(state)s cannot be %(action)s.")
-                % {"state": current.get_state_display().lower(), "action": action}
-            )
-
-    check(coalition)
-    if to == CS.CLOSED and not reason.strip():
-        raise ValidationError({"reason": _("Give a reason: the members will read it.")})
-    with transaction.atomic():
-        coalition = _lock(coalition)
-        check(coalition)
-        previous = coalition.state
-        coalition.state = to
-        coalition.save(update_fields=["state", "updated_at"])
-        audit.record(
-            actor=actor,
-            action=f"coalition.{to}",
-            obj=coalition,
-            programme=coalition.programme,
-            reason=reason.strip(),
-            data={"from": previous, "to": to},
-        )
+    def tell(row: Coalition, previous: str) -> None:
         notify(
-            to=lead_emails(coalition),
+            to=lead_emails(row),
             template="coalition_state",
-            context={"coalition": coalition, "action": action, "reason": reason.strip()},
+            context={"coalition": row, "action": action, "reason": reason.strip()},
         )
-    return coalition
+
+    return transition(
+        coalition,
+        actor=actor,
+        perm="coalitions.change_coalition_state",
+        field="state",
+        allowed_from=COALITION_TRANSITIONS[to],
+        to=to,
+        action=action,
+        refusal=_("A coalition that is %(state)s cannot be %(action)s."),
+        audit_action=f"coalition.{to}",
+        reason=reason,
+        reason_required=_("Give a reason: the members will read it.") if to == CS.CLOSED else None,
+        then=tell,
+    )
 
 
 def start_consideration(*, actor: Any, coalition: Coalition) -> Coalition:
@@ -640,31 +635,35 @@ def respond_to_invitation(
             raise ValidationError(
                 {"organisation": [_("%(org)s is already a member.") % {"org": organisation}]}
             )
-    with transaction.atomic():
-        membership = _lock(membership)
-        if membership.status != MS.INVITED:
-            raise ValidationError(_("This invitation has already been answered."))
-        membership.status = MS.ACTIVE if accept else MS.DECLINED
-        membership.decided_at = timezone.now()
-        fields = ["status", "decided_at"]
-        if claims:
-            membership.organisation = organisation
-            membership.invited_email = ""
-            fields += ["organisation", "invited_email"]
-        membership.save(update_fields=fields)
-        owner = membership.owner
-        audit.record(
-            actor=actor,
-            action="membership.joined" if accept else "membership.invitation_declined",
-            obj=membership,
-            programme=owner.programme,
-        )
+
+    def answered(row: Membership, previous: str) -> list[str]:
+        row.decided_at = timezone.now()
+        if not claims:
+            return ["decided_at"]
+        row.organisation = organisation
+        row.invited_email = ""
+        return ["decided_at", "organisation", "invited_email"]
+
+    def tell(row: Membership, previous: str) -> None:
         notify(
-            to=recipients_of(owner),
+            to=recipients_of(row.owner),
             template="coalition_membership_answered",
-            context={"membership": membership, "container": owner, "accepted": accept},
+            context={"membership": row, "container": row.owner, "accepted": accept},
         )
-    return membership
+
+    return transition(
+        membership,
+        actor=actor,
+        perm="coalitions.answer_invitation",
+        allowed_from=[MS.INVITED],
+        to=MS.ACTIVE if accept else MS.DECLINED,
+        action=_("accepted") if accept else _("declined"),
+        refusal=_("This invitation has already been answered."),
+        audit_action="membership.joined" if accept else "membership.invitation_declined",
+        programme=membership.owner.programme,
+        apply=answered,
+        then=tell,
+    )
 
 
 def request_to_join(*, actor: Any, coalition: Coalition, organisation: Organisation) -> Membership:
@@ -715,36 +714,36 @@ def request_to_join(*, actor: Any, coalition: Coalition, organisation: Organisat
 def decide_join_request(
     *, actor: Any, membership: Membership, accept: bool, reason: str = ""
 ) -> Membership:
-    membership = Membership.objects.get(pk=membership.pk)
-    _require(actor, "coalitions.manage_membership", membership)
-    if membership.status != MS.REQUESTED:
-        raise ValidationError(_("There is no request to decide."))
-    with transaction.atomic():
-        membership = _lock(membership)
-        if membership.status != MS.REQUESTED:
-            raise ValidationError(_("There is no request to decide."))
-        membership.status = MS.ACTIVE if accept else MS.DECLINED
-        membership.decided_at = timezone.now()
-        membership.save(update_fields=["status", "decided_at"])
-        owner = membership.owner
-        audit.record(
-            actor=actor,
-            action="membership.request_accepted" if accept else "membership.request_declined",
-            obj=membership,
-            programme=owner.programme,
-            reason=reason.strip(),
-        )
+    def decided(row: Membership, previous: str) -> list[str]:
+        row.decided_at = timezone.now()
+        return ["decided_at"]
+
+    def tell(row: Membership, previous: str) -> None:
         notify(
-            to=emails(membership.organisation),
+            to=emails(row.organisation),
             template="coalition_join_decided",
             context={
-                "membership": membership,
-                "container": owner,
+                "membership": row,
+                "container": row.owner,
                 "accepted": accept,
                 "reason": reason.strip(),
             },
         )
-    return membership
+
+    return transition(
+        membership,
+        actor=actor,
+        perm="coalitions.manage_membership",
+        allowed_from=[MS.REQUESTED],
+        to=MS.ACTIVE if accept else MS.DECLINED,
+        action=_("accepted") if accept else _("declined"),
+        refusal=_("There is no request to decide."),
+        audit_action="membership.request_accepted" if accept else "membership.request_declined",
+        programme=membership.owner.programme,
+        reason=reason,
+        apply=decided,
+        then=tell,
+    )
 
 
 def _leads_after(membership: Membership, *, role: str | None, removed: bool) -> int:

@@ -30,6 +30,7 @@ from pledgebook.core import audit
 from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
 from pledgebook.core.permissions import require as _require
+from pledgebook.core.transitions import transition
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Action, Programme, Theme
 
@@ -120,29 +121,35 @@ def apply_to_join(
 def decide_application(
     *, actor: Any, application: Application, approve: bool, reason: str = ""
 ) -> Application:
-    _require(actor, "programmes.decide_applications", application.programme)
-    if application.status != Application.Status.PENDING:
-        raise ValidationError(_("This application has already been decided."))
-    if not approve and not reason.strip():
-        raise ValidationError({"reason": _("Give the applicant a reason for declining.")})
-    with transaction.atomic():
-        application.status = Application.Status.APPROVED if approve else Application.Status.DECLINED
-        application.decided_by = actor
-        application.decided_at = timezone.now()
-        application.decision_reason = reason.strip()
-        application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        audit.record(
-            actor=actor,
-            action="application.approved" if approve else "application.declined",
-            obj=application,
-            programme=application.programme,
-            reason=application.decision_reason,
-        )
+    """Approve or decline a pending application (declining needs a reason for the applicant)."""
+
+    def decided(row: Application, previous: str) -> list[str]:
+        row.decided_by = actor
+        row.decided_at = timezone.now()
+        row.decision_reason = reason.strip()
+        return ["decided_by", "decided_at", "decision_reason"]
+
+    def tell(row: Application, previous: str) -> None:
         notify(
-            to=_emails(application.organisation),
+            to=_emails(row.organisation),
             template="application_decided",
-            context={"application": application},
+            context={"application": row},
         )
+
+    transition(
+        application,
+        actor=actor,
+        perm="commitments.decide_application",
+        allowed_from=[Application.Status.PENDING],
+        to=Application.Status.APPROVED if approve else Application.Status.DECLINED,
+        action=_("approved") if approve else _("declined"),
+        refusal=_("This application has already been decided."),
+        audit_action="application.approved" if approve else "application.declined",
+        reason=reason,
+        reason_required=None if approve else _("Give the applicant a reason for declining."),
+        apply=decided,
+        then=tell,
+    )
     return application
 
 
@@ -231,8 +238,6 @@ def save_draft(
             applications__status=Application.Status.APPROVED,
         ).exists():
             raise PermissionDenied
-    else:
-        _require(actor, "commitments.change_commitment", commitment)
     with transaction.atomic():
         created = commitment.pk is None
         before: dict[str, Any] = {}
@@ -240,11 +245,15 @@ def save_draft(
             commitment.created_by = actor
             commitment.save()
         else:
-            # Lock the row: a reviewer's decision made meanwhile is never overwritten by an
-            # author's late save, and the workflow fields are never written from here.
+            # Lock the row and check the permission on it: a colleague's submission or a
+            # reviewer's decision made meanwhile is never undone by an author's late save.
+            # The workflow fields are never written from here; the caller's instance gets
+            # them as they are now (it may go on to submit).
             current = Commitment.objects.select_for_update().get(pk=commitment.pk)
-            if not current.is_editable:
-                raise PermissionDenied
+            _require(actor, "commitments.change_commitment", current)
+            for field in Commitment._meta.concrete_fields:
+                if field.name not in _CONTENT_FIELDS:
+                    setattr(commitment, field.attname, getattr(current, field.attname))
             before = _substance(current)
             commitment.save(update_fields=_CONTENT_FIELDS)
         for name, values in m2m.items():
@@ -419,7 +428,19 @@ def decline_co_maker(*, actor: Any, co_maker: CoMaker, reason: str = "") -> CoMa
     return row
 
 
-def _transition(
+def _tell_makers(commitment: Commitment, *, action: str, reason: str) -> None:
+    """Queue the mail of a change of status to the lead and the co-makers taking part."""
+    recipients = _emails(commitment.organisation)
+    for c in commitment.co_makers.taking_part().select_related("organisation"):
+        recipients += _emails(c.organisation)
+    notify(
+        to=recipients,
+        template="commitment_status",
+        context={"commitment": commitment, "reason": reason.strip(), "action": action},
+    )
+
+
+def _move(
     *,
     actor: Any,
     commitment: Commitment,
@@ -429,56 +450,46 @@ def _transition(
     action: str,
     reason: str = "",
     reason_required: bool = False,
-    notify_template: str = "commitment_status",
+    apply: Callable[[Commitment, str], list[str]] | None = None,
+    then: Callable[[Commitment, str], None] | None = None,
 ) -> Commitment:
-    _require(actor, perm, commitment)
-    if commitment.status not in allowed_from:
-        raise ValidationError(
-            _("A commitment that is %(status)s cannot be %(action)s.")
-            % {"status": commitment.get_status_display().lower(), "action": action}
-        )
-    if reason_required and not reason.strip():
-        raise ValidationError({"reason": _("Give a reason: the makers will read it.")})
-    with transaction.atomic():
-        previous = commitment.status
-        commitment.status = to
-        now = timezone.now()
-        fields = ["status", "updated_at"]
-        if to == S.SUBMITTED:
-            commitment.submitted_at = now
-            fields.append("submitted_at")
-        if to in (S.CONFIRMED, S.DECLINED) and previous in (S.SUBMITTED, S.IN_REVIEW):
-            # The decision, not a later change of feature (the date of confirmation decides
-            # the reporting cycles it is expected in: ``reporting.expected``).
-            commitment.decided_at = now
-            fields.append("decided_at")
-        commitment.save(update_fields=fields)
-        audit.record(
-            actor=actor,
-            action=f"commitment.{to}",
-            obj=commitment,
-            programme=commitment.programme,
-            reason=reason.strip(),
-            data={"from": previous, "to": to},
-        )
-        recipients = _emails(commitment.organisation)
-        for c in commitment.co_makers.taking_part().select_related("organisation"):
-            recipients += _emails(c.organisation)
-        notify(
-            to=recipients,
-            template=notify_template,
-            context={
-                "commitment": commitment,
-                "reason": reason.strip(),
-                "action": action,
-            },
-        )
+    """One change of a commitment's status through :func:`core.transitions.transition`, with
+    the commitment's refusal, its audit action (``commitment.<status>``) and its mail."""
+
+    def tell(row: Commitment, previous: str) -> None:
+        _tell_makers(row, action=action, reason=reason)
+        if then is not None:
+            then(row, previous)
+
+    transition(
+        commitment,
+        actor=actor,
+        perm=perm,
+        allowed_from=allowed_from,
+        to=to,
+        action=action,
+        refusal=_("A commitment that is %(state)s cannot be %(action)s."),
+        audit_action=f"commitment.{to}",
+        reason=reason,
+        reason_required=_("Give a reason: the makers will read it.") if reason_required else None,
+        apply=apply,
+        then=tell,
+    )
     return commitment
+
+
+def _decided(row: Commitment, previous: str) -> list[str]:
+    """The date of the decision, not of a later change of feature (the date of confirmation
+    decides the reporting cycles it is expected in: ``reporting.expected``)."""
+    row.decided_at = timezone.now()
+    return ["decided_at"]
 
 
 def submit_commitment(
     *, actor: Any, commitment: Commitment, now: dt.datetime | None = None
 ) -> Commitment:
+    """Submit a draft (or a returned commitment) inside the programme's window.  The content
+    rules are checked on the locked row, so what is submitted is what was checked."""
     _require(actor, "commitments.submit_commitment", commitment)
     if not commitment.programme.registration_is_open(now):
         programme: Programme = commitment.programme
@@ -497,19 +508,25 @@ def submit_commitment(
                 ),
             }
         raise ValidationError(message)
-    _raise_if_invalid(commitment, for_submission=True)
-    return _transition(
+
+    def checked(row: Commitment, previous: str) -> list[str]:
+        _raise_if_invalid(row, for_submission=True)  # raised here, the transaction rolls back
+        row.submitted_at = timezone.now()
+        return ["submitted_at"]
+
+    return _move(
         actor=actor,
         commitment=commitment,
         perm="commitments.submit_commitment",
         allowed_from=Commitment.EDITABLE_STATUSES,
         to=S.SUBMITTED,
         action=_("submitted"),
+        apply=checked,
     )
 
 
 def start_review(*, actor: Any, commitment: Commitment) -> Commitment:
-    return _transition(
+    return _move(
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
@@ -520,7 +537,7 @@ def start_review(*, actor: Any, commitment: Commitment) -> Commitment:
 
 
 def return_for_revision(*, actor: Any, commitment: Commitment, reason: str) -> Commitment:
-    return _transition(
+    return _move(
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
@@ -547,24 +564,31 @@ def on_confirmed(hook: Callable[..., object]) -> None:
 def confirm_commitment(*, actor: Any, commitment: Commitment, reason: str = "") -> Commitment:
     """Confirm the commitment; confirmed while a reporting cycle is open, it joins that cycle
     by the programme's rule, and its makers receive their personal links (in the same
-    transaction: ``reporting.domain.join_open_cycles``, registered with :func:`on_confirmed`)."""
-    with transaction.atomic():
-        _transition(
-            actor=actor,
-            commitment=commitment,
-            perm="commitments.review_commitment",
-            allowed_from=[S.SUBMITTED, S.IN_REVIEW],
-            to=S.CONFIRMED,
-            action=_("confirmed"),
-            reason=reason,
-        )
+    transaction: ``reporting.domain.join_open_cycles``, registered with :func:`on_confirmed`).
+
+    The example of a state change to copy (docs/ARCHITECTURE.md): one function that moves the
+    status through :func:`core.transitions.transition` (``_move`` adds the commitment's
+    refusal, audit action and mail)."""
+
+    def join(row: Commitment, previous: str) -> None:
         for hook in _confirmed_hooks:
-            hook(actor=actor, commitment=commitment, now=commitment.decided_at)
-    return commitment
+            hook(actor=actor, commitment=row, now=row.decided_at)
+
+    return _move(
+        actor=actor,
+        commitment=commitment,
+        perm="commitments.review_commitment",
+        allowed_from=[S.SUBMITTED, S.IN_REVIEW],
+        to=S.CONFIRMED,
+        action=_("confirmed"),
+        reason=reason,
+        apply=_decided,
+        then=join,
+    )
 
 
 def decline_commitment(*, actor: Any, commitment: Commitment, reason: str) -> Commitment:
-    return _transition(
+    return _move(
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
@@ -573,11 +597,12 @@ def decline_commitment(*, actor: Any, commitment: Commitment, reason: str) -> Co
         action=_("declined"),
         reason=reason,
         reason_required=True,
+        apply=_decided,
     )
 
 
 def feature_commitment(*, actor: Any, commitment: Commitment) -> Commitment:
-    return _transition(
+    return _move(
         actor=actor,
         commitment=commitment,
         perm="commitments.feature_commitment",
@@ -588,7 +613,7 @@ def feature_commitment(*, actor: Any, commitment: Commitment) -> Commitment:
 
 
 def unfeature_commitment(*, actor: Any, commitment: Commitment) -> Commitment:
-    return _transition(
+    return _move(
         actor=actor,
         commitment=commitment,
         perm="commitments.feature_commitment",

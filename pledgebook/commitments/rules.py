@@ -4,7 +4,7 @@ from typing import Any
 
 import rules
 
-from pledgebook.commitments.models import Commitment
+from pledgebook.commitments.models import Application, Commitment
 from pledgebook.organisations.rules import represents
 from pledgebook.programmes.rules import is_reviewer, is_secretariat
 
@@ -42,8 +42,8 @@ def reviews_programme(user: Any, commitment: Commitment) -> bool:
 
 
 @rules.predicate
-def runs_programme(user: Any, commitment: Commitment) -> bool:
-    return bool(is_secretariat(user, commitment.programme))
+def runs_programme(user: Any, obj: Commitment | Application) -> bool:
+    return bool(is_secretariat(user, obj.programme))
 
 
 # The public page of a commitment shows only a public status (confirmed, featured), to
@@ -64,3 +64,5 @@ rules.add_perm("commitments.change_commitment", is_lead_representative & is_edit
 rules.add_perm("commitments.submit_commitment", is_lead_representative & is_editable)
 rules.add_perm("commitments.review_commitment", reviews_programme)
 rules.add_perm("commitments.feature_commitment", runs_programme)
+# The programme's secretariat decides the applications to its themes.
+rules.add_perm("commitments.decide_application", runs_programme)

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -447,20 +446,16 @@ def _save_commitment(
     )
     if not form.is_valid():
         return _render_commitment_form(request, form, commitment=commitment)
-    with transaction.atomic():
-        if commitment is None:
-            target = Commitment(programme=programme, organisation=organisation)
-        else:
-            # Lock the row: a colleague's submission in another tab cannot be undone by
-            # this save, and the permission check sees the current status.
-            target = Commitment.objects.select_for_update().get(pk=commitment.pk)
-        form.apply_to(target)
-        commitments_domain.save_draft(
-            actor=request.user,
-            commitment=target,
-            co_makers=form.cleaned_data["co_makers"],
-            **form.m2m(),
-        )
+    # save_draft locks the row and checks the permission on it: a colleague's submission in
+    # another tab cannot be undone by this save; ``target`` comes back with the current status.
+    target = commitment or Commitment(programme=programme, organisation=organisation)
+    form.apply_to(target)
+    commitments_domain.save_draft(
+        actor=request.user,
+        commitment=target,
+        co_makers=form.cleaned_data["co_makers"],
+        **form.m2m(),
+    )
     if "submit" not in request.POST:
         messages.success(request, _("Your draft is saved."))
         return redirect("workspace:commitment_edit", pk=target.pk)
