@@ -28,10 +28,7 @@ from pledgebook.commitments import domain as commitments_domain
 from pledgebook.commitments.assessment import assess
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.commitments.validation import CommitmentData
-from pledgebook.core.forms import act, attempt
-
-# Used by ``_save_commitment``, which another change moves into the domain (issue 10).
-from pledgebook.core.forms import add_domain_errors as add_errors
+from pledgebook.core.forms import act, add_domain_errors, attempt
 from pledgebook.core.models import AuditEntry
 from pledgebook.organisations import domain as organisations_domain
 from pledgebook.organisations.models import Organisation, Representative
@@ -467,7 +464,7 @@ def _save_commitment(
             request.POST, programme=programme, organisation=organisation, instance=target
         )
         form.is_valid()
-        add_errors(form, error)
+        add_domain_errors(form, error)
         messages.warning(request, _("Your draft is saved, but it was not submitted."))
         return _render_commitment_form(request, form, commitment=target)
     messages.success(
