@@ -265,6 +265,7 @@ def _rss_mb() -> float:
 
 
 def measure(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
     from django.test.utils import override_settings
 
     from bench.generate import PROGRAMME_SLUG
@@ -272,6 +273,9 @@ def measure(args: argparse.Namespace) -> None:
     from pledgebook.reporting import annual, charts, documents, exports, generation
     from pledgebook.reporting.models import AnnualReport, ReportingCycle
 
+    # The pages are rendered with production's manifest storage: collect what they link to
+    # (bench/run.py does so too; this script may run on its own).
+    call_command("collectstatic", interactive=False, verbosity=0)
     db = _db()
     cycle = (
         ReportingCycle.objects.select_related("programme")
