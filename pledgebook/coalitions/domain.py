@@ -44,9 +44,9 @@ from pledgebook.core.transitions import transition
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Programme
 
-E = ExpressionOfInterest.Status
-CS = Coalition.State
-MS = Membership.Status
+EOIStatus = ExpressionOfInterest.Status
+CoalitionState = Coalition.State
+MembershipStatus = Membership.Status
 Container = ExpressionOfInterest | Coalition
 
 
@@ -60,7 +60,7 @@ def _raise_if(errors: Errors) -> None:
 
 def lead_emails(container: Container) -> list[str]:
     leads = container.memberships.filter(  # type: ignore[union-attr]
-        role=Membership.Role.LEAD, status=MS.ACTIVE, organisation__isnull=False
+        role=Membership.Role.LEAD, status=MembershipStatus.ACTIVE, organisation__isnull=False
     ).select_related("organisation")
     return [address for m in leads for address in emails(m.organisation)]
 
@@ -167,7 +167,7 @@ def create_eoi(
             eoi=eoi,
             organisation=organisation,
             role=Membership.Role.LEAD,
-            status=MS.ACTIVE,
+            status=MembershipStatus.ACTIVE,
             source_eoi=eoi,
             invited_by=actor,
             decided_at=timezone.now(),
@@ -212,7 +212,7 @@ def update_eoi(
         themes=current.themes if themes is None else list(themes),
     )
     # A submitted expression of interest must stay complete.
-    _raise_if(check_eoi(data, for_submission=eoi.status != E.DRAFT))
+    _raise_if(check_eoi(data, for_submission=eoi.status != EOIStatus.DRAFT))
     with transaction.atomic():
         eoi = _lock(eoi)
         _require(actor, "coalitions.change_expressionofinterest", eoi)
@@ -279,8 +279,8 @@ def submit_eoi(
         eoi,
         actor=actor,
         perm="coalitions.submit_expressionofinterest",
-        allowed_from=[E.DRAFT],
-        to=E.SUBMITTED,
+        allowed_from=[EOIStatus.DRAFT],
+        to=EOIStatus.SUBMITTED,
         action=_("submitted"),
         refusal=EOI_REFUSAL,
         audit_action="eoi.submitted",
@@ -311,7 +311,7 @@ def _eoi_transition(
 
     def decided(row: ExpressionOfInterest, previous: str) -> list[str]:
         fields = []
-        if to in (E.ACCEPTED, E.DECLINED):
+        if to in (EOIStatus.ACCEPTED, EOIStatus.DECLINED):
             row.decided_at = timezone.now()
             row.decided_by = actor
             row.decision_reason = reason.strip()
@@ -350,8 +350,8 @@ def start_eoi_review(*, actor: Any, eoi: ExpressionOfInterest) -> ExpressionOfIn
         actor=actor,
         eoi=eoi,
         perm="coalitions.review_expressionofinterest",
-        allowed_from=[E.SUBMITTED],
-        to=E.IN_REVIEW,
+        allowed_from=[EOIStatus.SUBMITTED],
+        to=EOIStatus.IN_REVIEW,
         action=_("taken into review"),
     )
 
@@ -369,7 +369,9 @@ def accept_eoi(*, actor: Any, eoi: ExpressionOfInterest, reason: str = "") -> Ex
             slug=content.unique_slug(current.title),
             summary=current.summary,
             is_pre_existing=current.is_pre_existing,
-            state=CS.UNDER_CONSIDERATION if current.is_late else CS.ACCEPTED,
+            state=CoalitionState.UNDER_CONSIDERATION
+            if current.is_late
+            else CoalitionState.ACCEPTED,
         )
         coalition.themes.set(current.themes.all())
         coalition.goals.set(current.goals.all())
@@ -389,8 +391,8 @@ def accept_eoi(*, actor: Any, eoi: ExpressionOfInterest, reason: str = "") -> Ex
         actor=actor,
         eoi=eoi,
         perm="coalitions.review_expressionofinterest",
-        allowed_from=[E.SUBMITTED, E.IN_REVIEW],
-        to=E.ACCEPTED,
+        allowed_from=[EOIStatus.SUBMITTED, EOIStatus.IN_REVIEW],
+        to=EOIStatus.ACCEPTED,
         action=_("accepted"),
         reason=reason,
         apply=become_coalition,
@@ -402,8 +404,8 @@ def decline_eoi(*, actor: Any, eoi: ExpressionOfInterest, reason: str) -> Expres
         actor=actor,
         eoi=eoi,
         perm="coalitions.review_expressionofinterest",
-        allowed_from=[E.SUBMITTED, E.IN_REVIEW],
-        to=E.DECLINED,
+        allowed_from=[EOIStatus.SUBMITTED, EOIStatus.IN_REVIEW],
+        to=EOIStatus.DECLINED,
         action=_("declined"),
         reason=reason,
         reason_required=True,
@@ -417,8 +419,8 @@ def withdraw_eoi(
         actor=actor,
         eoi=eoi,
         perm="coalitions.withdraw_expressionofinterest",
-        allowed_from=[E.DRAFT, E.SUBMITTED, E.IN_REVIEW],
-        to=E.WITHDRAWN,
+        allowed_from=[EOIStatus.DRAFT, EOIStatus.SUBMITTED, EOIStatus.IN_REVIEW],
+        to=EOIStatus.WITHDRAWN,
         action=_("withdrawn"),
         reason=reason,
     )
@@ -428,10 +430,15 @@ def withdraw_eoi(
 
 #: The coalition life cycle; ``merged`` is set only by a merge.
 COALITION_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    CS.UNDER_CONSIDERATION: (CS.PROPOSED,),
-    CS.ACCEPTED: (CS.UNDER_CONSIDERATION,),
-    CS.ACTIVE: (CS.ACCEPTED,),
-    CS.CLOSED: (CS.PROPOSED, CS.UNDER_CONSIDERATION, CS.ACCEPTED, CS.ACTIVE),
+    CoalitionState.UNDER_CONSIDERATION: (CoalitionState.PROPOSED,),
+    CoalitionState.ACCEPTED: (CoalitionState.UNDER_CONSIDERATION,),
+    CoalitionState.ACTIVE: (CoalitionState.ACCEPTED,),
+    CoalitionState.CLOSED: (
+        CoalitionState.PROPOSED,
+        CoalitionState.UNDER_CONSIDERATION,
+        CoalitionState.ACCEPTED,
+        CoalitionState.ACTIVE,
+    ),
 }
 
 
@@ -459,32 +466,41 @@ def _coalition_transition(
         refusal=_("A coalition that is %(state)s cannot be %(action)s."),
         audit_action=f"coalition.{to}",
         reason=reason,
-        reason_required=_("Give a reason: the members will read it.") if to == CS.CLOSED else None,
+        reason_required=_("Give a reason: the members will read it.")
+        if to == CoalitionState.CLOSED
+        else None,
         then=tell,
     )
 
 
 def start_consideration(*, actor: Any, coalition: Coalition) -> Coalition:
     return _coalition_transition(
-        actor=actor, coalition=coalition, to=CS.UNDER_CONSIDERATION, action=_("considered")
+        actor=actor,
+        coalition=coalition,
+        to=CoalitionState.UNDER_CONSIDERATION,
+        action=_("considered"),
     )
 
 
 def accept_coalition(*, actor: Any, coalition: Coalition) -> Coalition:
     return _coalition_transition(
-        actor=actor, coalition=coalition, to=CS.ACCEPTED, action=_("accepted")
+        actor=actor, coalition=coalition, to=CoalitionState.ACCEPTED, action=_("accepted")
     )
 
 
 def activate_coalition(*, actor: Any, coalition: Coalition) -> Coalition:
     return _coalition_transition(
-        actor=actor, coalition=coalition, to=CS.ACTIVE, action=_("activated")
+        actor=actor, coalition=coalition, to=CoalitionState.ACTIVE, action=_("activated")
     )
 
 
 def close_coalition(*, actor: Any, coalition: Coalition, reason: str) -> Coalition:
     return _coalition_transition(
-        actor=actor, coalition=coalition, to=CS.CLOSED, action=_("closed"), reason=reason
+        actor=actor,
+        coalition=coalition,
+        to=CoalitionState.CLOSED,
+        action=_("closed"),
+        reason=reason,
     )
 
 
@@ -583,7 +599,7 @@ def add_members(
                 invited_category="" if m.organisation else m.category,
                 invited_country=None if m.organisation else m.country,
                 role=m.role,
-                status=MS.INVITED,
+                status=MembershipStatus.INVITED,
                 invited_by=actor,
             )
             created.append(membership)
@@ -622,7 +638,7 @@ def respond_to_invitation(
     they represent."""
     membership = Membership.objects.get(pk=membership.pk)
     _require(actor, "coalitions.answer_invitation", membership)
-    if membership.status != MS.INVITED:
+    if membership.status != MembershipStatus.INVITED:
         raise ValidationError(_("This invitation has already been answered."))
     claims = membership.organisation_id is None and accept
     if claims:
@@ -655,8 +671,8 @@ def respond_to_invitation(
         membership,
         actor=actor,
         perm="coalitions.answer_invitation",
-        allowed_from=[MS.INVITED],
-        to=MS.ACTIVE if accept else MS.DECLINED,
+        allowed_from=[MembershipStatus.INVITED],
+        to=MembershipStatus.ACTIVE if accept else MembershipStatus.DECLINED,
         action=_("accepted") if accept else _("declined"),
         refusal=_("This invitation has already been answered."),
         audit_action="membership.joined" if accept else "membership.invitation_declined",
@@ -676,11 +692,11 @@ def request_to_join(*, actor: Any, coalition: Coalition, organisation: Organisat
     with transaction.atomic():
         coalition = _lock(coalition)
         existing = coalition.memberships.filter(organisation=organisation).first()  # type: ignore[attr-defined]
-        if existing is not None and existing.status != MS.DECLINED:
+        if existing is not None and existing.status != MembershipStatus.DECLINED:
             messages: dict[str, str] = {
-                MS.ACTIVE: _("%(org)s is already a member."),
-                MS.INVITED: _("%(org)s is already invited: accept the invitation."),
-                MS.REQUESTED: _("%(org)s has already asked to join."),
+                MembershipStatus.ACTIVE: _("%(org)s is already a member."),
+                MembershipStatus.INVITED: _("%(org)s is already invited: accept the invitation."),
+                MembershipStatus.REQUESTED: _("%(org)s has already asked to join."),
             }
             raise ValidationError(messages[existing.status] % {"org": organisation})
         if existing is None:
@@ -688,12 +704,12 @@ def request_to_join(*, actor: Any, coalition: Coalition, organisation: Organisat
                 coalition=coalition,
                 organisation=organisation,
                 role=Membership.Role.MEMBER,
-                status=MS.REQUESTED,
+                status=MembershipStatus.REQUESTED,
                 invited_by=actor,
             )
         else:
             membership = existing
-            membership.status = MS.REQUESTED
+            membership.status = MembershipStatus.REQUESTED
             membership.role = Membership.Role.MEMBER
             membership.decided_at = None
             membership.save(update_fields=["status", "role", "decided_at"])
@@ -734,8 +750,8 @@ def decide_join_request(
         membership,
         actor=actor,
         perm="coalitions.manage_membership",
-        allowed_from=[MS.REQUESTED],
-        to=MS.ACTIVE if accept else MS.DECLINED,
+        allowed_from=[MembershipStatus.REQUESTED],
+        to=MembershipStatus.ACTIVE if accept else MembershipStatus.DECLINED,
         action=_("accepted") if accept else _("declined"),
         refusal=_("There is no request to decide."),
         audit_action="membership.request_accepted" if accept else "membership.request_declined",
@@ -749,7 +765,7 @@ def decide_join_request(
 def _leads_after(membership: Membership, *, role: str | None, removed: bool) -> int:
     others = (
         membership.owner.memberships.filter(  # type: ignore[union-attr]
-            role=Membership.Role.LEAD, status=MS.ACTIVE
+            role=Membership.Role.LEAD, status=MembershipStatus.ACTIVE
         )
         .exclude(pk=membership.pk)
         .count()
@@ -757,7 +773,7 @@ def _leads_after(membership: Membership, *, role: str | None, removed: bool) -> 
     stays_lead = (
         not removed
         and (role or membership.role) == Membership.Role.LEAD
-        and membership.status == MS.ACTIVE
+        and membership.status == MembershipStatus.ACTIVE
     )
     return others + int(stays_lead)
 

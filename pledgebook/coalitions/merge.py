@@ -45,12 +45,17 @@ from pledgebook.core import audit
 from pledgebook.core.notify import notify
 from pledgebook.programmes.models import Programme
 
-E = ExpressionOfInterest.Status
-CS = Coalition.State
+EOIStatus = ExpressionOfInterest.Status
+CoalitionState = Coalition.State
 Source = ExpressionOfInterest | Coalition
 
 #: Live coalition states, weakest first: a coalition made from coalitions takes the strongest.
-STATE_ORDER = (CS.PROPOSED, CS.UNDER_CONSIDERATION, CS.ACCEPTED, CS.ACTIVE)
+STATE_ORDER = (
+    CoalitionState.PROPOSED,
+    CoalitionState.UNDER_CONSIDERATION,
+    CoalitionState.ACCEPTED,
+    CoalitionState.ACTIVE,
+)
 
 
 # Canonical snapshots ---------------------------------------------------------------------------
@@ -153,12 +158,12 @@ def check_merge(sources: Sequence[Source], into: Coalition | None) -> None:
         )
     for source in sources:
         if isinstance(source, ExpressionOfInterest):
-            if source.status == E.MERGED:
+            if source.status == EOIStatus.MERGED:
                 raise ValidationError(
                     _("“%(name)s” is already merged into “%(into)s”.")
                     % {"name": _label(source), "into": source.coalition}
                 )
-            if source.status == E.ACCEPTED:
+            if source.status == EOIStatus.ACCEPTED:
                 raise ValidationError(
                     _("“%(name)s” has become the coalition “%(into)s”: merge the coalition.")
                     % {"name": _label(source), "into": source.coalition}
@@ -168,7 +173,7 @@ def check_merge(sources: Sequence[Source], into: Coalition | None) -> None:
                     _("“%(name)s” is %(status)s: only submitted expressions of interest merge.")
                     % {"name": _label(source), "status": source.get_status_display().lower()}
                 )
-        elif source.state == CS.MERGED:
+        elif source.state == CoalitionState.MERGED:
             raise ValidationError(
                 _("“%(name)s” is already merged into “%(into)s”.")
                 % {"name": _label(source), "into": source.merged_into}
@@ -230,7 +235,7 @@ def merge(
         into=into,
         name=name,
         summary=summary,
-        new_state=CS.UNDER_CONSIDERATION,
+        new_state=CoalitionState.UNDER_CONSIDERATION,
     )
 
 
@@ -241,7 +246,7 @@ def perform_merge(
     into: Coalition | None,
     name: str = "",
     summary: str = "",
-    new_state: str = CS.UNDER_CONSIDERATION,
+    new_state: str = CoalitionState.UNDER_CONSIDERATION,
     invitation: MergeInvitation | None = None,
 ) -> MergeRecord:
     """The merge itself, after the caller checked permission: every check again on locked rows,
@@ -280,11 +285,11 @@ def perform_merge(
             target.themes.add(*source.themes.all())
             target.goals.add(*source.goals.all())
             if isinstance(source, ExpressionOfInterest):
-                source.status = E.MERGED
+                source.status = EOIStatus.MERGED
                 source.coalition = target
                 source.save(update_fields=["status", "coalition", "updated_at"])
             else:
-                source.state = CS.MERGED
+                source.state = CoalitionState.MERGED
                 source.merged_into = target
                 source.save(update_fields=["state", "merged_into", "updated_at"])
         target.save(update_fields=["updated_at"])
@@ -511,7 +516,7 @@ def accept_merge_invitation(*, actor: Any, invitation: MergeInvitation) -> Merge
             actor=actor,
             sources=sources,
             into=into,
-            new_state=CS.PROPOSED,
+            new_state=CoalitionState.PROPOSED,
             invitation=invitation,
         )
         invitation.status = MergeInvitation.Status.ACCEPTED

@@ -34,7 +34,7 @@ from pledgebook.core.transitions import transition
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Action, Programme, Theme
 
-S = Commitment.Status
+Status = Commitment.Status
 
 
 # Applications ---------------------------------------------------------------------------
@@ -337,7 +337,7 @@ def _answerable(co_maker: CoMaker, state: str) -> CoMaker | None:
         return None
     if not row.may_answer(state):
         commitment = row.commitment
-        if commitment.status == S.DECLINED:
+        if commitment.status == Status.DECLINED:
             raise ValidationError(
                 _("The programme declined this commitment: there is nothing left to answer.")
             )
@@ -519,7 +519,7 @@ def submit_commitment(
         commitment=commitment,
         perm="commitments.submit_commitment",
         allowed_from=Commitment.EDITABLE_STATUSES,
-        to=S.SUBMITTED,
+        to=Status.SUBMITTED,
         action=_("submitted"),
         apply=checked,
     )
@@ -530,8 +530,8 @@ def start_review(*, actor: Any, commitment: Commitment) -> Commitment:
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
-        allowed_from=[S.SUBMITTED],
-        to=S.IN_REVIEW,
+        allowed_from=[Status.SUBMITTED],
+        to=Status.IN_REVIEW,
         action=_("taken into review"),
     )
 
@@ -541,8 +541,8 @@ def return_for_revision(*, actor: Any, commitment: Commitment, reason: str) -> C
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
-        allowed_from=[S.SUBMITTED, S.IN_REVIEW],
-        to=S.RETURNED,
+        allowed_from=[Status.SUBMITTED, Status.IN_REVIEW],
+        to=Status.RETURNED,
         action=_("returned for revision"),
         reason=reason,
         reason_required=True,
@@ -578,8 +578,8 @@ def confirm_commitment(*, actor: Any, commitment: Commitment, reason: str = "") 
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
-        allowed_from=[S.SUBMITTED, S.IN_REVIEW],
-        to=S.CONFIRMED,
+        allowed_from=[Status.SUBMITTED, Status.IN_REVIEW],
+        to=Status.CONFIRMED,
         action=_("confirmed"),
         reason=reason,
         apply=_decided,
@@ -592,8 +592,8 @@ def decline_commitment(*, actor: Any, commitment: Commitment, reason: str) -> Co
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
-        allowed_from=[S.SUBMITTED, S.IN_REVIEW],
-        to=S.DECLINED,
+        allowed_from=[Status.SUBMITTED, Status.IN_REVIEW],
+        to=Status.DECLINED,
         action=_("declined"),
         reason=reason,
         reason_required=True,
@@ -606,8 +606,8 @@ def feature_commitment(*, actor: Any, commitment: Commitment) -> Commitment:
         actor=actor,
         commitment=commitment,
         perm="commitments.feature_commitment",
-        allowed_from=[S.CONFIRMED],
-        to=S.FEATURED,
+        allowed_from=[Status.CONFIRMED],
+        to=Status.FEATURED,
         action=_("featured"),
     )
 
@@ -617,8 +617,8 @@ def unfeature_commitment(*, actor: Any, commitment: Commitment) -> Commitment:
         actor=actor,
         commitment=commitment,
         perm="commitments.feature_commitment",
-        allowed_from=[S.FEATURED],
-        to=S.CONFIRMED,
+        allowed_from=[Status.FEATURED],
+        to=Status.CONFIRMED,
         action=_("no longer featured"),
     )
 

@@ -54,7 +54,7 @@ from pledgebook.reference.models import Country, Goal
 
 UTC = dt.UTC
 CSC_EOI_DEADLINE = dt.datetime(2024, 4, 8, 23, 59, tzinfo=UTC)
-M = Milestone.Status
+MilestoneStatus = Milestone.Status
 
 
 def at(month: int, day: int, year: int = 2024) -> dt.datetime:
@@ -429,9 +429,9 @@ class CoalitionLoader:
         self.milestones(
             youth,
             {
-                "Joint youth statement to the Summit": M.DONE,
-                "Youth speakers named for the Forum": M.DONE,
-                "Youth participation scorecard of 20 countries": M.IN_PROGRESS,
+                "Joint youth statement to the Summit": MilestoneStatus.DONE,
+                "Youth speakers named for the Forum": MilestoneStatus.DONE,
+                "Youth participation scorecard of 20 countries": MilestoneStatus.IN_PROGRESS,
             },
         )
         # Members found in the network ask to join; the leads decide.
@@ -452,9 +452,9 @@ class CoalitionLoader:
         self.milestones(
             pact,
             {
-                "Launch at the Civil Society Conference": M.DONE,
-                "Shadow report on the Pact's gender commitments": M.IN_PROGRESS,
-                "Regional dialogues in Africa, Asia and Latin America": M.PLANNED,
+                "Launch at the Civil Society Conference": MilestoneStatus.DONE,
+                "Shadow report on the Pact's gender commitments": MilestoneStatus.IN_PROGRESS,
+                "Regional dialogues in Africa, Asia and Latin America": MilestoneStatus.PLANNED,
             },
             leader=self.person("amani"),
         )
@@ -462,7 +462,7 @@ class CoalitionLoader:
         statement = coalitions.activate_coalition(
             actor=actor, coalition=self.coalition_of("summit-statement")
         )
-        self.milestones(statement, {"Statement delivered at the Summit": M.DONE})
+        self.milestones(statement, {"Statement delivered at the Summit": MilestoneStatus.DONE})
         coalitions.close_coalition(
             actor=actor,
             coalition=statement,
@@ -474,9 +474,9 @@ class CoalitionLoader:
         self.milestones(
             ocean,
             {
-                "Reef restoration plan for Samoa": M.DONE,
-                "Ten community marine areas mapped": M.IN_PROGRESS,
-                "Tourism levy for marine areas": M.DROPPED,
+                "Reef restoration plan for Samoa": MilestoneStatus.DONE,
+                "Ten community marine areas mapped": MilestoneStatus.IN_PROGRESS,
+                "Tourism levy for marine areas": MilestoneStatus.DROPPED,
             },
             extra=[("Tourism levy for marine areas", dt.date(2025, 12, 31))],
             leader=self.person("ocean-guardians"),
@@ -493,7 +493,7 @@ class CoalitionLoader:
         """Set the status of the work plan's steps (rows kept: provenance stays)."""
         current = [(m.title, m.due_on) for m in coalition.milestones.all()]  # type: ignore[attr-defined]
         plan = [
-            MilestoneInput(title, due, statuses.get(title, M.PLANNED))
+            MilestoneInput(title, due, statuses.get(title, MilestoneStatus.PLANNED))
             for title, due in [*current, *(extra or [])]
         ]
         coalitions.update_coalition(

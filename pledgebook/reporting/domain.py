@@ -55,7 +55,7 @@ from pledgebook.reporting.validation import (
     reporting_currency,
 )
 
-C = ReportingCycle.Status
+CycleStatus = ReportingCycle.Status
 ANNUAL_REPORT_STALE_AFTER = dt.timedelta(hours=1)
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 RUN_CYCLE = "reporting.run_cycle"
@@ -138,8 +138,8 @@ def open_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = N
         cycle,
         actor=actor,
         perm=RUN_CYCLE,
-        allowed_from=[C.SCHEDULED],
-        to=C.OPEN,
+        allowed_from=[CycleStatus.SCHEDULED],
+        to=CycleStatus.OPEN,
         action=gettext_lazy("opened"),
         refusal=gettext_lazy("Only a scheduled cycle can be opened."),
         audit_action="cycle.opened",
@@ -153,7 +153,7 @@ def resend_link(
     *, actor: Any, invitation: Invitation, now: dt.datetime | None = None
 ) -> Invitation:
     require(actor, RUN_CYCLE, invitation.cycle)
-    if invitation.cycle.status != C.OPEN:
+    if invitation.cycle.status != CycleStatus.OPEN:
         raise ValidationError(_("Links can be sent only while the cycle is open."))
     with transaction.atomic():
         invitation.nonce = Invitation._meta.get_field("nonce").get_default()
@@ -180,8 +180,8 @@ def close_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = 
         cycle,
         actor=actor,
         perm=RUN_CYCLE,
-        allowed_from=[C.OPEN],
-        to=C.CLOSED,
+        allowed_from=[CycleStatus.OPEN],
+        to=CycleStatus.CLOSED,
         action=gettext_lazy("closed"),
         refusal=gettext_lazy("Only an open cycle can be closed."),
         audit_action="cycle.closed",
@@ -204,7 +204,9 @@ def join_open_cycles(
     with transaction.atomic():
         cycles = (
             ReportingCycle.objects.select_for_update(of=("self",))
-            .filter(programme_id=commitment.programme_id, status=C.OPEN, closes_at__gt=now)
+            .filter(
+                programme_id=commitment.programme_id, status=CycleStatus.OPEN, closes_at__gt=now
+            )
             .select_related("programme")
             .order_by("deadline", "pk")
         )
@@ -523,7 +525,7 @@ def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> 
     reminder carries the maker's personal link, given now if it had none.  Returns the
     number of reminders sent."""
     now = now or timezone.now()
-    if cycle.status != C.OPEN or now >= cycle.closes_at:
+    if cycle.status != CycleStatus.OPEN or now >= cycle.closes_at:
         return 0
     terms = Terms.of(cycle)
     silent = active_commitments(cycle).exclude(pk__in=reported(cycle))
@@ -578,7 +580,7 @@ def request_annual_report(*, actor: Any, cycle: ReportingCycle) -> AnnualReport:
     it was asked for is taken as lost (no worker runs) and no longer holds back a new
     request."""
     require(actor, RUN_CYCLE, cycle)
-    if cycle.status == C.SCHEDULED:
+    if cycle.status == CycleStatus.SCHEDULED:
         raise ValidationError(_("The report can be generated once the cycle has opened."))
     now = timezone.now()
     with transaction.atomic():

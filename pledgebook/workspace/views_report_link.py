@@ -50,7 +50,7 @@ from pledgebook.reporting.models import (
 from pledgebook.reporting.queries import active_commitments, latest_submitted
 from pledgebook.workspace.forms_reporting import ReportForm
 
-R = ProgressReport.Status
+ReportStatus = ProgressReport.Status
 LINK_STATUS = {"invalid": 403, "replaced": 403, "expired": 410}
 
 
@@ -133,7 +133,7 @@ def report_states(cycle: ReportingCycle, commitment_ids: list[int]) -> dict[int,
     )
     for report in rows:
         state = states[report.commitment_id]
-        if report.status == R.DRAFT:
+        if report.status == ReportStatus.DRAFT:
             state.draft = report
         elif state.submitted is None:
             state.submitted = report
@@ -229,8 +229,8 @@ def _history(commitment: Commitment, cycle: ReportingCycle) -> list[ProgressRepo
 def report_page(request: HttpRequest, entry: Entry, pk: int) -> HttpResponse:
     commitment, is_lead = _commitment(entry, pk)
     history = _history(commitment, entry.cycle)
-    draft = next((r for r in history if r.status == R.DRAFT), None)
-    submitted = [r for r in history if r.status == R.SUBMITTED]
+    draft = next((r for r in history if r.status == ReportStatus.DRAFT), None)
+    submitted = [r for r in history if r.status == ReportStatus.SUBMITTED]
     shown: ProgressReport | None = None
     if wanted := request.GET.get("version"):
         shown = next((r for r in submitted if str(r.version) == wanted), None)
@@ -372,12 +372,12 @@ def correct_report(request: HttpRequest, entry: Entry, pk: int) -> HttpResponse:
         raise Http404
     target = entry.url("report", commitment=commitment.pk)
     has_draft = ProgressReport.objects.filter(
-        commitment=commitment, cycle=entry.cycle, status=R.DRAFT
+        commitment=commitment, cycle=entry.cycle, status=ReportStatus.DRAFT
     ).exists()
     if has_draft:
         return redirect(target)
     if not ProgressReport.objects.filter(
-        commitment=commitment, cycle=entry.cycle, status=R.SUBMITTED
+        commitment=commitment, cycle=entry.cycle, status=ReportStatus.SUBMITTED
     ).exists():
         return redirect(target)
     draft = domain.draft_for(actor=entry.actor, commitment=commitment, cycle=entry.cycle)

@@ -60,7 +60,7 @@ from pledgebook.reference.models import Country, Currency, Goal, Region, Target
 from pledgebook.reporting.models import AnnualReport, Evidence, ProgressReport
 from pledgebook.similarity import engine
 
-S = Commitment.Status
+Status = Commitment.Status
 QUIET_SETTINGS = {
     "TASKS": {
         "default": {
@@ -213,7 +213,7 @@ class Loader:
         commitments = Counter(
             Commitment.objects.filter(programme__in=programmes).values_list("status", flat=True)
         )
-        for status in S:
+        for status in Status:
             rows[f"commitments {status.value}"] = commitments[status.value]
         rows.update(demo_reporting.counts(programmes))
         rows.update(demo_coalitions.counts(programmes))
@@ -403,22 +403,22 @@ class Loader:
         return commitment
 
     def advance(self, spec: data.CommitmentSpec, commitment: Commitment) -> None:
-        if spec.status == S.DRAFT:
+        if spec.status == Status.DRAFT:
             return
         domain.submit_commitment(
             actor=self.people[spec.org], commitment=commitment, now=spec.submitted_at
         )
-        if spec.status == S.SUBMITTED:
+        if spec.status == Status.SUBMITTED:
             return
         reviewer = self.reviewer_of(commitment.programme)
         domain.start_review(actor=reviewer, commitment=commitment)
-        if spec.status == S.RETURNED:
+        if spec.status == Status.RETURNED:
             domain.return_for_revision(actor=reviewer, commitment=commitment, reason=spec.reason)
-        elif spec.status == S.DECLINED:
+        elif spec.status == Status.DECLINED:
             domain.decline_commitment(actor=reviewer, commitment=commitment, reason=spec.reason)
-        elif spec.status in (S.CONFIRMED, S.FEATURED):
+        elif spec.status in (Status.CONFIRMED, Status.FEATURED):
             domain.confirm_commitment(actor=reviewer, commitment=commitment)
-            if spec.status == S.FEATURED:
+            if spec.status == Status.FEATURED:
                 domain.feature_commitment(actor=self.users["secretariat"], commitment=commitment)
 
 
