@@ -69,8 +69,6 @@ def transition(
     allowed = frozenset(allowed_from)
     require(actor, perm, obj)
     reason = reason.strip()
-    if reason_required is not None and not reason:
-        raise ValidationError({"reason": reason_required})
     seen = getattr(obj, field)
     with transaction.atomic():
         row = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -80,6 +78,9 @@ def transition(
             label = getattr(row, f"get_{field}_display")().lower()
             message = CHANGED_MEANWHILE if previous != seen else refusal
             raise ValidationError(message % {"state": label, "action": action})
+        # After the state: a person whose change can no longer be made is told that first.
+        if reason_required is not None and not reason:
+            raise ValidationError({"reason": reason_required})
         setattr(row, field, to)
         fields = [field]
         if apply is not None:

@@ -373,3 +373,26 @@ def test_override_replaces_the_previous_one(world: World) -> None:
     assert list(AssessmentOverride.objects.values_list("criterion", "met", "note")) == [
         ("endorsement", False, "Signature withdrawn.")
     ]
+
+
+@pytest.mark.parametrize("action", ["return", "decline"])
+def test_a_decided_commitment_says_so_even_when_the_reason_is_missing(
+    world: World, action: str
+) -> None:
+    """A colleague confirmed it since this page was opened: the page says it is confirmed, not
+    "see the form below" (the decision forms are gone once it is confirmed)."""
+    commitment = world.commitment
+    Commitment.objects.filter(pk=commitment.pk).update(status=S.CONFIRMED)
+    before, audits = _state(commitment), AuditEntry.objects.count()
+    url = world.url("console:commitment_action", pk=commitment.pk, action=action)
+
+    response = client_for(world, REVIEWER).post(url, {f"{action}-reason": ""})
+
+    assert response.status_code == 200
+    verb = {"return": "returned for revision", "decline": "declined"}[action]
+    message = f"A commitment that is confirmed cannot be {verb}."
+    assert response.context["errors"] == [message]
+    assert message in response.content.decode()
+    assert _state(commitment) == before
+    assert AuditEntry.objects.count() == audits
+    assert mail.outbox == []

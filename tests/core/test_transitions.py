@@ -145,6 +145,24 @@ def test_a_required_reason_must_be_given(submitted, reviewer, reason):
 
 
 @pytest.mark.django_db
+def test_a_change_that_can_no_longer_be_made_says_so_before_asking_for_a_reason(
+    submitted, reviewer
+):
+    # A second reviewer's stale tab declines without a reason a commitment confirmed since:
+    # the reason does not matter any more, the state does.
+    Commitment.objects.filter(pk=submitted.pk).update(status=S.CONFIRMED)
+
+    with pytest.raises(ValidationError) as refused:
+        domain.decline_commitment(actor=reviewer, commitment=submitted, reason="")
+
+    assert refused.value.messages == [
+        "Someone else has already changed this: it is now confirmed, so it cannot be "
+        "declined. Nothing was changed."
+    ]
+    assert _entries(submitted) == []
+
+
+@pytest.mark.django_db
 def test_a_refusal_raised_by_apply_rolls_the_change_back(submitted, reviewer):
     def apply(row, previous):
         row.title = "Changed"
