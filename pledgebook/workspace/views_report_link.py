@@ -15,7 +15,9 @@ addresses are in ``urls_report.py`` (namespace ``reporting``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -464,47 +466,27 @@ def _private(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-@never_cache
-@require_http_methods(["GET"])
-def link_home(request: HttpRequest, token: str) -> HttpResponseBase:
-    entry = _link_entry(request, token)
-    if isinstance(entry, HttpResponse):
-        return _private(entry)
-    return _private(commitments_page(request, entry))
+def through_link(page: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A view of the personal link: ``page(request, entry, <the address's id, if any>)`` gets
+    the link's entry (a link that does not resolve gets its error page), and every answer is
+    private (``_private``)."""
+
+    @wraps(page)
+    def view(request: HttpRequest, token: str, **ids: int) -> HttpResponseBase:
+        entry = _link_entry(request, token)
+        if isinstance(entry, HttpResponse):
+            return _private(entry)
+        return _private(page(request, entry, *ids.values()))
+
+    return view
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def link_report(request: HttpRequest, token: str, commitment: int) -> HttpResponseBase:
-    entry = _link_entry(request, token)
-    if isinstance(entry, HttpResponse):
-        return _private(entry)
-    return _private(report_page(request, entry, commitment))
+def _evidence_page(request: HttpRequest, entry: Entry, evidence: int) -> HttpResponseBase:
+    return serve_evidence(maker_evidence(entry.organisation_ids, evidence, cycle=entry.cycle))
 
 
-@never_cache
-@require_POST
-def link_correct(request: HttpRequest, token: str, commitment: int) -> HttpResponseBase:
-    entry = _link_entry(request, token)
-    if isinstance(entry, HttpResponse):
-        return _private(entry)
-    return _private(correct_report(request, entry, commitment))
-
-
-@never_cache
-@require_POST
-def link_confirm(request: HttpRequest, token: str, commitment: int) -> HttpResponseBase:
-    entry = _link_entry(request, token)
-    if isinstance(entry, HttpResponse):
-        return _private(entry)
-    return _private(confirm_report(request, entry, commitment))
-
-
-@require_http_methods(["GET"])
-def link_evidence(request: HttpRequest, token: str, evidence: int) -> HttpResponseBase:
-    entry = _link_entry(request, token)
-    if isinstance(entry, HttpResponse):
-        return _private(entry)
-    return _private(
-        serve_evidence(maker_evidence(entry.organisation_ids, evidence, cycle=entry.cycle))
-    )
+link_home = never_cache(require_http_methods(["GET"])(through_link(commitments_page)))
+link_report = never_cache(require_http_methods(["GET", "POST"])(through_link(report_page)))
+link_correct = never_cache(require_POST(through_link(correct_report)))
+link_confirm = never_cache(require_POST(through_link(confirm_report)))
+link_evidence = require_http_methods(["GET"])(through_link(_evidence_page))
