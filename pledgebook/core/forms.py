@@ -73,13 +73,15 @@ def act(
     *,
     success: Any | Callable[[T], Any],
     to: str,
+    refused: Any = "%(why)s",
 ) -> HttpResponse:
-    """A button: ``call()``; its refusal as an error message, else ``success`` (a message, or
-    a function of what ``call()`` returned that gives it); redirect ``to``."""
+    """A button: ``call()``; its refusal as an error message (``refused``, with ``%(why)s``
+    for the domain's words), else ``success`` (a message, or a function of what ``call()``
+    returned that gives it); redirect ``to``."""
     try:
         value = call()
     except ValidationError as exc:
-        messages.error(request, " ".join(str(m) for m in exc.messages))
+        messages.error(request, refused % {"why": " ".join(str(m) for m in exc.messages)})
     else:
         messages.success(request, success(value) if callable(success) else success)
     return redirect(to)

@@ -116,3 +116,15 @@ def test_act_says_the_refusal_and_redirects() -> None:
     assert response.status_code == 302
     assert response["Location"] == "/back/"
     assert _messages(request) == [("error", "The cycle is already closed.")]
+
+
+def test_act_puts_the_refusal_in_the_pages_own_words() -> None:
+    request = _request()
+
+    def refused() -> None:
+        raise ValidationError(["It was undone already.", "Nothing changed."])
+
+    act(request, refused, success="Undone.", refused="Undo is not possible. %(why)s", to="/")
+    assert _messages(request) == [
+        ("error", "Undo is not possible. It was undone already. Nothing changed.")
+    ]

@@ -307,16 +307,13 @@ def merges(request: HttpRequest, console: Console) -> HttpResponse:
 @require_POST
 def merge_undo(request: HttpRequest, console: Console, pk: int) -> HttpResponse:
     record = get_object_or_404(MergeRecord, programme=console.programme, pk=pk)
-    try:
-        merge.undo_merge(actor=request.user, merge_record=record)
-    except ValidationError as exc:
-        messages.error(
-            request,
-            _("Undo is no longer possible. %(why)s") % {"why": " ".join(_messages_of(exc))},
-        )
-    else:
-        messages.success(request, _("The merge is undone: everything is as it was before."))
-    return redirect("console:coalitions_merges", programme=console.programme.slug)
+    return act(
+        request,
+        lambda: merge.undo_merge(actor=request.user, merge_record=record),
+        success=_("The merge is undone: everything is as it was before."),
+        refused=_("Undo is no longer possible. %(why)s"),
+        to=reverse("console:coalitions_merges", kwargs={"programme": console.programme.slug}),
+    )
 
 
 # Coalitions ------------------------------------------------------------------------------------
