@@ -22,7 +22,7 @@ under their name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +43,7 @@ from pledgebook.coalitions.models import (
 )
 from pledgebook.core import audit
 from pledgebook.core.notify import notify
+from pledgebook.core.transitions import transition
 from pledgebook.programmes.models import Programme
 
 EOIStatus = ExpressionOfInterest.Status
@@ -493,86 +494,106 @@ def invite_to_merge(
     return invitation
 
 
-def _pending(invitation: MergeInvitation, *, lock: bool) -> MergeInvitation:
-    manager = MergeInvitation.objects.select_for_update() if lock else MergeInvitation.objects
-    found = manager.get(pk=invitation.pk)
-    if found.status != MergeInvitation.Status.PENDING:
-        raise ValidationError(_("This invitation has already been answered."))
-    return found
+def _answer(
+    invitation: MergeInvitation,
+    *,
+    actor: Any,
+    perm: str,
+    to: str,
+    action: Any,
+    audit_action: str,
+    reason: str = "",
+    apply: Callable[[MergeInvitation], list[str]] | None = None,
+    then: Callable[[MergeInvitation, str], None] | None = None,
+) -> MergeInvitation:
+    """The one state change of a merge invitation: pending → accepted, declined or cancelled,
+    with who decided and when; the audit entry is part of the inviting EOI's history."""
+
+    def decided(row: MergeInvitation, previous: str) -> list[str]:
+        row.decided_at = timezone.now()
+        row.decided_by = actor
+        fields = ["decided_at", "decided_by"]
+        if to == MergeInvitation.Status.DECLINED:
+            row.reason = reason.strip()
+            fields.append("reason")
+        return fields + (apply(row) if apply is not None else [])
+
+    return transition(
+        invitation,
+        actor=actor,
+        perm=perm,
+        allowed_from=[MergeInvitation.Status.PENDING],
+        to=to,
+        action=action,
+        refusal=_("This invitation has already been answered."),
+        audit_action=audit_action,
+        audit_on=lambda row: row.from_eoi,
+        programme=invitation.from_eoi.programme,
+        reason=reason,
+        data={"invitation": invitation.pk},
+        apply=decided,
+        then=then,
+    )
 
 
 def accept_merge_invitation(*, actor: Any, invitation: MergeInvitation) -> MergeRecord:
     """The invited side accepts: the merge runs, recorded under their name.  Two expressions of
     interest make a new *proposed* coalition (the secretariat considers it next), named after
     the inviting one; an expression of interest invited into a coalition joins it."""
-    invitation = MergeInvitation.objects.get(pk=invitation.pk)
-    if not actor.has_perm("coalitions.answer_merge_invitation", invitation):
-        raise PermissionDenied
-    _pending(invitation, lock=False)
-    with transaction.atomic():
-        invitation = _pending(invitation, lock=True)
-        sources, into = _invitation_merge(invitation.from_eoi, invitation.to)
-        record = perform_merge(
+    records: list[MergeRecord] = []
+
+    def run_merge(row: MergeInvitation) -> list[str]:
+        sources, into = _invitation_merge(row.from_eoi, row.to)
+        row.merge_record = perform_merge(
             actor=actor,
             sources=sources,
             into=into,
             new_state=CoalitionState.PROPOSED,
-            invitation=invitation,
+            invitation=row,
         )
-        invitation.status = MergeInvitation.Status.ACCEPTED
-        invitation.decided_at = timezone.now()
-        invitation.decided_by = actor
-        invitation.merge_record = record
-        invitation.save(update_fields=["status", "decided_at", "decided_by", "merge_record"])
-    return record
+        records.append(row.merge_record)
+        return ["merge_record"]
+
+    _answer(
+        invitation,
+        actor=actor,
+        perm="coalitions.answer_merge_invitation",
+        to=MergeInvitation.Status.ACCEPTED,
+        action=_("accepted"),
+        audit_action="eoi.merge_accepted",
+        apply=run_merge,
+    )
+    return records[0]
 
 
 def decline_merge_invitation(
     *, actor: Any, invitation: MergeInvitation, reason: str = ""
 ) -> MergeInvitation:
-    invitation = MergeInvitation.objects.get(pk=invitation.pk)
-    if not actor.has_perm("coalitions.answer_merge_invitation", invitation):
-        raise PermissionDenied
-    _pending(invitation, lock=False)
-    with transaction.atomic():
-        invitation = _pending(invitation, lock=True)
-        invitation.status = MergeInvitation.Status.DECLINED
-        invitation.decided_at = timezone.now()
-        invitation.decided_by = actor
-        invitation.reason = reason.strip()
-        invitation.save(update_fields=["status", "decided_at", "decided_by", "reason"])
-        audit.record(
-            actor=actor,
-            action="eoi.merge_declined",
-            obj=invitation.from_eoi,
-            programme=invitation.from_eoi.programme,
-            reason=invitation.reason,
-            data={"invitation": invitation.pk},
-        )
+    def tell(row: MergeInvitation, previous: str) -> None:
         notify(
-            to=emails(invitation.from_eoi.organisation),
+            to=emails(row.from_eoi.organisation),
             template="coalition_merge_declined",
-            context={"invitation": invitation, "reason": invitation.reason},
+            context={"invitation": row, "reason": row.reason},
         )
-    return invitation
+
+    return _answer(
+        invitation,
+        actor=actor,
+        perm="coalitions.answer_merge_invitation",
+        to=MergeInvitation.Status.DECLINED,
+        action=_("declined"),
+        audit_action="eoi.merge_declined",
+        reason=reason,
+        then=tell,
+    )
 
 
 def cancel_merge_invitation(*, actor: Any, invitation: MergeInvitation) -> MergeInvitation:
-    invitation = MergeInvitation.objects.get(pk=invitation.pk)
-    if not actor.has_perm("coalitions.cancel_merge_invitation", invitation):
-        raise PermissionDenied
-    _pending(invitation, lock=False)
-    with transaction.atomic():
-        invitation = _pending(invitation, lock=True)
-        invitation.status = MergeInvitation.Status.CANCELLED
-        invitation.decided_at = timezone.now()
-        invitation.decided_by = actor
-        invitation.save(update_fields=["status", "decided_at", "decided_by"])
-        audit.record(
-            actor=actor,
-            action="eoi.merge_invitation_cancelled",
-            obj=invitation.from_eoi,
-            programme=invitation.from_eoi.programme,
-            data={"invitation": invitation.pk},
-        )
-    return invitation
+    return _answer(
+        invitation,
+        actor=actor,
+        perm="coalitions.cancel_merge_invitation",
+        to=MergeInvitation.Status.CANCELLED,
+        action=_("cancelled"),
+        audit_action="eoi.merge_invitation_cancelled",
+    )

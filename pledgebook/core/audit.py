@@ -87,6 +87,7 @@ EVENTS = {
     "invited": _("invited"),
     "joined": _("joined"),
     "link_resent": _("reporting link sent again"),
+    "merge_accepted": _("merge accepted"),
     "merge_declined": _("merge declined"),
     "merge_invitation_cancelled": _("merge invitation cancelled"),
     "merge_invited": _("invited to merge"),

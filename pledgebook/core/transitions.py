@@ -55,6 +55,7 @@ def transition(
     apply: Callable[[M, str], Iterable[str]] | None = None,
     then: Callable[[M, str], None] | None = None,
     data: dict[str, Any] | None = None,
+    audit_on: Callable[[M], models.Model] | None = None,
 ) -> M:
     """Move ``obj`` (its ``field``) from one of ``allowed_from`` to ``to``; return the saved row.
 
@@ -64,6 +65,8 @@ def transition(
     the change sets and returns those field names; ``then(row, previous)`` runs after the audit
     entry, inside the transaction (mail is queued there). ``programme`` defaults to the row's.
     ``data`` joins the audit entry's ``from`` and ``to`` (read after ``apply``, which may fill it).
+    ``audit_on(row)`` names the object the entry is about when it is not the row itself (a merge
+    invitation's answer is part of its expression of interest's history).
     The caller's instance gets the saved values too.
     """
     allowed = frozenset(allowed_from)
@@ -91,7 +94,7 @@ def transition(
         audit.record(
             actor=actor,
             action=audit_action,
-            obj=row,
+            obj=audit_on(row) if audit_on is not None else row,
             programme=programme if programme is not None else getattr(row, "programme", None),
             reason=reason,
             data={"from": previous, "to": to, **(data or {})},

@@ -428,6 +428,18 @@ def test_proposers_co_create_a_coalition_by_invitation(programme, secretariat, p
         "Open civic space",
     )
     assert AuditEntry.objects.get(action="coalition.merge_received").actor == second_user
+    accepted = AuditEntry.objects.get(action="eoi.merge_accepted")
+    assert (accepted.actor, accepted.object_id, accepted.data) == (
+        second_user,
+        first.pk,
+        {"from": "pending", "to": "accepted", "invitation": invitation.pk},
+    )
+    # Answered: a second answer, from a fresh page, is refused and changes nothing.
+    with pytest.raises(ValidationError) as again:
+        merge.decline_merge_invitation(
+            actor=second_user, invitation=MergeInvitation.objects.get(pk=invitation.pk)
+        )
+    assert again.value.messages == ["This invitation has already been answered."]
     # The secretariat can still undo it.
     merge.undo_merge(actor=secretariat, merge_record=record)
     assert Coalition.objects.count() == 0
