@@ -525,12 +525,24 @@ def submit_commitment(
     )
 
 
+#: The statuses each decision on a submitted commitment starts from: the domain refuses any
+#: other, and the console offers a decision's button only then (one place for both).
+DECIDED_FROM: dict[str, tuple[str, ...]] = {
+    "start_review": (Status.SUBMITTED,),
+    "return_for_revision": (Status.SUBMITTED, Status.IN_REVIEW),
+    "confirm_commitment": (Status.SUBMITTED, Status.IN_REVIEW),
+    "decline_commitment": (Status.SUBMITTED, Status.IN_REVIEW),
+    "feature_commitment": (Status.CONFIRMED,),
+    "unfeature_commitment": (Status.FEATURED,),
+}
+
+
 def start_review(*, actor: Any, commitment: Commitment) -> Commitment:
     return _move(
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
-        allowed_from=[Status.SUBMITTED],
+        allowed_from=DECIDED_FROM["start_review"],
         to=Status.IN_REVIEW,
         action=_("taken into review"),
     )
@@ -541,7 +553,7 @@ def return_for_revision(*, actor: Any, commitment: Commitment, reason: str) -> C
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
-        allowed_from=[Status.SUBMITTED, Status.IN_REVIEW],
+        allowed_from=DECIDED_FROM["return_for_revision"],
         to=Status.RETURNED,
         action=_("returned for revision"),
         reason=reason,
@@ -578,7 +590,7 @@ def confirm_commitment(*, actor: Any, commitment: Commitment, reason: str = "") 
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
-        allowed_from=[Status.SUBMITTED, Status.IN_REVIEW],
+        allowed_from=DECIDED_FROM["confirm_commitment"],
         to=Status.CONFIRMED,
         action=_("confirmed"),
         reason=reason,
@@ -592,7 +604,7 @@ def decline_commitment(*, actor: Any, commitment: Commitment, reason: str) -> Co
         actor=actor,
         commitment=commitment,
         perm="commitments.review_commitment",
-        allowed_from=[Status.SUBMITTED, Status.IN_REVIEW],
+        allowed_from=DECIDED_FROM["decline_commitment"],
         to=Status.DECLINED,
         action=_("declined"),
         reason=reason,
@@ -606,7 +618,7 @@ def feature_commitment(*, actor: Any, commitment: Commitment) -> Commitment:
         actor=actor,
         commitment=commitment,
         perm="commitments.feature_commitment",
-        allowed_from=[Status.CONFIRMED],
+        allowed_from=DECIDED_FROM["feature_commitment"],
         to=Status.FEATURED,
         action=_("featured"),
     )
@@ -617,7 +629,7 @@ def unfeature_commitment(*, actor: Any, commitment: Commitment) -> Commitment:
         actor=actor,
         commitment=commitment,
         perm="commitments.feature_commitment",
-        allowed_from=[Status.FEATURED],
+        allowed_from=DECIDED_FROM["unfeature_commitment"],
         to=Status.CONFIRMED,
         action=_("no longer featured"),
     )

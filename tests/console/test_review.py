@@ -5,11 +5,13 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pledgebook.commitments.models import AssessmentOverride, CoMaker, Commitment
+from pledgebook.console.views import review
 from pledgebook.core.models import AuditEntry
 from tests import factories
 from tests.console.conftest import (
@@ -396,3 +398,22 @@ def test_a_decided_commitment_says_so_even_when_the_reason_is_missing(
     assert _state(commitment) == before
     assert AuditEntry.objects.count() == audits
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("status", [s for s in S.values if s != S.DRAFT])
+def test_the_page_offers_a_decision_exactly_when_the_domain_takes_it(
+    world: World, status: str
+) -> None:
+    """The console's buttons and the domain's refusals read one table (DECIDED_FROM)."""
+    secretariat = world.people[SECRETARIAT]
+    for decision in review.DECISIONS.values():
+        Commitment.objects.filter(pk=world.commitment.pk).update(status=status)
+        commitment = Commitment.objects.get(pk=world.commitment.pk)
+        reason = {"reason": "A reason."} if decision.takes_reason else {}
+        try:
+            decision.function(actor=secretariat, commitment=commitment, **reason)
+        except ValidationError:
+            taken = False
+        else:
+            taken = True
+        assert taken == (status in decision.allowed_from), (decision.slug, status)

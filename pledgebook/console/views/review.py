@@ -97,11 +97,15 @@ class Decision:
     label: Any
     function: Callable[..., Commitment]
     perm: str
-    allowed_from: tuple[str, ...]
     takes_reason: bool = False
     reason_label: Any = None
     reason_help: Any = None
     style: str = ""
+
+    @property
+    def allowed_from(self) -> tuple[str, ...]:
+        """The statuses it may be taken from: the domain's own (``DECIDED_FROM``)."""
+        return domain.DECIDED_FROM[self.function.__name__]
 
 
 DECISIONS = {
@@ -112,14 +116,12 @@ DECISIONS = {
             gettext_lazy("Start review"),
             domain.start_review,
             REVIEW_COMMITMENT,
-            (Status.SUBMITTED,),
         ),
         Decision(
             "confirm",
             gettext_lazy("Confirm"),
             domain.confirm_commitment,
             REVIEW_COMMITMENT,
-            (Status.SUBMITTED, Status.IN_REVIEW),
             takes_reason=True,
             reason_label=gettext_lazy("Note to the makers (optional)"),
         ),
@@ -128,7 +130,6 @@ DECISIONS = {
             gettext_lazy("Return for revision"),
             domain.return_for_revision,
             REVIEW_COMMITMENT,
-            (Status.SUBMITTED, Status.IN_REVIEW),
             takes_reason=True,
             reason_label=gettext_lazy("What should be revised"),
             reason_help=gettext_lazy("Required; the makers receive it by e-mail."),
@@ -139,7 +140,6 @@ DECISIONS = {
             gettext_lazy("Decline"),
             domain.decline_commitment,
             REVIEW_COMMITMENT,
-            (Status.SUBMITTED, Status.IN_REVIEW),
             takes_reason=True,
             reason_label=gettext_lazy("Reason for declining"),
             reason_help=gettext_lazy("Required; the makers receive it by e-mail."),
@@ -150,14 +150,12 @@ DECISIONS = {
             gettext_lazy("Feature"),
             domain.feature_commitment,
             FEATURE_COMMITMENT,
-            (Status.CONFIRMED,),
         ),
         Decision(
             "unfeature",
             gettext_lazy("Stop featuring"),
             domain.unfeature_commitment,
             FEATURE_COMMITMENT,
-            (Status.FEATURED,),
             style="secondary",
         ),
     )
