@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests import factories
+from tests.browser import browser  # noqa: F401  (the fixture of every browser test)
 from tests.clocks import CLOCKS, parse
 
 

@@ -26,6 +26,7 @@ from pledgebook.organisations.models import Category, Organisation, Representati
 from pledgebook.programmes.models import ProgrammeRole
 from pledgebook.reference.models import Country
 from tests import factories
+from tests.browser import PASSWORD
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -35,14 +36,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "correct horse battery staple"
 NO_NUMBERS_ADVICE = (
     "Name a measurable target and a date (for example “train 500 teachers by 2027”)."
 )
@@ -67,17 +60,6 @@ DESCRIPTION = (
 )
 SDG5 = "SDG 5: Achieve gender equality and empower all women and girls"
 REVIEW_NOTE = "Thank you: a clear and measurable commitment."
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
 
 
 def new_page(browser, errors: list[str]):

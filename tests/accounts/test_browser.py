@@ -10,7 +10,7 @@ from django.core import mail
 
 from pledgebook.organisations.models import Organisation
 from tests import factories
-from tests.workspace.test_browser import CHROMIUM_ARGS, PASSWORD, sign_in
+from tests.browser import PASSWORD, sign_in
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -18,17 +18,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390])

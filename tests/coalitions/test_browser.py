@@ -13,8 +13,8 @@ import pytest
 
 from pledgebook.coalitions.models import Coalition, ExpressionOfInterest
 from tests import factories
+from tests.browser import sign_in
 from tests.coalitions.helpers import make_coalition
-from tests.workspace.test_browser import CHROMIUM_ARGS, sign_in
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -23,17 +23,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
 
 
 def propose(page, base: str, programme, title: str, principle: str, ask: str) -> None:

@@ -15,8 +15,8 @@ import pytest
 from pledgebook.coalitions.models import Coalition, ImportBatch
 from pledgebook.organisations.models import Organisation
 from tests import factories
+from tests.browser import sign_in
 from tests.coalitions.test_import_details import UN_HEADER, un_row
-from tests.workspace.test_browser import CHROMIUM_ARGS, sign_in
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -25,17 +25,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
 
 
 def un_csv(*rows: list[str]) -> bytes:

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from pledgebook.programmes.models import Programme, ProgrammeRole
 from tests import factories
+from tests.browser import PASSWORD
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -13,26 +14,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
 
 
 def test_a_programme_manager_creates_a_programme(live_server, browser):

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from pledgebook.reporting.models import AnnualReport
 from tests import factories
+from tests.browser import sign_in
 from tests.core.helpers import run_worker
 from tests.core.test_task_queues import imported
 from tests.reporting.test_annual import make_world
-from tests.workspace.test_browser import CHROMIUM_ARGS, sign_in
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -24,17 +24,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
 
 
 def test_the_progress_of_indexing_updates_in_place(

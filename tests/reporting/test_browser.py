@@ -16,6 +16,7 @@ from pledgebook.programmes.models import ProgrammeRole
 from pledgebook.reporting import domain
 from pledgebook.reporting.models import Indicator, ProgressReport, ReportingCycle
 from tests import factories
+from tests.browser import sign_in
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -23,34 +24,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/console/")  # programme staff without an organisation
 
 
 def test_open_report_and_see_the_response_rate(live_server, browser, settings, theme):
@@ -76,7 +49,7 @@ def test_open_report_and_see_the_response_rate(live_server, browser, settings, t
     # The secretariat opens the cycle.
     staff_page = browser.new_page()
     staff_page.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(staff_page, live_server.url, secretariat.email)
+    sign_in(staff_page, live_server.url, secretariat.email, lands="/console/")
     staff_page.goto(f"{live_server.url}/console/{programme.slug}/reporting/")
     staff_page.get_by_role("link", name="2026 annual report").click()
     staff_page.get_by_role("button", name="Open the cycle and send the links").click()
@@ -197,7 +170,7 @@ def test_a_commitment_confirmed_while_a_cycle_is_open_reports_in_it(live_server,
     # The reviewer confirms it in the console.
     review = browser.new_context().new_page()
     review.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(review, base, reviewer.email)
+    sign_in(review, base, reviewer.email, lands="/console/")
     review.goto(f"{base}/console/{programme.slug}/commitments/{commitment.pk}/")
     review.get_by_role("button", name="Confirm", exact=True).click()
     review.get_by_text(f"“{commitment.title}” is now confirmed.").wait_for()
@@ -231,7 +204,7 @@ def test_a_commitment_confirmed_while_a_cycle_is_open_reports_in_it(live_server,
 
     # The secretariat's escalation list names the veteran, not the newcomer.
     staff = browser.new_context().new_page()
-    sign_in(staff, base, secretariat.email)
+    sign_in(staff, base, secretariat.email, lands="/console/")
     staff.goto(f"{base}/console/{programme.slug}/reporting/escalation/")
     table = staff.get_by_role("table")
     playwright.expect(table).to_contain_text(veteran.title)

@@ -17,7 +17,7 @@ from pledgebook.programmes.models import ProgrammeRole
 from pledgebook.reference.models import Currency
 from pledgebook.reporting.models import ExchangeRate, ProgressReport, ReportingCycle
 from tests import factories
-from tests.reporting.test_browser import CHROMIUM_ARGS, PASSWORD
+from tests.browser import sign_in
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -32,25 +32,6 @@ RATES = (
     b"Kenya,Kenyan Shilling,KES,129.50,01.11.2026\n"
     b"Nowhere,Funny money,QQQ,2,01.11.2026\n"
 )
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda address: "/accounts/login/" not in address)
 
 
 def test_rates_imported_give_the_dashboard_totals_in_one_currency(
@@ -88,7 +69,7 @@ def test_rates_imported_give_the_dashboard_totals_in_one_currency(
     errors: list[str] = []
     page = browser.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(page, live_server.url, secretariat.email)
+    sign_in(page, live_server.url, secretariat.email, lands="/console/")
 
     # The programme's reporting currency.
     page.goto(f"{live_server.url}/console/{programme.slug}/settings/")
@@ -128,7 +109,7 @@ def test_rates_imported_give_the_dashboard_totals_in_one_currency(
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     small = phone.new_page()
     small.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(small, live_server.url, secretariat.email)
+    sign_in(small, live_server.url, secretariat.email, lands="/console/")
     small.goto(f"{base}/rates/")
     assert small.evaluate("document.documentElement.scrollWidth") <= 390
     assert small.get_by_role("button", name="Import the rates").is_visible()

@@ -8,6 +8,7 @@ from django.core import mail
 
 from pledgebook.commitments.models import Commitment
 from tests import factories
+from tests.browser import PASSWORD, sign_in
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -16,44 +17,15 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "correct horse battery staple"
 NO_NUMBERS_ADVICE = (
     "Name a measurable target and a date (for example “train 500 teachers by 2027”)."
 )
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture
 def member(programme, theme):
     user = factories.member_of(theme)
     return user
-
-
-def sign_in(page, base: str, email: str, lands: str = "/workspace/") -> None:
-    """Sign in; people of an organisation land in the workspace, programme staff without
-    one on the console (``lands="/console/"``)."""
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}{lands}")
 
 
 def test_sign_up_verify_and_arrive_in_the_workspace(live_server, browser, settings):
