@@ -561,13 +561,14 @@ class ExportView(APIView):
     filterset_class = CommitmentFilter
 
     def get(self, request: Request, identifier: str) -> StreamingHttpResponse:
-        exporter_class = exports.get_available(identifier, request.user, _programme(request))
+        programme = _programme(request)
+        exporter_class = exports.get_available(identifier, request.user, programme)
         if exporter_class is None:  # unknown, or private and not theirs: nothing is produced
             raise NotFound(f"No export {identifier!r}.")
         exporter = exporter_class()
         refuse_malformed(request.query_params, self.filterset_class)
         try:
-            rows = exporter.queryset(request.query_params)
+            rows = exporter.served(request.query_params, programme)
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         day = timezone.localdate().isoformat()

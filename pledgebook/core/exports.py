@@ -31,6 +31,8 @@ class BaseExporter:
     public: ClassVar[bool] = False
     #: For a private exporter: the permission (django-rules) needed on the programme.
     permission: ClassVar[str] = "programmes.change_programme"
+    #: For a private exporter: the path from an exported row to its programme.
+    programme_lookup: ClassVar[str] = "programme"
 
     @classmethod
     def is_available_to(cls, user: Any, programme: Any = None) -> bool:
@@ -47,6 +49,15 @@ class BaseExporter:
     def queryset(self, params: Any) -> QuerySet:
         """The rows to export for the given filter parameters (a QueryDict)."""
         raise NotImplementedError
+
+    def served(self, params: Any, programme: Any = None) -> QuerySet:
+        """What is served: ``queryset(params)``, and for a private exporter only the rows of
+        the programme it was granted on (``programme_lookup``), so that no private export
+        depends on its own ``queryset`` to keep to its programme."""
+        found = self.queryset(params)
+        if self.public:
+            return found
+        return found.filter(**{self.programme_lookup: programme})
 
     def render(self, rows: Iterable[Any]) -> Iterator[bytes | str]:
         raise NotImplementedError

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pledgebook.commitments.exports import CommitmentCSVExporter
+from pledgebook.commitments.models import Commitment
 from pledgebook.core import exports
 from pledgebook.programmes.models import Programme
 from pledgebook.reporting.exports import ProgressReportsCSVExporter, ProgressReportsXLSXExporter
@@ -27,11 +28,11 @@ class _Probe(exports.BaseExporter):
 
     def queryset(self, params: Any) -> Any:
         type(self).calls.append(self.identifier)
-        return ["one", "two"]
+        return Commitment.objects.order_by("title")  # every programme's: the registry scopes
 
     def render(self, rows: Iterable[Any]) -> Iterator[str]:
         for row in rows:
-            yield f"{row}\n"
+            yield f"{row.title}\n"
 
 
 class PrivateCommitments(_Probe):
@@ -51,6 +52,14 @@ class PrivateProgress(_Probe):
 
 
 TEST_EXPORTERS = (PrivateCommitments, PublicCommitments, PrivateProgress)
+
+
+@pytest.fixture(autouse=True)
+def _rows(programme: Programme) -> None:
+    """One commitment in the programme ("one") and one in another programme ("two")."""
+    factories.CommitmentFactory(theme=factories.ThemeFactory(programme=programme), title="one")
+    other = factories.ThemeFactory(programme=factories.ProgrammeFactory())
+    factories.CommitmentFactory(theme=other, title="two")
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +136,8 @@ def test_api_serves_a_private_export_to_the_secretariat(
     client = client_for(factories.staff(programme))
     response = client.get(export_url(PrivateCommitments), {"programme": programme.slug})
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"one\ntwo\n"
+    # Granted on its programme, it holds that programme's rows only.
+    assert b"".join(response.streaming_content) == b"one\n"
     assert _registered == [PrivateCommitments.identifier]
     index = client.get("/api/v1/exports/", {"programme": programme.slug}).json()
     assert PrivateCommitments.identifier in {e["identifier"] for e in index}
