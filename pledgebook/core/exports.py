@@ -81,7 +81,7 @@ def get(identifier: str) -> type[BaseExporter] | None:
 
 def get_available(identifier: str, user: Any, programme: Any = None) -> type[BaseExporter] | None:
     """The exporter ``identifier`` when ``user`` may have it, else ``None`` (as if unknown)."""
-    cls = _REGISTRY.get(identifier)
+    cls = get(identifier)
     return cls if cls is not None and cls.is_available_to(user, programme) else None
 
 
@@ -97,8 +97,3 @@ def available(
         ),
         key=lambda cls: cls.identifier,
     )
-
-
-def for_subject(subject: str) -> list[type[BaseExporter]]:
-    """Every registered exporter of ``subject``, whoever asks (use :func:`available` to serve)."""
-    return [cls for cls in _REGISTRY.values() if cls.subject == subject]

@@ -60,7 +60,7 @@ def download(
 
 def test_exporter_is_registered_at_startup() -> None:
     assert exports.get("commitments-csv") is CommitmentCSVExporter
-    assert exports.for_subject("commitments") == [CommitmentCSVExporter]
+    assert exports.available(None, subject="commitments") == [CommitmentCSVExporter]
     assert reverse("api:export", kwargs={"identifier": "commitments-csv"}) == URL
 
 

@@ -123,7 +123,7 @@ def test_out_of_range_page_shows_the_last_page(client, theme):
 
 def test_download_links_carry_the_filters(client, theme):
     commitment_in(theme)
-    exporters = exports.for_subject("commitments")
+    exporters = exports.available(None, subject="commitments")
     assert exporters, "no commitment exporter registered"
 
     response = client.get(DIRECTORY, {"q": "train", "country": "KE", "page": "1"})

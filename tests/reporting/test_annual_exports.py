@@ -136,7 +136,7 @@ def sheets(blob: bytes) -> dict[str, list[list[Any]]]:
 def test_exporters_are_registered() -> None:
     assert exports.get("progress-reports-csv") is ProgressReportsCSVExporter
     assert exports.get("progress-reports-xlsx") is ProgressReportsXLSXExporter
-    assert exports.for_subject("progress-reports") == [
+    assert exports.available(None, subject="progress-reports") == [
         ProgressReportsCSVExporter,
         ProgressReportsXLSXExporter,
     ]
