@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "pledgebook.reporting",
     "pledgebook.similarity",
     "pledgebook.coalitions",
+    "pledgebook.forum",
     "pledgebook.accounts",
     "pledgebook.public",
     "pledgebook.workspace",

@@ -7,6 +7,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from pledgebook.commitments.models import Application, Commitment, EndorsementLevel
+from pledgebook.forum.models import (
+    Event,
+    Recommendation,
+    Room,
+    Session,
+    SessionSummary,
+)
 from pledgebook.organisations.models import Category, Organisation, Representative
 from pledgebook.programmes.models import (
     Action,
@@ -140,3 +147,75 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
         commitment.types.set(CommitmentType.objects.filter(code="programmatic"))
         commitment.countries.set(Country.objects.filter(iso2="KE"))
         return commitment
+
+
+# Forum ---------------------------------------------------------------------------------------
+# An event ran over three days, ending yesterday (relative to the clock, so any test date works);
+# its sessions end before now unless a test gives their times.
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    programme = factory.SubFactory(ProgrammeFactory, kind=Programme.Kind.PARTNERSHIP_FORUM)
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    name = factory.Sequence(lambda n: f"Forum {n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=2))
+    venue = "United Nations Headquarters, New York"
+    time_zone = "America/New_York"
+    is_published = True
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Conference Room {n}")
+    capacity = 200
+
+
+def _session_start(session) -> dt.datetime:
+    event = session.event
+    return dt.datetime.combine(event.starts_on, dt.time(10, 0), tzinfo=event.zone)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    kind = Session.Kind.PLENARY
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = factory.LazyAttribute(_session_start)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1, minutes=30))
+
+    @factory.post_generation
+    def organisers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisers.set(extracted)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.set(extracted)
+
+
+class SessionSummaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionSummary
+
+    session = factory.SubFactory(SessionFactory)
+    due_at = factory.LazyAttribute(lambda o: o.session.ends_at + dt.timedelta(days=14))
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    summary = factory.SubFactory(SessionSummaryFactory)
+    text = factory.Sequence(lambda n: f"Recommendation number {n} of the session.")
+    position = factory.Sequence(int)

@@ -1,0 +1,72 @@
+"""Forum permissions (django-rules).  One place per rule; the object decides the scope.
+
+- ``forum.manage_event`` (Event): the programme's secretariat: events, rooms, sessions,
+  decisions on side-event proposals and statements, consultations, participation figures.
+- ``forum.manage_session`` (Session): the same people, asked of a session.
+- ``forum.propose_side_event`` (Event): a representative of any organisation, while the
+  event takes proposals (which organisation: checked by ``organisations.act_for_organisation``).
+- ``forum.register`` (Event): anyone signed in, on a published event open to registration.
+- ``forum.write_summary`` (Session): the session's organisers (people), representatives of its
+  organising organisations, and the secretariat.
+- ``forum.edit_cochairs`` (Event): the secretariat (editors of the Co-Chairs' Summary); they
+  alone see where each point came from.
+"""
+
+from typing import Any
+
+import rules
+
+from pledgebook.forum.models import Event, Session
+from pledgebook.organisations.models import Representative
+from pledgebook.programmes.rules import is_secretariat
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+@rules.predicate
+def is_event_secretariat(user: Any, event: Event) -> bool:
+    return bool(is_secretariat(user, event.programme))
+
+
+@rules.predicate
+def is_session_secretariat(user: Any, session: Session) -> bool:
+    return bool(is_secretariat(user, session.event.programme))
+
+
+@rules.predicate
+def takes_proposals(user: Any, event: Event) -> bool:
+    return bool(event.proposals_open and event.is_published and event.programme.is_published)
+
+
+@rules.predicate
+def represents_an_organisation(user: Any) -> bool:
+    return _signed_in(user) and Representative.objects.filter(user=user).exists()
+
+
+@rules.predicate
+def open_to_registration(user: Any, event: Event) -> bool:
+    return bool(
+        _signed_in(user)
+        and event.registration_open
+        and event.is_published
+        and event.programme.is_published
+    )
+
+
+@rules.predicate
+def organises_session(user: Any, session: Session) -> bool:
+    if not _signed_in(user):
+        return False
+    if session.organisers.filter(pk=user.pk).exists():
+        return True
+    return session.organisations.filter(representative__user=user).exists()
+
+
+rules.add_perm("forum.manage_event", is_event_secretariat)
+rules.add_perm("forum.manage_session", is_session_secretariat)
+rules.add_perm("forum.propose_side_event", takes_proposals & represents_an_organisation)
+rules.add_perm("forum.register", open_to_registration)
+rules.add_perm("forum.write_summary", organises_session | is_session_secretariat)
+rules.add_perm("forum.edit_cochairs", is_event_secretariat)

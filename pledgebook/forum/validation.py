@@ -1,0 +1,120 @@
+"""Content rules of the forum, one place each: used by the forms (errors at the field), by the
+domain functions (refusal, nothing changed) and by imports.
+
+Each check returns ``{field: [message, ...]}`` (empty when all is well)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from pledgebook.forum.models import Event, Room, Session
+
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def check_event(
+    *, starts_on: dt.date | None, ends_on: dt.date | None, time_zone: str, **rest: Any
+) -> Errors:
+    errors: Errors = {}
+    if starts_on and ends_on and ends_on < starts_on:
+        _add(errors, "ends_on", _("The last day is before the first day."))
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        _add(
+            errors,
+            "time_zone",
+            _("“%(zone)s” is not a time zone: give a name such as America/New_York.")
+            % {"zone": time_zone},
+        )
+    return errors
+
+
+def local(event: Event, moment: dt.datetime) -> str:
+    """``moment`` as the event's venue reads it (date and time)."""
+    return formats.date_format(moment.astimezone(event.zone), "DATETIME_FORMAT")
+
+
+def clashes(
+    *,
+    room: Room | None,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    exclude: Session | None = None,
+) -> list[Session]:
+    """Scheduled sessions in ``room`` overlapping [starts_at, ends_at) (none for no room or a
+    virtual room, where sessions may run side by side)."""
+    if room is None or room.is_virtual:
+        return []
+    found = Session.objects.scheduled().filter(
+        room=room, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if exclude is not None and exclude.pk:
+        found = found.exclude(pk=exclude.pk)
+    return list(found.order_by("starts_at"))
+
+
+def check_slot(
+    *,
+    event: Event,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    room: Room | None = None,
+    expected: int | None = None,
+    exclude: Session | None = None,
+) -> Errors:
+    """The rules of a session's place in the schedule (sessions and side-event proposals):
+    it ends after it starts, within the event's days (venue time), in a room of the event,
+    with no more people expected than the room holds, and not while another session uses the
+    room."""
+    errors: Errors = {}
+    if starts_at is None or ends_at is None:
+        return errors
+    if ends_at <= starts_at:
+        _add(errors, "ends_at", _("The session ends before it starts."))
+        return errors
+    first = starts_at.astimezone(event.zone).date()
+    last = ends_at.astimezone(event.zone).date()
+    if first < event.starts_on or last > event.ends_on:
+        _add(
+            errors,
+            "starts_at",
+            _("The event runs from %(first)s to %(last)s (venue time); this is outside it.")
+            % {
+                "first": formats.date_format(event.starts_on, "DATE_FORMAT"),
+                "last": formats.date_format(event.ends_on, "DATE_FORMAT"),
+            },
+        )
+    if room is not None:
+        if room.event_id != event.pk:
+            _add(errors, "room", _("This room is not one of the event's."))
+            return errors
+        if expected is not None and room.capacity is not None and expected > room.capacity:
+            _add(
+                errors,
+                "expected_participants",
+                _("%(room)s holds %(capacity)s people; %(expected)s are expected.")
+                % {"room": room.name, "capacity": room.capacity, "expected": expected},
+            )
+        for other in clashes(room=room, starts_at=starts_at, ends_at=ends_at, exclude=exclude):
+            _add(
+                errors,
+                "room",
+                _("%(room)s is taken from %(start)s to %(end)s by “%(title)s”.")
+                % {
+                    "room": room.name,
+                    "start": local(event, other.starts_at),
+                    "end": local(event, other.ends_at),
+                    "title": other.title,
+                },
+            )
+    return errors
