@@ -5,3 +5,9 @@ class ForumConfig(AppConfig):
     name = "pledgebook.forum"
     label = "forum"
     verbose_name = "Forum"
+
+    def ready(self) -> None:
+        # The similarity task reads the current text of a recommendation or an answer.
+        from pledgebook.forum.similar import register_text_sources
+
+        register_text_sources()
