@@ -99,7 +99,7 @@ def subscribe(request: HttpRequest, programme: str) -> HttpResponse:
         return render(
             request,
             "public/forum/subscribe_sent.html",
-            {"programme": found, "email": form.cleaned_data["email"]},
+            {"programme": found, "email": domain.normalised(form.cleaned_data["email"])},
         )
     return render(
         request,
