@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.test import Client
