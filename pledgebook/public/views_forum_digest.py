@@ -46,6 +46,18 @@ class SubscribeForm(Throttled, forms.Form):
     )
 
 
+SENT_SHOWN = 10
+
+
+def _sent(programme: Programme) -> Any:
+    """The digests sent of the programme's published events, newest first."""
+    return Digest.objects.filter(
+        summary__event__programme=programme,
+        summary__event__is_published=True,
+        sent_at__isnull=False,
+    ).order_by("-sent_at", "-pk")
+
+
 def _programme(slug: str) -> Programme:
     return get_object_or_404(Programme, slug=slug, is_published=True)
 
@@ -108,6 +120,7 @@ def subscribe(request: HttpRequest, programme: str) -> HttpResponse:
             "programme": found,
             "form": form,
             "subscription": _own_subscription(request, found),
+            "digests": _sent(found)[:SENT_SHOWN],
         },
         status=429 if form.throttled else 200,
     )
@@ -154,14 +167,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def digest(request: HttpRequest, programme: str, pk: int) -> HttpResponse:
     """A digest as it was sent (without anyone's unsubscribe link)."""
     found = _programme(programme)
-    sent = get_object_or_404(
-        Digest.objects.select_related("summary__event").filter(
-            summary__event__programme=found,
-            summary__event__is_published=True,
-            sent_at__isnull=False,
-        ),
-        pk=pk,
-    )
+    sent = get_object_or_404(_sent(found), pk=pk)
     return render(request, "public/forum/digest.html", {"programme": found, "digest": sent})
 
 

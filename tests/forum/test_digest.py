@@ -610,6 +610,28 @@ def test_a_sent_digest_has_a_public_page(client: Client, event: Event, secretari
     page = client.get(url)
     assert page.status_code == 200
     assert "Partnerships must be accountable to the people they serve." in page.content.decode()
+    listed = client.get(subscribe_url(event)).content.decode()
+    assert f'<a href="{url}">Partnership Forum 2025: outcomes and recommendations</a>' in listed
     event.is_published = False
     event.save()
     assert client.get(url).status_code == 404
+    assert url not in client.get(subscribe_url(event)).content.decode()
+
+
+def test_the_subscription_box_can_be_placed_on_any_page(event: Event) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    box = render_to_string(
+        "public/forum/_subscribe.html", {"programme": event.programme}, request=request
+    )
+    assert f'href="{subscribe_url(event)}">Subscribe to the digests</a>' in box
+    request.user = factories.UserFactory(email="ana@example.org", username="ana@example.org")
+    box = render_to_string(
+        "public/forum/_subscribe.html", {"programme": event.programme}, request=request
+    )
+    assert f'<form method="post" action="{subscribe_url(event)}">' in box
+    assert "Subscribe ana@example.org</button>" in box
