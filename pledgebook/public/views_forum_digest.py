@@ -95,10 +95,7 @@ def subscribe(request: HttpRequest, programme: str) -> HttpResponse:
     if request.method == "POST" and not own:
         form.throttled = throttle.limited(request, "mail")
     if request.method == "POST" and (
-        done := attempt(
-            form,
-            lambda data: domain.subscribe(programme=found, email=data["email"], actor=request.user),
-        )
+        done := attempt(form, lambda data: _subscribe(request, found, data["email"]))
     ):
         if done.value is not None:  # a signed-in person's own address: subscribed at once
             messages.success(
@@ -124,6 +121,16 @@ def subscribe(request: HttpRequest, programme: str) -> HttpResponse:
         },
         status=429 if form.throttled else 200,
     )
+
+
+def _subscribe(request: HttpRequest, programme: Programme, email: str) -> Subscriber | None:
+    """Subscribe ``email``; an address that has had its share of confirmation links this
+    hour gets none (the person sees the usual answer: nothing tells them so)."""
+    user: Any = request.user
+    own = user.is_authenticated and domain.normalised(user.email) == domain.normalised(email)
+    if not own and not throttle.subscription_link_allowed(request, email):
+        return None
+    return domain.subscribe(programme=programme, email=email, actor=user)
 
 
 def _subscriber(token: str) -> Subscriber:

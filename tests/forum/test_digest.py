@@ -462,6 +462,18 @@ def test_the_subscription_form_is_throttled_like_the_other_mail_forms(
     assert not Subscriber.objects.filter(email="eleventh@example.org").exists()
 
 
+def test_one_address_gets_three_links_an_hour_whoever_asks(client: Client, event: Event) -> None:
+    answers = set()
+    for i in range(5):
+        response = client.post(
+            subscribe_url(event), {"email": "target@example.org"}, REMOTE_ADDR=f"10.0.0.{i}"
+        )
+        said = "We sent a link to target@example.org." in response.content.decode()
+        answers.add((response.status_code, said))
+    assert answers == {(200, True)}
+    assert [m.to for m in mail.outbox] == [["target@example.org"]] * 3
+
+
 def test_an_unpublished_programme_takes_no_subscriptions(client: Client, event: Event) -> None:
     event.programme.is_published = False
     event.programme.save()
