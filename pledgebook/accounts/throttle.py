@@ -210,3 +210,21 @@ def signup_notice_allowed(request: HttpRequest, email: str) -> bool:
         increment=True,
     )
     return usage is None or not usage["should_limit"]
+
+
+#: Confirmation links of a digest subscription (forum) sent to one address, however many
+#: clients ask: past it the form answers as usual but sends nothing.
+SUBSCRIPTION_LINKS = "3/h"
+
+
+def subscription_link_allowed(request: HttpRequest, email: str) -> bool:
+    """Whether a "confirm your subscription" mail may go to ``email`` now, so that nobody can
+    flood a mailbox through the digest subscription form from many clients."""
+    usage = _usage(
+        request,
+        group=f"accounts.subscription_link:{email.strip().lower()}",
+        key=lambda group, request: "any",
+        rate=SUBSCRIPTION_LINKS,
+        increment=True,
+    )
+    return usage is None or not usage["should_limit"]

@@ -6,6 +6,7 @@ from pledgebook.console.views import (
     audit,
     coalition_import,
     coalitions,
+    forum_digest,
     home,
     indexing,
     programme,
@@ -163,5 +164,19 @@ urlpatterns = [
         P + "coalitions/<int:pk>/<slug:action>/",
         coalitions.coalition_action,
         name="coalitions_action",
+    ),
+    # Forum: follow-up digest and impact report
+    path(P + "forum/digests/", forum_digest.digests, name="forum_digests"),
+    path(P + "forum/events/<slug:event>/digest/", forum_digest.digest_preview, name="forum_digest"),
+    path(
+        P + "forum/events/<slug:event>/digest/send/",
+        forum_digest.digest_send,
+        name="forum_digest_send",
+    ),
+    path(P + "forum/events/<slug:event>/impact/", forum_digest.impact_report, name="forum_impact"),
+    path(
+        P + "forum/events/<slug:event>/impact.pdf",
+        forum_digest.impact_pdf,
+        name="forum_impact_pdf",
     ),
 ]

@@ -22,7 +22,16 @@ def render_text(name: str, context: dict[str, Any]) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
 
 
-def notify(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None:
+def notify(
+    *,
+    to: Iterable[str],
+    template: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Queue the mail ``template`` rendered with ``context`` to ``to`` (one mail, every
+    recipient in it); ``headers``: extra header lines, for instance a digest's
+    ``List-Unsubscribe`` (one mail per subscriber, since the link is each one's own)."""
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
@@ -30,7 +39,10 @@ def notify(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None
     # A subject is one line: a line break inside it would be refused by the mail backend.
     subject = " ".join(render_text(f"mail/{template}.subject.txt", context).split())
     body = render_text(f"mail/{template}.body.txt", context)
-    send_email.enqueue(to=recipients, subject=subject, body=body)
+    if headers:
+        send_email.enqueue(to=recipients, subject=subject, body=body, headers=dict(headers))
+    else:
+        send_email.enqueue(to=recipients, subject=subject, body=body)
 
 
 def emails_of(organisation: Any) -> list[str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django_tasks import task
 
 #: The queue of bulk work that no one waits for (see the table above).
@@ -35,8 +35,14 @@ BACKGROUND_PRIORITY = -50
 
 
 @task(priority=MAIL_PRIORITY)
-def send_email(*, to: list[str], subject: str, body: str) -> int:
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+def send_email(
+    *, to: list[str], subject: str, body: str, headers: dict[str, str] | None = None
+) -> int:
+    """Send one mail; ``headers``: extra header lines (``List-Unsubscribe`` of a digest)."""
+    if not headers:
+        return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, headers=headers)
+    return message.send(fail_silently=False)
 
 
 def waiting(task_obj: Any, *, include_running: bool = False) -> bool:

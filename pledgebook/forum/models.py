@@ -787,6 +787,11 @@ class Digest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     recipients = models.PositiveIntegerField(default=0)
+    #: The published version the digest was composed from: a second digest of the same
+    #: version is refused (``forum.domain.digest.send_digest``).
+    version = models.ForeignKey(
+        SummaryVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="digests"
+    )
 
     class Meta:
         ordering = ["-created_at"]

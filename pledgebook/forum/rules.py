@@ -10,6 +10,7 @@
   organising organisations, and the secretariat.
 - ``forum.edit_cochairs`` (Event): the secretariat (editors of the Co-Chairs' Summary); they
   alone see where each point came from.
+- ``forum.send_digest`` (Event): the secretariat sends the follow-up digest to subscribers.
 """
 
 from typing import Any
@@ -70,3 +71,4 @@ rules.add_perm("forum.propose_side_event", takes_proposals & represents_an_organ
 rules.add_perm("forum.register", open_to_registration)
 rules.add_perm("forum.write_summary", organises_session | is_session_secretariat)
 rules.add_perm("forum.edit_cochairs", is_event_secretariat)
+rules.add_perm("forum.send_digest", is_event_secretariat)

@@ -118,3 +118,38 @@ def check_slot(
                 },
             )
     return errors
+
+
+# Digest and subscribers (forum.domain.digest) ------------------------------------------------
+
+
+def check_digest(*, summary: Any, already_sent: bool) -> Errors:
+    """A digest goes out only from a published Co-Chairs' Summary, once per published
+    version (``already_sent``: a digest of that version was sent)."""
+    errors: Errors = {}
+    if summary.status != "published" or summary.published_version_id is None:
+        _add(
+            errors,
+            "__all__",
+            _("The Co-Chairs' Summary is not published: publish it before sending its digest."),
+        )
+    elif already_sent:
+        _add(
+            errors,
+            "__all__",
+            _(
+                "The digest of this version of the Co-Chairs' Summary has already been sent. "
+                "A new digest can be sent once a changed version is published."
+            ),
+        )
+    return errors
+
+
+def check_subscription(*, programme: Any, email: str) -> Errors:
+    """Subscribing to a programme's digests: a published programme, an address."""
+    errors: Errors = {}
+    if not getattr(programme, "is_published", False):
+        _add(errors, "__all__", _("This programme is not published."))
+    if not email:
+        _add(errors, "email", _("Give an e-mail address."))
+    return errors

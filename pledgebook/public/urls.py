@@ -1,6 +1,11 @@
 from django.urls import path
 
-from pledgebook.public import views, views_coalition_page, views_coalitions
+from pledgebook.public import (
+    views,
+    views_coalition_page,
+    views_coalitions,
+    views_forum_digest,
+)
 
 app_name = "public"
 urlpatterns = [
@@ -14,4 +19,35 @@ urlpatterns = [
     path("coalitions/", views_coalitions.directory, name="coalitions"),
     path("how-commitments-are-assessed/", views.assessment_rules, name="assessment_rules"),
     path("coalitions/<slug:slug>/", views_coalition_page.coalition, name="coalition"),
+    # Forum: follow-up digest and impact report
+    path(
+        "programmes/<slug:programme>/digests/subscribe/",
+        views_forum_digest.subscribe,
+        name="forum_subscribe",
+    ),
+    path(
+        "programmes/<slug:programme>/digests/<int:pk>/",
+        views_forum_digest.digest,
+        name="forum_digest",
+    ),
+    path(
+        "digests/confirm/<str:token>/",
+        views_forum_digest.confirm,
+        name="forum_subscription_confirm",
+    ),
+    path(
+        "digests/unsubscribe/<str:token>/",
+        views_forum_digest.unsubscribe,
+        name="forum_unsubscribe",
+    ),
+    path(
+        "programmes/<slug:programme>/events/<slug:event>/impact/",
+        views_forum_digest.impact_report,
+        name="forum_impact",
+    ),
+    path(
+        "programmes/<slug:programme>/events/<slug:event>/impact.pdf",
+        views_forum_digest.impact_pdf,
+        name="forum_impact_pdf",
+    ),
 ]
