@@ -6,6 +6,7 @@ from pledgebook.console.views import (
     audit,
     coalition_import,
     coalitions,
+    forum_summaries,
     home,
     indexing,
     programme,
@@ -163,5 +164,17 @@ urlpatterns = [
         P + "coalitions/<int:pk>/<slug:action>/",
         coalitions.coalition_action,
         name="coalitions_action",
+    ),
+    # Forum: settings of the session summaries, the tracker of an event's summaries.
+    path(P + "forum/settings/", forum_summaries.forum_settings, name="forum_settings"),
+    path(
+        P + "forum/events/<slug:event>/summaries/",
+        forum_summaries.summary_tracker,
+        name="forum_summaries",
+    ),
+    path(
+        P + "forum/events/<slug:event>/summaries/<int:session>/",
+        forum_summaries.summary_detail,
+        name="forum_summary",
     ),
 ]
