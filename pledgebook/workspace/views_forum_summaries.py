@@ -166,6 +166,24 @@ def _add_errors(forms: tuple[SummaryForm, Any, Any], error: ValidationError) -> 
         add_domain_errors(form, rest)
 
 
+def _naming_saved_rows(
+    data: QueryDict, forms: tuple[SummaryForm, Any, Any], saved: SessionSummary
+) -> QueryDict:
+    """``data`` with each kept row's hidden id set to the row saved from it (saved in the
+    order typed), so that saving the form again changes those rows instead of adding more."""
+    data = data.copy()
+    _form, recs, anns = forms
+    for formset, rows in (
+        (recs, saved.recommendations.order_by("position", "pk")),
+        (anns, saved.announcements.order_by("position", "pk")),
+    ):
+        kept = iter(rows.values_list("pk", flat=True))
+        for row_form in formset.forms:
+            if row_form.as_input() is not None:
+                data[row_form.add_prefix("id")] = str(next(kept, ""))
+    return data
+
+
 def _can_write(request: HttpRequest, session: Session) -> bool:
     return bool(request.user.has_perm("forum.write_summary", session))
 
@@ -228,9 +246,11 @@ def summary(request: HttpRequest, session: int) -> HttpResponse:
     try:
         domain.submit_summary(actor=request.user, summary=saved)
     except ValidationError as error:
-        # The draft is saved (above): the form shows it again, from what is stored now, with
-        # why it could not be submitted.
-        forms = _forms(found, saved)
+        # The draft is saved (above): the form shows again what was typed, its rows now
+        # naming the rows saved, with why it could not be submitted.
+        forms = _forms(found, saved, _naming_saved_rows(data, forms, saved))
+        for bound in forms:
+            bound.is_valid()
         _add_errors(forms, error)
         messages.warning(request, _("Your draft is saved, but it was not submitted."))
         return _render(request, found, saved, forms)
