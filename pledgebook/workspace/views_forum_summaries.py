@@ -69,7 +69,7 @@ def _forms(
     recs = RecommendationFormSet(
         prefix=REC_PREFIX, initial=[{"id": r.pk, "text": r.text} for r in recommendations]
     )
-    recs.extra = 1 if recommendations else 3
+    recs.extra = 1
     anns = AnnouncementFormSet(
         prefix=ANN_PREFIX,
         programme=programme,

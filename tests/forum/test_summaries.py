@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
@@ -33,6 +34,7 @@ from pledgebook.forum.models import (
 )
 from pledgebook.forum.similar import RECOMMENDATION_KIND
 from pledgebook.forum.summary_status import tasks_of, tracker
+from pledgebook.forum.validation import local
 from pledgebook.organisations.models import Category
 from pledgebook.programmes.models import Programme, ProgrammeRole
 from pledgebook.similarity.models import IndexRequest
@@ -175,11 +177,12 @@ def test_the_task_appears_only_after_the_session_ends(client: Client, event, org
     assert summary.task_sent_at == later
     (message,) = mail.outbox
     assert message.to == [organiser.email]
-    assert message.subject.startswith(f"Please write the summary of “{session.title}” by ")
-    link = f"http://testserver/workspace/forum/summaries/{session.pk}/"
-    assert link in message.body or re.search(
-        rf"http://[^\s]+/workspace/forum/summaries/{session.pk}/", message.body
+    assert message.subject == (
+        f"Please write the summary of “{session.title}” by {local(event, summary.due_at)}"
     )
+    base = django_settings.SITE_URL.rstrip("/")
+    assert f"\n{base}/workspace/forum/summaries/{session.pk}/\n" in message.body
+    assert f"\n{base}/workspace/forum/summaries/\n" in message.body
     [row] = tasks_of(organiser, later)
     assert (row.session, row.state) == (session, "due")
 
@@ -252,10 +255,10 @@ def test_reminders_before_and_after_are_sent_once_each(event, organiser) -> None
     assert domain.send_summary_reminders(now=due + 3 * DAY) == 1
     assert domain.send_summary_reminders(now=due + 4 * DAY) == 0
     assert [m.subject for m in mail.outbox] == [
-        f"Reminder: the summary of “{session.title}” is due by "
-        + mail.outbox[0].subject.rsplit(" by ", 1)[1],
+        f"Reminder: the summary of “{session.title}” is due by {local(event, due)}",
         f"The summary of “{session.title}” is overdue",
     ]
+    assert all(m.to == [organiser.email] for m in mail.outbox)
     assert list(summary.reminders.order_by("pk").values_list("kind", flat=True)) == [
         "task",
         "before",
@@ -362,9 +365,7 @@ def test_a_submitted_summary_cannot_be_submitted_again(event, organiser) -> None
     ]
 
 
-def test_submission_queues_the_recommendations_embeddings(
-    database_tasks, event, organiser
-) -> None:
+def test_submission_queues_the_recommendations_embeddings(database_tasks, event, organiser) -> None:
     session = ended_session(event, organiser)
     summary = draft(
         session,
@@ -407,9 +408,13 @@ def test_rows_are_kept_changed_and_removed_in_place(event, organiser) -> None:
     summary = draft(
         session,
         organiser,
-        recommendations=[RecommendationInput("A."), RecommendationInput(""), RecommendationInput("B.")],
+        recommendations=[
+            RecommendationInput("A."),
+            RecommendationInput(""),
+            RecommendationInput("B."),
+        ],
     )
-    a, b = summary.recommendations.all()
+    _a, b = summary.recommendations.all()
     draft(
         session,
         organiser,
@@ -484,18 +489,22 @@ def test_announced_commitments_linked_or_described_and_the_invitation_sent_once(
 
 def test_an_announcement_must_be_a_public_commitment_of_the_programme(event, organiser) -> None:
     other = factories.CommitmentFactory(status=Commitment.Status.CONFIRMED)
-    draft_one = factories.CommitmentFactory(
-        theme=factories.ThemeFactory(programme=event.programme)
-    )
+    draft_one = factories.CommitmentFactory(theme=factories.ThemeFactory(programme=event.programme))
     session = ended_session(event, organiser)
     for commitment in (other, draft_one):
         with pytest.raises(ValidationError) as refused:
-            draft(session, organiser, announcements=[AnnouncementInput(commitment_id=commitment.pk)])
+            draft(
+                session, organiser, announcements=[AnnouncementInput(commitment_id=commitment.pk)]
+            )
         assert refused.value.message_dict == {
             "announcements-0": [f"Choose a public commitment of {event.programme.name}."]
         }
     with pytest.raises(ValidationError) as refused:
-        draft(session, organiser, announcements=[AnnouncementInput(maker="Someone", amount=Decimal(5))])
+        draft(
+            session,
+            organiser,
+            announcements=[AnnouncementInput(maker="Someone", amount=Decimal(5))],
+        )
     assert refused.value.message_dict == {
         "announcements-0": [
             "Choose the commitment on the platform, or give the title of the one announced.",
@@ -750,7 +759,9 @@ def test_the_tracker_page_filters_and_links_each_summary(
     sessions = tracker_world(event, organiser)
     programme = event.programme
     client.force_login(secretariat)
-    url = reverse("console:forum_summaries", kwargs={"programme": programme.slug, "event": event.slug})
+    url = reverse(
+        "console:forum_summaries", kwargs={"programme": programme.slug, "event": event.slug}
+    )
     page = client.get(url).content.decode()
     assert re.findall(r'<strong data-state="(\w+)">(\d+)</strong>', page) == [
         ("all", "5"),
@@ -777,7 +788,9 @@ def test_the_tracker_is_the_secretariats_of_this_programme_only(
     session = ended_session(event, organiser)
     written(session, organiser)
     urls = [
-        reverse("console:forum_summaries", kwargs={"programme": programme.slug, "event": event.slug}),
+        reverse(
+            "console:forum_summaries", kwargs={"programme": programme.slug, "event": event.slug}
+        ),
         reverse(
             "console:forum_summary",
             kwargs={"programme": programme.slug, "event": event.slug, "session": session.pk},
@@ -795,7 +808,9 @@ def test_the_tracker_is_the_secretariats_of_this_programme_only(
     # An event of another programme, through this programme's URL: 404.
     other = factories.EventFactory()
     client.force_login(secretariat)
-    url = reverse("console:forum_summaries", kwargs={"programme": programme.slug, "event": other.slug})
+    url = reverse(
+        "console:forum_summaries", kwargs={"programme": programme.slug, "event": other.slug}
+    )
     assert client.get(url).status_code == 404
 
 
