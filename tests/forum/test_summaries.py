@@ -838,3 +838,65 @@ def test_the_public_include_shows_key_messages_and_recommendations_only(event, o
     for hidden in ("fund@sahel.example", "Mini-grid fund", "Youth", organiser.email, "Amina"):
         assert hidden not in html
     assert render_to_string(include, {"summary": None}).strip() == ""
+
+
+def test_without_javascript_the_find_button_narrows_the_list_and_saves_nothing(
+    client: Client, event, organiser
+) -> None:
+    theme = factories.ThemeFactory(programme=event.programme)
+    solar = factories.CommitmentFactory(
+        theme=theme, status=Commitment.Status.CONFIRMED, title="Solar for 100 clinics"
+    )
+    factories.CommitmentFactory(theme=theme, status=Commitment.Status.CONFIRMED, title="Water")
+    session = ended_session(event, organiser)
+    client.force_login(organiser)
+    url = reverse("workspace:forum_summary", kwargs={"session": session.pk})
+    data = form_data(["Typed."], key_messages="Kept.", find="announcements-0")
+    data.update({"announcements-TOTAL_FORMS": "1", "announcements-0-find": "SOLAR"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    [row] = response.context["announcements"].forms
+    assert [value for value, _label in row.fields["commitment"].choices] == ["", str(solar.pk)]
+    assert response.context["form"]["key_messages"].value() == "Kept."
+    assert not SessionSummary.objects.exists()
+
+
+def test_the_summary_pages_say_which_announcements_are_not_on_the_platform_yet(
+    client: Client, event, organiser, secretariat
+) -> None:
+    session = ended_session(event, organiser)
+    summary = draft(
+        session,
+        organiser,
+        key_messages="Energy.",
+        announcements=[
+            AnnouncementInput(title="Mini-grid fund", contact_email="fund@sahel.example"),
+            AnnouncementInput(title="Clean cooking pledge"),
+        ],
+    )
+    client.force_login(organiser)
+    form_page = client.get(reverse("workspace:forum_summary", kwargs={"session": session.pk}))
+    text = form_page.content.decode()
+    assert "invited to register it when the summary is submitted" in text
+    assert "invite them: give a contact e-mail below" in text
+    domain.submit_summary(actor=organiser, summary=summary)
+    client.force_login(secretariat)
+    read = client.get(
+        reverse(
+            "console:forum_summary",
+            kwargs={"programme": event.programme.slug, "event": event.slug, "session": session.pk},
+        )
+    ).content.decode()
+    assert read.count("not on the platform yet") == 2
+    assert "fund@sahel.example invited to register it on " in read
+    assert "invite them: no contact e-mail was given" in read
+    settings_page = client.get(
+        reverse("console:forum_settings", kwargs={"programme": event.programme.slug})
+    ).content.decode()
+    assert (
+        reverse(
+            "console:forum_summaries",
+            kwargs={"programme": event.programme.slug, "event": event.slug},
+        )
+        in settings_page
+    )

@@ -33,7 +33,12 @@ def forum_settings(request: HttpRequest, console: Console) -> HttpResponse:
     ):
         messages.success(request, _("Forum settings saved."))
         return redirect("console:forum_settings", programme=programme.slug)
-    return render(request, "console/forum/settings.html", {"console": console, "form": form})
+    events = Event.objects.for_programme(programme).order_by("-starts_on", "name")
+    return render(
+        request,
+        "console/forum/settings.html",
+        {"console": console, "form": form, "events": events},
+    )
 
 
 def _event(console: Console, slug: str) -> Event:
