@@ -900,3 +900,46 @@ def test_the_summary_pages_say_which_announcements_are_not_on_the_platform_yet(
         )
         in settings_page
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_mail_once() -> None:
+    """Two workers run the periodic check at the same instant (threads, each with its own
+    connection): one task and one reminder per summary, one mail each.  PostgreSQL only:
+    SQLite's shared in-memory test database refuses concurrent writers outright."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (make test-postgres)")
+    programme = factories.ProgrammeFactory(kind=Programme.Kind.PARTNERSHIP_FORUM)
+    event = factories.EventFactory(programme=programme)
+    organiser = factories.UserFactory()
+    sessions = [ended_session(event, organiser, ended=HOUR * (i + 1)) for i in range(5)]
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def worker(run: Any, now: dt.datetime) -> None:
+        try:
+            barrier.wait()
+            run(now=now)
+        except BaseException as error:  # reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    for run, now in (
+        (domain.open_summary_tasks, timezone.now()),
+        (domain.send_summary_reminders, timezone.now() + 12 * DAY),
+    ):
+        threads = [threading.Thread(target=worker, args=(run, now)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert SessionSummary.objects.count() == len(sessions)
+    kinds = sorted(SummaryReminder.objects.values_list("kind", flat=True))
+    assert kinds == ["before"] * 5 + ["task"] * 5
+    assert len(mail.outbox) == 10
