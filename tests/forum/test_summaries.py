@@ -943,3 +943,25 @@ def test_two_workers_at_once_send_each_mail_once() -> None:
     kinds = sorted(SummaryReminder.objects.values_list("kind", flat=True))
     assert kinds == ["before"] * 5 + ["task"] * 5
     assert len(mail.outbox) == 10
+
+
+def test_an_organiser_revises_a_submitted_summary_through_the_form(
+    client: Client, event, organiser
+) -> None:
+    session = ended_session(event, organiser)
+    summary = domain.submit_summary(actor=organiser, summary=written(session, organiser))
+    [kept] = summary.recommendations.all()
+    client.force_login(organiser)
+    url = reverse("workspace:forum_summary", kwargs={"session": session.pk})
+    page = client.get(url).content.decode()
+    assert "Save changes" in page and "Save and submit" not in page
+    data = form_data(["Pool funds for local action, by 2027."], key_messages="Revised.", save="1")
+    data.update({"recommendations-0-id": str(kept.pk), "recommendations-INITIAL_FORMS": "1"})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    summary.refresh_from_db()
+    assert (summary.status, summary.key_messages) == ("submitted", "Revised.")
+    assert list(summary.recommendations.values_list("pk", "text")) == [
+        (kept.pk, "Pool funds for local action, by 2027.")
+    ]
+    assert AuditEntry.objects.filter(action="session_summary.revised", actor=organiser).count() == 1
