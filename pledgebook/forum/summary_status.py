@@ -72,9 +72,9 @@ def _rows(sessions: QuerySet[Session], now: dt.datetime) -> list[Row]:
             due = summary.due_at
         else:
             programme = session.event.programme
-            days = settings.setdefault(
-                programme.pk, ForumSettings.for_programme(programme)
-            ).summary_due_days
+            if programme.pk not in settings:
+                settings[programme.pk] = ForumSettings.for_programme(programme)
+            days = settings[programme.pk].summary_due_days
             due = session.ends_at + dt.timedelta(days=days)
         rows.append(Row(session, summary, due, state_of(summary, due, now)))
     return rows

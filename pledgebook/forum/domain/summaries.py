@@ -150,6 +150,13 @@ def _mail_context(summary: SessionSummary) -> dict[str, Any]:
 # The task and the reminders (the workers' periodic check) -------------------------------------
 
 
+def _settings_of(cache: dict[int, ForumSettings], programme: Any) -> ForumSettings:
+    """The programme's settings, read once per run."""
+    if programme.pk not in cache:
+        cache[programme.pk] = ForumSettings.for_programme(programme)
+    return cache[programme.pk]
+
+
 def _task_window(settings: ForumSettings) -> dt.timedelta:
     """How long after its end a session still gets its task: while a reminder can still
     matter.  A session that ended long before (a past event entered afterwards, the demo's)
@@ -180,7 +187,7 @@ def open_summary_tasks(*, now: dt.datetime | None = None) -> int:
     sent = 0
     for session in ended.filter(ends_at__gte=now - longest):
         programme = session.event.programme
-        settings = settings_of.setdefault(programme.pk, ForumSettings.for_programme(programme))
+        settings = _settings_of(settings_of, programme)
         if session.ends_at < now - _task_window(settings):
             continue
         try:
@@ -242,12 +249,16 @@ def send_summary_reminders(*, now: dt.datetime | None = None) -> int:
     sent = 0
     for summary in waiting:
         programme = summary.session.event.programme
-        settings = settings_of.setdefault(programme.pk, ForumSettings.for_programme(programme))
+        settings = _settings_of(settings_of, programme)
         kind = reminder_kind(summary, settings, now)
         if kind is None:
             continue
         try:
             with transaction.atomic():
+                # Submitted meanwhile: no reminder (the row is locked until this commits).
+                locked = SessionSummary.objects.select_for_update().filter(pk=summary.pk)
+                if list(locked.values_list("status", flat=True)) != [Status.DRAFT]:
+                    continue
                 SummaryReminder.objects.create(summary=summary, kind=kind)
                 audit.record(
                     actor=None,
