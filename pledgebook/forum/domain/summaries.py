@@ -235,8 +235,13 @@ def send_summary_reminders(*, now: dt.datetime | None = None) -> int:
     after (``reminder_kind``), each at most once (a unique ``SummaryReminder`` per kind).  Safe
     to run any number of times, in several workers at once.  Returns the number sent."""
     now = now or timezone.now()
+    # No reminder is due before the longest "before" window of any programme opens.
+    earliest = max(
+        settings.remind_days_before for settings in [ForumSettings(), *ForumSettings.objects.all()]
+    )
     waiting = (
         SessionSummary.objects.filter(
+            due_at__lte=now + dt.timedelta(days=earliest),
             status=Status.DRAFT,
             session__status=Session.Status.SCHEDULED,
             reminders__kind=Kind.TASK,
