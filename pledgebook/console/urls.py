@@ -7,6 +7,7 @@ from pledgebook.console.views import (
     coalition_import,
     coalitions,
     forum_digest,
+    forum_summaries,
     home,
     indexing,
     programme,
@@ -178,5 +179,17 @@ urlpatterns = [
         P + "forum/events/<slug:event>/impact.pdf",
         forum_digest.impact_pdf,
         name="forum_impact_pdf",
+    ),
+    # Forum: settings of the session summaries, the tracker of an event's summaries.
+    path(P + "forum/settings/", forum_summaries.forum_settings, name="forum_settings"),
+    path(
+        P + "forum/events/<slug:event>/summaries/",
+        forum_summaries.summary_tracker,
+        name="forum_summaries",
+    ),
+    path(
+        P + "forum/events/<slug:event>/summaries/<int:session>/",
+        forum_summaries.summary_detail,
+        name="forum_summary",
     ),
 ]

@@ -11,3 +11,10 @@ class ForumConfig(AppConfig):
         from pledgebook.forum.similar import register_text_sources
 
         register_text_sources()
+
+        # Every task worker opens the organisers' summary tasks when sessions end and sends
+        # the reminders before and after the deadline (core/workers.py).
+        from pledgebook.core.workers import register_check
+        from pledgebook.forum.domain.summaries import run_checks
+
+        register_check(run_checks)

@@ -72,3 +72,17 @@ rules.add_perm("forum.register", open_to_registration)
 rules.add_perm("forum.write_summary", organises_session | is_session_secretariat)
 rules.add_perm("forum.edit_cochairs", is_event_secretariat)
 rules.add_perm("forum.send_digest", is_event_secretariat)
+
+
+# Session summaries ------------------------------------------------------------------------------
+# ``forum.write_session_summary`` (SessionSummary): asked of the summary itself (its status
+# changes go through ``core.transitions``, which checks the permission on the row it moves);
+# the same people as ``forum.write_summary`` of its session.
+
+
+@rules.predicate
+def writes_summary_session(user: Any, summary: Any) -> bool:
+    return bool(user.has_perm("forum.write_summary", summary.session))
+
+
+rules.add_perm("forum.write_session_summary", writes_summary_session)

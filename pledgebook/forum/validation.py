@@ -12,7 +12,9 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from pledgebook.commitments.models import Commitment
 from pledgebook.forum.models import Event, Room, Session
+from pledgebook.reference.models import Currency
 
 Errors = dict[str, list[str]]
 
@@ -153,3 +155,114 @@ def check_subscription(*, programme: Any, email: str) -> Errors:
     if not email:
         _add(errors, "email", _("Give an e-mail address."))
     return errors
+
+
+# Session summaries (forum/domain/summaries.py) ---------------------------------------------------
+#: The longest period a programme may give organisers to submit a summary, and the longest
+#: reminder offset.
+MAX_SUMMARY_DAYS = 120
+
+
+def check_forum_settings(
+    *, summary_due_days: int, remind_days_before: int, remind_days_after: int, **rest: Any
+) -> Errors:
+    """A programme's forum settings: a summary is due at least a day after its session ends;
+    the reminder before the deadline (0: none) comes after the task, so it is shorter than
+    the period."""
+    errors: Errors = {}
+    if not 1 <= summary_due_days <= MAX_SUMMARY_DAYS:
+        _add(
+            errors,
+            "summary_due_days",
+            _("Give between 1 and %(max)s days.") % {"max": MAX_SUMMARY_DAYS},
+        )
+    elif remind_days_before >= summary_due_days:
+        _add(
+            errors,
+            "remind_days_before",
+            _(
+                "Summaries are due %(days)s days after a session: a reminder %(before)s days "
+                "before the deadline would come before the task itself. Give fewer days, or 0 "
+                "for no reminder."
+            )
+            % {"days": summary_due_days, "before": remind_days_before},
+        )
+    for name, value in (
+        ("remind_days_before", remind_days_before),
+        ("remind_days_after", remind_days_after),
+    ):
+        if value > MAX_SUMMARY_DAYS:
+            _add(errors, name, _("Give at most %(max)s days.") % {"max": MAX_SUMMARY_DAYS})
+    return errors
+
+
+def check_summary(
+    *,
+    session: Session,
+    participants_in_person: int | None,
+    participants_online: int | None,
+    participation_by_category: dict[str, int],
+    announcements: list[Any],
+    **rest: Any,
+) -> Errors:
+    """What a summary may hold, draft or submitted: participation by the programme's
+    stakeholder categories, no more people by category than took part in all, and each
+    announced commitment either a public commitment of the programme or described by a title
+    (an amount with its currency)."""
+    errors: Errors = {}
+    programme = session.event.programme
+    shown = set(programme.shown_categories())
+    for code, number in participation_by_category.items():
+        if code not in shown:
+            _add(
+                errors,
+                "participation_by_category",
+                _("“%(code)s” is not a stakeholder category of this programme.") % {"code": code},
+            )
+        elif number < 0:
+            _add(errors, "participation_by_category", _("A number of people cannot be negative."))
+    counted = sum(n for n in participation_by_category.values() if n > 0)
+    if participants_in_person is not None or participants_online is not None:
+        total = (participants_in_person or 0) + (participants_online or 0)
+        if counted > total:
+            _add(
+                errors,
+                "participation_by_category",
+                _(
+                    "%(counted)s people are counted by category, more than the %(total)s who "
+                    "took part in person and online."
+                )
+                % {"counted": counted, "total": total},
+            )
+    for index, item in enumerate(announcements):
+        for message in check_announcement(programme=programme, item=item):
+            _add(errors, f"announcements-{index}", message)
+    return errors
+
+
+def check_announcement(*, programme: Any, item: Any) -> list[str]:
+    """One commitment or partnership announced at a session: a public commitment of the
+    programme, or described by a title (an amount with its currency)."""
+    found: list[str] = []
+    if item.commitment_id is not None:
+        if (
+            not Commitment.objects.public()
+            .filter(pk=item.commitment_id, programme=programme)
+            .exists()
+        ):
+            found.append(
+                _("Choose a public commitment of %(programme)s.") % {"programme": programme}
+            )
+        return found
+    if not item.title.strip():
+        found.append(
+            _("Choose the commitment on the platform, or give the title of the one announced.")
+        )
+    if item.amount is not None:
+        if item.amount < 0:
+            found.append(_("An amount cannot be negative."))
+        if not item.currency:
+            found.append(_("Give the currency of the amount."))
+    if item.currency and not Currency.objects.filter(code=item.currency).exists():
+        found.append(_("“%(code)s” is not a currency.") % {"code": item.currency})
+    return found

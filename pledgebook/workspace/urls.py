@@ -1,6 +1,11 @@
 from django.urls import path
 
-from pledgebook.workspace import views, views_coalitions, views_reporting
+from pledgebook.workspace import (
+    views,
+    views_coalitions,
+    views_forum_summaries,
+    views_reporting,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -79,5 +84,17 @@ urlpatterns = [
         "coalitions/join-requests/<int:pk>/<slug:answer>/",
         views_coalitions.join_request_decide,
         name="coalition_join_request",
+    ),
+    # Session summaries of the forum: the organisers' tasks and the summary form.
+    path("forum/summaries/", views_forum_summaries.summaries, name="forum_summaries"),
+    path(
+        "forum/summaries/<int:session>/",
+        views_forum_summaries.summary,
+        name="forum_summary",
+    ),
+    path(
+        "forum/summaries/<int:session>/commitments/",
+        views_forum_summaries.summary_commitments,
+        name="forum_summary_commitments",
     ),
 ]

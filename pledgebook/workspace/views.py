@@ -30,6 +30,7 @@ from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.commitments.validation import CommitmentData
 from pledgebook.core.forms import act, add_domain_errors, attempt
 from pledgebook.core.models import AuditEntry
+from pledgebook.forum.summary_status import tasks_of
 from pledgebook.organisations import domain as organisations_domain
 from pledgebook.organisations.models import Organisation, Representative
 from pledgebook.programmes.models import Programme
@@ -141,6 +142,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "invitations": list(_pending_invitations(user)),
             "can_create_commitment": bool(_approved_pairs(user)) if seats else False,
             "works_on_programmes": works_on_programmes(user),
+            "summary_tasks": [r for r in tasks_of(user, timezone.now()) if r.is_open],
         },
     )
 
