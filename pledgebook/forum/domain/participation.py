@@ -187,6 +187,7 @@ def register(
 def change_mode(*, actor: Any, registration: Registration, mode: str) -> Registration:
     """Take part the other way (in person ↔ online), keeping what the registration says."""
     require(actor, "forum.change_registration", registration)
+    registration.refresh_from_db()  # the page may show what has changed since
     if registration.status == Status.CANCELLED:
         raise ValidationError(_("This registration is cancelled: register again."))
     if registration.mode == mode:
@@ -194,12 +195,14 @@ def change_mode(*, actor: Any, registration: Registration, mode: str) -> Registr
     user = registration.user
     if user.pk != getattr(actor, "pk", None):
         raise ValidationError(_("Only the person registered changes how they take part."))
-    return register(
+    changed = register(
         actor=user,
         event=registration.event,
         mode=mode,
         **{name: getattr(registration, name) for name in DETAILS},
     )
+    registration.refresh_from_db()
+    return changed
 
 
 def cancel_registration(*, actor: Any, registration: Registration) -> Registration:
