@@ -6,6 +6,8 @@ from pledgebook.console.views import (
     audit,
     coalition_import,
     coalitions,
+    forum_participation,
+    forum_proposals,
     home,
     indexing,
     programme,
@@ -163,5 +165,21 @@ urlpatterns = [
         P + "coalitions/<int:pk>/<slug:action>/",
         coalitions.coalition_action,
         name="coalitions_action",
+    ),
+    # The forum: side-event proposals and participation of an event.
+    path(
+        P + "forum/<slug:event>/proposals/",
+        forum_proposals.proposal_list,
+        name="forum_proposals",
+    ),
+    path(
+        P + "forum/<slug:event>/proposals/<int:pk>/",
+        forum_proposals.proposal_detail,
+        name="forum_proposal",
+    ),
+    path(
+        P + "forum/<slug:event>/participation/",
+        forum_participation.participation_page,
+        name="forum_participation",
     ),
 ]

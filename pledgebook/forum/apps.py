@@ -11,3 +11,5 @@ class ForumConfig(AppConfig):
         from pledgebook.forum.similar import register_text_sources
 
         register_text_sources()
+        # Register the forum's exporters in pledgebook.core.exports.
+        from pledgebook.forum import exports  # noqa: F401

@@ -208,3 +208,9 @@ def check_registration(
     if gender and gender not in Registration.Gender.values:
         _add(errors, "gender", _("Choose a gender from the list."))
     return errors
+
+
+def at_venue(event: Event, day: dt.date, time: dt.time) -> dt.datetime:
+    """``time`` on ``day`` as the venue's clock reads it (forms ask for times in venue time,
+    never the server's nor the browser's)."""
+    return dt.datetime.combine(day, time, tzinfo=event.zone)

@@ -384,3 +384,207 @@ def test_two_acceptances_into_one_room_at_once_schedule_one():
     assert refused.message_dict["room"][0].endswith("by “First”.")
     assert list(Session.objects.values_list("title", flat=True)) == ["First"]
     assert SideEventProposal.objects.get(pk=second.pk).status == S.SUBMITTED
+
+
+# Pages -----------------------------------------------------------------------------------------
+
+
+def client_for(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def form_data(event, organisation, room=None, **overrides):
+    data = {
+        "organisation": organisation.pk,
+        "title": "Water for all by 2030",
+        "description": "Partners share what worked.",
+        "day": (event.starts_on + dt.timedelta(days=1)).isoformat(),
+        "starts_at": "13:00",
+        "ends_at": "14:30",
+        "room": room.pk if room else "",
+        "expected_participants": "40",
+    }
+    data.update(overrides)
+    return data
+
+
+def propose_url(event) -> str:
+    return reverse(
+        "workspace:forum_propose",
+        kwargs={"programme": event.programme.slug, "event": event.slug},
+    )
+
+
+def test_the_propose_page_stores_a_proposal_in_venue_time(event, room, proposer):
+    user, organisation = proposer
+    client = client_for(user)
+    assert client.get(propose_url(event)).status_code == 200
+
+    response = client.post(propose_url(event), form_data(event, organisation, room))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workspace:forum_proposals")
+    proposal = SideEventProposal.objects.get()
+    assert (proposal.starts_at, proposal.ends_at, proposal.room) == (
+        at(event, 1, 13),
+        at(event, 1, 14, 30),
+        room,
+    )
+    listing = client.get(reverse("workspace:forum_proposals")).content.decode()
+    assert "Water for all by 2030" in listing
+    assert "Submitted" in listing
+
+
+def test_the_propose_page_shows_a_taken_room_at_its_field_and_keeps_what_was_typed(
+    event, room, proposer
+):
+    factories.SessionFactory(
+        event=event, room=room, title="Oceans plenary", starts_at=at(event, 1, 13)
+    )
+    response = client_for(proposer[0]).post(
+        propose_url(event),
+        form_data(event, proposer[1], room, title="Kept title", expected_participants="60"),
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["room"][0].endswith("by “Oceans plenary”.")
+    assert form.errors["expected_participants"] == [
+        "Conference Room 4 holds 50 people; 60 are expected."
+    ]
+    assert 'value="Kept title"' in response.content.decode()
+    assert SideEventProposal.objects.count() == 0
+
+
+def test_the_propose_page_is_refused_to_people_of_no_organisation_and_when_closed(event, proposer):
+    loner = client_for(factories.UserFactory())
+    assert loner.get(propose_url(event)).status_code == 403
+    assert loner.post(propose_url(event), form_data(event, proposer[1])).status_code == 403
+    anonymous = client_for().get(propose_url(event))
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/accounts/login/?next=")
+    event.proposals_open = False
+    event.save()
+    assert client_for(proposer[0]).get(propose_url(event)).status_code == 403
+    assert SideEventProposal.objects.count() == 0
+
+
+def test_another_organisation_cannot_be_chosen_on_the_page(event, proposer):
+    other = factories.OrganisationFactory()
+    response = client_for(proposer[0]).post(propose_url(event), form_data(event, other))
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["organisation"]
+    assert SideEventProposal.objects.count() == 0
+
+
+def test_withdraw_from_the_workspace_only_ones_own(event, proposer):
+    proposal = propose(event, proposer)
+    url = reverse("workspace:forum_proposal_withdraw", kwargs={"pk": proposal.pk})
+    assert client_for(factories.UserFactory()).post(url).status_code == 404
+    assert SideEventProposal.objects.get(pk=proposal.pk).status == S.SUBMITTED
+    assert client_for(proposer[0]).post(url).status_code == 302
+    assert SideEventProposal.objects.get(pk=proposal.pk).status == S.WITHDRAWN
+
+
+def console_urls(event, proposal) -> list[str]:
+    kwargs = {"programme": event.programme.slug, "event": event.slug}
+    return [
+        reverse("console:forum_proposals", kwargs=kwargs),
+        reverse("console:forum_proposal", kwargs={**kwargs, "pk": proposal.pk}),
+        reverse("console:forum_participation", kwargs=kwargs),
+    ]
+
+
+def test_console_pages_for_the_secretariat_only(event, proposer, secretariat):
+    from pledgebook.programmes.models import ProgrammeRole
+
+    proposal = propose(event, proposer)
+    reviewer = factories.staff(event.programme, ProgrammeRole.Role.REVIEWER)
+    other_secretariat = factories.staff(factories.ProgrammeFactory())
+    for url in console_urls(event, proposal):
+        assert client_for(secretariat).get(url).status_code == 200, url
+        for denied in (proposer[0], reviewer, other_secretariat):
+            assert client_for(denied).get(url).status_code == 403, url
+        assert client_for().get(url)["Location"].startswith("/accounts/login/")
+
+
+def test_console_pages_of_another_programmes_event_are_404(event, proposer):
+    proposal = propose(event, proposer)
+    elsewhere = factories.ProgrammeFactory()
+    secretariat = factories.staff(elsewhere)
+    for url in console_urls(event, proposal):
+        moved = url.replace(f"/{event.programme.slug}/", f"/{elsewhere.slug}/", 1)
+        assert client_for(secretariat).get(moved).status_code == 404, moved
+    other_event = factories.EventFactory(programme=event.programme)
+    url = reverse(
+        "console:forum_proposal",
+        kwargs={"programme": event.programme.slug, "event": other_event.slug, "pk": proposal.pk},
+    )
+    assert client_for(factories.staff(event.programme)).get(url).status_code == 404
+
+
+def test_console_filters_proposals_by_status(event, proposer, secretariat):
+    propose(event, proposer, title="Kept one")
+    gone = propose(event, proposer, title="Gone one")
+    proposals.withdraw_proposal(actor=proposer[0], proposal=gone)
+    url = console_urls(event, gone)[0]
+    page = client_for(secretariat).get(url, {"status": "submitted"})
+    assert [p.title for p in page.context["proposals"]] == ["Kept one"]
+    page = client_for(secretariat).get(url)
+    assert [p.title for p in page.context["proposals"]] == ["Kept one", "Gone one"]
+
+
+def test_console_accepts_with_another_room_and_declines_with_a_reason(
+    event, room, proposer, secretariat
+):
+    first = propose(event, proposer, room)
+    second = propose(event, proposer, room, title="Second")
+    bigger = factories.RoomFactory(event=event, name="Trusteeship Council", capacity=300)
+    client = client_for(secretariat)
+    first_url, second_url = (console_urls(event, p)[1] for p in (first, second))
+
+    response = client.post(
+        first_url,
+        {
+            "decision": "accept",
+            "accept-day": (event.starts_on + dt.timedelta(days=2)).isoformat(),
+            "accept-starts_at": "09:00",
+            "accept-ends_at": "10:00",
+            "accept-room": bigger.pk,
+        },
+    )
+    assert response.status_code == 302
+    session = SideEventProposal.objects.get(pk=first.pk).session
+    assert (session.room, session.starts_at) == (bigger, at(event, 2, 9))
+
+    refused = client.post(second_url, {"decision": "decline", "decline-reason": ""})
+    assert refused.status_code == 200
+    assert refused.context["decline"].errors == {"reason": ["This field is required."]}
+    assert SideEventProposal.objects.get(pk=second.pk).status == S.SUBMITTED
+
+    client.post(second_url, {"decision": "decline", "decline-reason": "Full afternoon."})
+    assert SideEventProposal.objects.get(pk=second.pk).status == S.DECLINED
+
+
+def test_console_accept_into_a_taken_room_shows_the_clash_at_the_room(
+    event, room, proposer, secretariat
+):
+    proposal = propose(event, proposer, room)
+    factories.SessionFactory(
+        event=event, room=room, title="Taken since", starts_at=at(event, 1, 13)
+    )
+    response = client_for(secretariat).post(
+        console_urls(event, proposal)[1],
+        {
+            "decision": "accept",
+            "accept-day": (event.starts_on + dt.timedelta(days=1)).isoformat(),
+            "accept-starts_at": "13:00",
+            "accept-ends_at": "14:30",
+            "accept-room": room.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["accept"].errors["room"][0].endswith("by “Taken since”.")
+    assert SideEventProposal.objects.get(pk=proposal.pk).status == S.SUBMITTED
