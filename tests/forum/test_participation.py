@@ -8,6 +8,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from pledgebook.core.models import AuditEntry
 from pledgebook.forum.domain import participation
@@ -398,3 +401,215 @@ def test_two_people_taking_the_last_place_at_once_one_gets_it():
     assert outcomes.get("second waited") is True
     assert state(ada, event) == (M.IN_PERSON, S.REGISTERED)
     assert state(bea, event) == (M.IN_PERSON, S.WAITLISTED)
+
+
+# Pages -----------------------------------------------------------------------------------------
+
+
+def client_for(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def register_url(event) -> str:
+    return reverse(
+        "workspace:forum_register",
+        kwargs={"programme": event.programme.slug, "event": event.slug},
+    )
+
+
+def test_anonymous_people_are_sent_to_sign_in_and_come_back(event):
+    response = client_for().get(register_url(event))
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={register_url(event)}"
+    assert client_for().post(register_url(event), {"mode": "online"}).status_code == 302
+    assert Registration.objects.count() == 0
+
+
+def test_the_register_page_registers_and_says_the_waiting_list_plainly(event):
+    for _ in range(2):
+        participation.register(actor=person(), event=event, mode=M.IN_PERSON)
+    ada = person("ada")
+    client = client_for(ada)
+    page = client.get(register_url(event)).content.decode()
+    assert (
+        "All places in person are taken: registering in person puts you on the waiting list."
+        in page
+    )
+
+    response = client.post(
+        register_url(event), {"mode": "in_person", "category": "women"}, follow=True
+    )
+
+    assert state(ada, event) == (M.IN_PERSON, S.WAITLISTED)
+    html = response.content.decode()
+    assert "All places in person are taken: you are on the waiting list." in html
+    assert "You are on the waiting list for a place in person." in html
+    assert "You are number 1 on the list." in html
+
+
+def test_the_register_page_changes_and_cancels(event):
+    ada = person("ada")
+    client = client_for(ada)
+    client.post(register_url(event), {"mode": "in_person"})
+    assert state(ada, event) == (M.IN_PERSON, S.REGISTERED)
+    client.post(register_url(event), {"mode": "online", "gender": "woman"})
+    assert state(ada, event) == (M.ONLINE, S.REGISTERED)
+    cancel = reverse(
+        "workspace:forum_registration_cancel",
+        kwargs={"programme": event.programme.slug, "event": event.slug},
+    )
+    assert client.post(cancel).status_code == 302
+    assert state(ada, event) == (M.ONLINE, S.CANCELLED)
+
+
+def test_the_register_page_shows_errors_at_the_field_and_keeps_the_choices(event):
+    ada = person("ada")
+    other = factories.OrganisationFactory()
+    response = client_for(ada).post(
+        register_url(event), {"mode": "", "organisation": other.pk, "gender": "woman"}
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"mode", "organisation"}
+    assert 'value="woman" selected' in response.content.decode()
+    assert Registration.objects.count() == 0
+
+
+def test_registration_closed_is_refused_by_the_page(event):
+    event.registration_open = False
+    event.save()
+    ada = person("ada")
+    page = client_for(ada).get(register_url(event))
+    assert "Registration for this event is closed." in page.content.decode()
+    assert client_for(ada).post(register_url(event), {"mode": "online"}).status_code == 403
+    assert Registration.objects.count() == 0
+
+
+def test_an_unpublished_event_is_404(event):
+    event.is_published = False
+    event.save()
+    assert client_for(person()).get(register_url(event)).status_code == 404
+
+
+def test_mark_and_unmark_from_a_page_and_my_sessions_in_venue_time(event):
+    ada = person("ada")
+    participation.register(actor=ada, event=event, mode=M.ONLINE)
+    session = factories.SessionFactory(event=event, title="Opening plenary")
+    client = client_for(ada)
+    mark = reverse("workspace:forum_mark", kwargs={"pk": session.pk})
+    unmark = reverse("workspace:forum_unmark", kwargs={"pk": session.pk})
+
+    response = client.post(mark, {"next": "/somewhere/"})
+    assert response["Location"] == "/somewhere/"
+    assert SessionMark.objects.filter(user=ada, session=session).exists()
+
+    mine = reverse(
+        "workspace:forum_my_sessions",
+        kwargs={"programme": event.programme.slug, "event": event.slug},
+    )
+    html = client.get(mine).content.decode()
+    assert "Opening plenary" in html
+    assert "10:00" in html  # the factory's 10:00 at the venue (America/New_York)
+    assert "Times are the venue's (America/New_York)." in html
+    assert "Remove from my sessions" in html
+
+    assert client.post(unmark, {"next": "https://elsewhere.example/"})["Location"] == mine
+    assert not SessionMark.objects.exists()
+
+
+def test_marking_without_a_registration_changes_nothing(event):
+    session = factories.SessionFactory(event=event)
+    response = client_for(person()).post(reverse("workspace:forum_mark", kwargs={"pk": session.pk}))
+    assert response["Location"] == register_url(event)
+    assert not SessionMark.objects.exists()
+
+
+def test_marking_by_htmx_answers_with_the_button(event):
+    ada = person("ada")
+    participation.register(actor=ada, event=event, mode=M.ONLINE)
+    session = factories.SessionFactory(event=event, title="Opening plenary")
+    response = client_for(ada).post(
+        reverse("workspace:forum_mark", kwargs={"pk": session.pk}),
+        {"next": "/x/"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Remove from my sessions" in response.content.decode()
+
+
+def test_the_mark_button_include_for_each_kind_of_visitor(event):
+    session = factories.SessionFactory(event=event, title="Opening plenary")
+    template = Template('{% include "forum/_mark_button.html" %}')
+
+    def render(user):
+        request = RequestFactory().get("/session/")
+        request.user = user
+        return template.render(Context({"session": session, "request": request}))
+
+    from django.contrib.auth.models import AnonymousUser
+
+    assert "Register for the event to add this session to yours" in render(AnonymousUser())
+    ada = person("ada")
+    participation.register(actor=ada, event=event, mode=M.ONLINE)
+    assert "Add to my sessions" in render(ada)
+    participation.mark_session(actor=ada, session=session)
+    assert "Remove from my sessions" in render(ada)
+
+
+# Console participation page and the registrations CSV ---------------------------------------
+
+
+def participation_url(event) -> str:
+    return reverse(
+        "console:forum_participation",
+        kwargs={"programme": event.programme.slug, "event": event.slug},
+    )
+
+
+def test_the_console_page_shows_the_figures_of_figures_py(event):
+    kenya = Country.objects.get(iso2="KE")
+    participation.register(
+        actor=person(), event=event, mode=M.IN_PERSON, category=Category.WOMEN, country=kenya
+    )
+    participation.register(actor=person(), event=event, mode=M.ONLINE)
+    secretariat = factories.staff(event.programme)
+
+    response = client_for(secretariat).get(participation_url(event))
+
+    assert response.status_code == 200
+    assert response.context["figures"] == figures(event)
+    html = response.content.decode()
+    assert kenya.region.name in html
+    assert "Women&#x27;s and feminist organisation or movement" in html
+    assert "?programme=" in html and "forum-registrations-csv" in html
+
+
+def test_the_registrations_csv_for_the_secretariat_only(event):
+    ada = person("ada")
+    participation.register(actor=ada, event=event, mode=M.IN_PERSON, category=Category.WOMEN)
+    elsewhere = factories.EventFactory()
+    participation.register(actor=person(), event=elsewhere, mode=M.ONLINE)
+    url = reverse("api:export", kwargs={"identifier": "forum-registrations-csv"})
+    params = {"programme": event.programme.slug, "event": event.slug}
+
+    assert client_for().get(url, params).status_code == 404
+    assert client_for(ada).get(url, params).status_code == 404
+    other = factories.staff(elsewhere.programme)
+    assert client_for(other).get(url, params).status_code == 404
+
+    response = client_for(factories.staff(event.programme)).get(url, params)
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0] == (
+        "event,name,email,mode,status,organisation,category,country,gender,registered_at"
+    )
+    assert len(lines) == 2
+    assert lines[1].startswith(f"{event.slug},,ada@example.org,in_person,registered,,women,,,")
+
+    # Without ?event=, still only the programme it was granted on.
+    response = client_for(factories.staff(event.programme)).get(
+        url, {"programme": event.programme.slug}
+    )
+    assert len(b"".join(response.streaming_content).decode().splitlines()) == 2
