@@ -6,6 +6,8 @@ State changes: ``forum.domain.participation`` only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +21,10 @@ from pledgebook.core.forms import act, attempt
 from pledgebook.forum.domain import participation as domain
 from pledgebook.forum.models import Event, Registration, Session
 from pledgebook.workspace.forms_forum import RegistrationForm
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user  # signed in: the views are login_required
 
 
 def _event(programme: str, event: str) -> Event:
@@ -50,7 +56,7 @@ def _said(registration: Registration) -> str:
 @login_required
 def register(request: HttpRequest, programme: str, event: str) -> HttpResponse:
     found = _event(programme, event)
-    current = Registration.objects.filter(event=found, user=request.user).first()
+    current = Registration.objects.filter(event=found, user=_user(request)).first()
     form = RegistrationForm(
         request.POST or None,
         event=found,
@@ -100,7 +106,7 @@ def register(request: HttpRequest, programme: str, event: str) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, programme: str, event: str) -> HttpResponse:
     found = _event(programme, event)
-    registration = get_object_or_404(Registration, event=found, user=request.user)
+    registration = get_object_or_404(Registration, event=found, user=_user(request))
     return act(
         request,
         lambda: domain.cancel_registration(actor=request.user, registration=registration),
@@ -140,7 +146,7 @@ def my_sessions(request: HttpRequest, programme: str, event: str) -> HttpRespons
             "event": found,
             "rows": rows,
             "ics_url": _ics_url(found),
-            "registration": Registration.objects.filter(event=found, user=request.user)
+            "registration": Registration.objects.filter(event=found, user=_user(request))
             .exclude(status=Registration.Status.CANCELLED)
             .first(),
             "current": "forum_events",

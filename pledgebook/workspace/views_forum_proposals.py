@@ -6,6 +6,8 @@ State changes: ``forum.domain.proposals`` only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +20,10 @@ from pledgebook.core.forms import act, attempt
 from pledgebook.forum.domain import proposals as domain
 from pledgebook.forum.models import Event, SideEventProposal
 from pledgebook.workspace.forms_forum import ProposalForm
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user  # signed in: the views are login_required
 
 
 def public_event(programme: str, event: str) -> Event:
@@ -83,7 +89,7 @@ def propose(request: HttpRequest, programme: str, event: str) -> HttpResponse:
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     found = (
-        SideEventProposal.objects.filter(organisation__representative__user=request.user)
+        SideEventProposal.objects.filter(organisation__representative__user=_user(request))
         .select_related("event__programme", "organisation", "room", "session")
         .prefetch_related("co_organisers")
         .distinct()
@@ -101,7 +107,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
         SideEventProposal.objects.filter(
-            organisation__representative__user=request.user
+            organisation__representative__user=_user(request)
         ).distinct(),
         pk=pk,
     )

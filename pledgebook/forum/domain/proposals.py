@@ -93,6 +93,8 @@ def propose_side_event(
             themes=themes,
         )
     )
+    # check_proposal refused any of these missing.
+    assert starts_at is not None and ends_at is not None and expected_participants is not None
     with transaction.atomic():
         proposal = SideEventProposal.objects.create(
             event=event,

@@ -20,7 +20,8 @@ def session_mark(context: template.Context, session: Session) -> dict[str, Any]:
     return {
         "signed_in": signed_in,
         "marked": signed_in and SessionMark.objects.filter(session=session, user=user).exists(),
-        "can_mark": signed_in
+        "can_mark": user is not None
+        and signed_in
         and session.status == Session.Status.SCHEDULED
         and user.has_perm("forum.mark_session", session),
         "cancelled": session.status == Session.Status.CANCELLED,
