@@ -159,6 +159,7 @@ def test_bad_details_are_refused_at_their_field(event):
 # Cancelling and the waiting list ---------------------------------------------------------------
 
 
+@pytest.mark.dates
 def test_cancelling_a_place_gives_it_to_the_first_waiting_who_is_told(event):
     ada, bea = person("ada"), person("bea")
     first_place = participation.register(actor=ada, event=event, mode=M.IN_PERSON)
@@ -493,6 +494,7 @@ def test_an_unpublished_event_is_404(event):
     assert client_for(person()).get(register_url(event)).status_code == 404
 
 
+@pytest.mark.dates
 def test_mark_and_unmark_from_a_page_and_my_sessions_in_venue_time(event):
     ada = person("ada")
     participation.register(actor=ada, event=event, mode=M.ONLINE)
@@ -613,3 +615,28 @@ def test_the_registrations_csv_for_the_secretariat_only(event):
         url, {"programme": event.programme.slug}
     )
     assert len(b"".join(response.streaming_content).decode().splitlines()) == 2
+
+
+def test_the_workspace_events_page_offers_what_each_person_may_do(event):
+    event.proposals_open = True
+    event.save()
+    hidden = factories.EventFactory(programme=event.programme, is_published=False)
+    organisation = factories.OrganisationFactory()
+    representative = factories.representative(organisation)
+    url = reverse("workspace:forum_events")
+
+    html = client_for(representative).get(url).content.decode()
+    assert event.name in html and hidden.name not in html
+    assert (
+        reverse(
+            "workspace:forum_propose",
+            kwargs={"programme": event.programme.slug, "event": event.slug},
+        )
+        in html
+    )
+    assert register_url(event) in html
+
+    html = client_for(person()).get(url).content.decode()
+    assert "Propose a side event" not in html
+    assert register_url(event) in html
+    assert client_for().get(url).status_code == 302

@@ -186,6 +186,7 @@ def test_the_proposer_withdraws_and_no_one_else(event, proposer):
 # Accepting -------------------------------------------------------------------------------------
 
 
+@pytest.mark.dates
 def test_accepting_schedules_a_side_event_and_tells_the_organisation(
     event, room, proposer, secretariat
 ):
@@ -418,6 +419,7 @@ def propose_url(event) -> str:
     )
 
 
+@pytest.mark.dates
 def test_the_propose_page_stores_a_proposal_in_venue_time(event, room, proposer):
     user, organisation = proposer
     client = client_for(user)
@@ -536,6 +538,7 @@ def test_console_filters_proposals_by_status(event, proposer, secretariat):
     assert [p.title for p in page.context["proposals"]] == ["Kept one", "Gone one"]
 
 
+@pytest.mark.dates
 def test_console_accepts_with_another_room_and_declines_with_a_reason(
     event, room, proposer, secretariat
 ):
