@@ -182,4 +182,9 @@ urlpatterns = [
         forum_participation.participation_page,
         name="forum_participation",
     ),
+    path(
+        P + "forum/<slug:event>/participation/give-places/",
+        forum_participation.give_places,
+        name="forum_give_places",
+    ),
 ]

@@ -640,3 +640,61 @@ def test_the_workspace_events_page_offers_what_each_person_may_do(event):
     assert "Propose a side event" not in html
     assert register_url(event) in html
     assert client_for().get(url).status_code == 302
+
+
+def test_the_secretariat_gives_places_freed_by_a_larger_capacity(event):
+    for _ in range(2):
+        participation.register(actor=person(), event=event, mode=M.IN_PERSON)
+    cai, dan, eve = person("cai"), person("dan"), person("eve")
+    for someone in (cai, dan, eve):
+        participation.register(actor=someone, event=event, mode=M.IN_PERSON)
+    event.in_person_capacity = 4
+    event.save()
+    with pytest.raises(PermissionDenied):
+        participation.give_free_places(actor=cai, event=event)
+    assert state(cai, event) == (M.IN_PERSON, S.WAITLISTED)
+    mail.outbox.clear()
+
+    given = participation.give_free_places(actor=factories.staff(event.programme), event=event)
+
+    assert [r.user for r in given] == [cai, dan]
+    assert state(eve, event) == (M.IN_PERSON, S.WAITLISTED)
+    assert sorted(m.to[0] for m in mail.outbox) == ["cai@example.org", "dan@example.org"]
+
+
+def test_a_newcomer_does_not_pass_those_already_waiting(event):
+    for _ in range(2):
+        participation.register(actor=person(), event=event, mode=M.IN_PERSON)
+    cai = person("cai")
+    participation.register(actor=cai, event=event, mode=M.IN_PERSON)
+    event.in_person_capacity = 3
+    event.save()
+
+    newcomer = person("new")
+    participation.register(actor=newcomer, event=event, mode=M.IN_PERSON)
+
+    assert state(newcomer, event) == (M.IN_PERSON, S.WAITLISTED)
+    assert state(cai, event) == (M.IN_PERSON, S.WAITLISTED)
+
+
+def test_the_console_gives_free_places_and_only_the_secretariat(event):
+    for _ in range(2):
+        participation.register(actor=person(), event=event, mode=M.IN_PERSON)
+    cai = person("cai")
+    participation.register(actor=cai, event=event, mode=M.IN_PERSON)
+    event.in_person_capacity = 3
+    event.save()
+    url = reverse(
+        "console:forum_give_places",
+        kwargs={"programme": event.programme.slug, "event": event.slug},
+    )
+    secretariat = factories.staff(event.programme)
+    page = client_for(secretariat).get(participation_url(event)).content.decode()
+    assert "Give the free places to the first on the waiting list" in page
+
+    assert client_for(cai).post(url).status_code == 403
+    assert state(cai, event) == (M.IN_PERSON, S.WAITLISTED)
+
+    response = client_for(secretariat).post(url, follow=True)
+    assert "1 person on the waiting list has a place now" in response.content.decode()
+    assert state(cai, event) == (M.IN_PERSON, S.REGISTERED)

@@ -89,6 +89,15 @@ def _fill_places(*, actor: Any, event: Event) -> list[Registration]:
     return promoted
 
 
+def give_free_places(*, actor: Any, event: Event) -> list[Registration]:
+    """The secretariat gives the in-person places now free (after raising the capacity, say)
+    to the first on the waiting list, who are told by mail; returns them."""
+    require(actor, "forum.manage_event", event)
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        return _fill_places(actor=actor, event=locked)
+
+
 def _waiting_ahead(event: Event, current: Registration | None) -> int:
     """People on the waiting list before ``current`` (all of it for a newcomer): a free place
     is theirs first."""
