@@ -168,22 +168,22 @@ urlpatterns = [
     ),
     # The forum: side-event proposals and participation of an event.
     path(
-        P + "forum/<slug:event>/proposals/",
+        P + "forum/events/<slug:event>/proposals/",
         forum_proposals.proposal_list,
         name="forum_proposals",
     ),
     path(
-        P + "forum/<slug:event>/proposals/<int:pk>/",
+        P + "forum/events/<slug:event>/proposals/<int:pk>/",
         forum_proposals.proposal_detail,
         name="forum_proposal",
     ),
     path(
-        P + "forum/<slug:event>/participation/",
+        P + "forum/events/<slug:event>/participation/",
         forum_participation.participation_page,
         name="forum_participation",
     ),
     path(
-        P + "forum/<slug:event>/participation/give-places/",
+        P + "forum/events/<slug:event>/participation/give-places/",
         forum_participation.give_places,
         name="forum_give_places",
     ),

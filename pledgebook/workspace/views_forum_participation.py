@@ -117,13 +117,13 @@ def cancel(request: HttpRequest, programme: str, event: str) -> HttpResponse:
 
 def _ics_url(event: Event) -> str | None:
     """The "my sessions" calendar file, once the schedule's exports are installed."""
-    try:
-        return reverse(
-            "public:my_sessions_ics",
-            kwargs={"programme": event.programme.slug, "event": event.slug},
-        )
-    except NoReverseMatch:
-        return None
+    kwargs = {"programme": event.programme.slug, "event": event.slug}
+    for name in ("workspace:forum_my_sessions_ics", "public:my_sessions_ics"):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 @login_required

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from pledgebook.forum.models import Registration, Session, SideEventProposal
 from tests import factories
@@ -53,7 +54,13 @@ def test_side_events_proposed_decided_and_people_registering(live_server, browse
     # The secretariat declines one with a reason and accepts the other.
     console = browser.new_context().new_page()
     sign_in(console, base, secretariat.email, lands="/console/")
-    console.goto(f"{base}/console/{event.programme.slug}/forum/{event.slug}/proposals/")
+    console.goto(
+        base
+        + reverse(
+            "console:forum_proposals",
+            kwargs={"programme": event.programme.slug, "event": event.slug},
+        )
+    )
     console.get_by_role("link", name="Rivers without borders").click()
     console.get_by_role("button", name="Decline").click()
     console.get_by_text("This field is required.").first.wait_for()

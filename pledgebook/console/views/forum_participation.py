@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
-from pledgebook.console.views.forum_proposals import forum_event
+from pledgebook.console.views.forum_proposals import event_link, forum_event
 from pledgebook.core import exports
 from pledgebook.core.forms import act
 from pledgebook.forum.domain import participation as domain
@@ -38,6 +38,7 @@ def participation_page(request: HttpRequest, console: Console, event: str) -> Ht
         {
             "console": console,
             "event": found,
+            "event_url": event_link(console, found),
             "figures": participation(found),
             "places_left": domain.places_left(found),
             "downloads": downloads,

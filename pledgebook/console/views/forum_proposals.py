@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from pledgebook.console.access import CHANGE_PROGRAMME, Console, console_view
@@ -28,6 +29,16 @@ def forum_event(console: Console, slug: str) -> Event:
     event = get_object_or_404(Event.objects.for_programme(console.programme), slug=slug)
     console.require("forum.manage_event", event)
     return event
+
+
+def event_link(console: Console, event: Event) -> str | None:
+    """The console's page of ``event`` (the schedule's pages), when installed."""
+    try:
+        return reverse(
+            "console:forum_event", kwargs={"programme": console.programme.slug, "event": event.slug}
+        )
+    except NoReverseMatch:
+        return None
 
 
 @console_view(CHANGE_PROGRAMME)
@@ -54,6 +65,7 @@ def proposal_list(request: HttpRequest, console: Console, event: str) -> HttpRes
         {
             "console": console,
             "event": found,
+            "event_url": event_link(console, found),
             "form": form,
             "proposals": rows,
             "counts": [
@@ -102,6 +114,7 @@ def proposal_detail(request: HttpRequest, console: Console, event: str, pk: int)
         {
             "console": console,
             "event": found,
+            "event_url": event_link(console, found),
             "proposal": proposal,
             "starts": proposal.starts_at.astimezone(zone),
             "ends": proposal.ends_at.astimezone(zone),
