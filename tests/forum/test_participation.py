@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from pledgebook.core.models import AuditEntry
+from pledgebook.core.site import absolute_url
 from pledgebook.forum.domain import participation
 from pledgebook.forum.figures import participation as figures
 from pledgebook.forum.models import Registration, Session, SessionMark
@@ -78,7 +79,7 @@ def test_registering_in_person_takes_a_place_and_confirms_it(event):
     assert message.to == ["ada@example.org"]
     assert message.subject == "Registered for Partnership Forum 2025"
     assert "You are registered to take part in Partnership Forum 2025 in person." in message.body
-    assert f"/workspace/forum/{event.programme.slug}/{event.slug}/register/" in message.body
+    assert absolute_url(register_url(event)) in message.body
 
 
 def test_past_the_capacity_in_person_goes_to_the_waiting_list_and_online_does_not(event):

@@ -305,6 +305,7 @@ def test_declining_needs_a_reason_and_tells_the_organisation(event, proposer, se
     assert message.to == [proposer[0].email]
     assert message.subject == f"Side event not accepted: “Water for all by 2030” at {event.name}"
     assert "Their reason: The programme is full that afternoon." in message.body
+    assert reverse("workspace:forum_proposals") in message.body
     assert entries(stored) == ["side_event.proposed", "side_event.declined"]
 
 
