@@ -7,6 +7,8 @@ from pledgebook.console.views import (
     coalition_import,
     coalitions,
     forum_digest,
+    forum_participation,
+    forum_proposals,
     forum_summaries,
     home,
     indexing,
@@ -191,5 +193,26 @@ urlpatterns = [
         P + "forum/events/<slug:event>/summaries/<int:session>/",
         forum_summaries.summary_detail,
         name="forum_summary",
+    ),
+    # The forum: side-event proposals and participation of an event.
+    path(
+        P + "forum/events/<slug:event>/proposals/",
+        forum_proposals.proposal_list,
+        name="forum_proposals",
+    ),
+    path(
+        P + "forum/events/<slug:event>/proposals/<int:pk>/",
+        forum_proposals.proposal_detail,
+        name="forum_proposal",
+    ),
+    path(
+        P + "forum/events/<slug:event>/participation/",
+        forum_participation.participation_page,
+        name="forum_participation",
+    ),
+    path(
+        P + "forum/events/<slug:event>/participation/give-places/",
+        forum_participation.give_places,
+        name="forum_give_places",
     ),
 ]

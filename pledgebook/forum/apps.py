@@ -18,3 +18,5 @@ class ForumConfig(AppConfig):
         from pledgebook.forum.domain.summaries import run_checks
 
         register_check(run_checks)
+        # Register the forum's exporters in pledgebook.core.exports.
+        from pledgebook.forum import exports  # noqa: F401

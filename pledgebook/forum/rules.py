@@ -17,7 +17,7 @@ from typing import Any
 
 import rules
 
-from pledgebook.forum.models import Event, Session
+from pledgebook.forum.models import Event, Registration, Session
 from pledgebook.organisations.models import Representative
 from pledgebook.programmes.rules import is_secretariat
 
@@ -86,3 +86,51 @@ def writes_summary_session(user: Any, summary: Any) -> bool:
 
 
 rules.add_perm("forum.write_session_summary", writes_summary_session)
+
+
+# Side-event proposals and participation (forum/domain/proposals.py, participation.py) ---------
+
+
+@rules.predicate
+def represents_proposer(user: Any, proposal: Any) -> bool:
+    return (
+        _signed_in(user)
+        and Representative.objects.filter(
+            user=user, organisation_id=proposal.organisation_id
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_proposal_secretariat(user: Any, proposal: Any) -> bool:
+    return bool(is_secretariat(user, proposal.event.programme))
+
+
+@rules.predicate
+def owns_registration(user: Any, registration: Any) -> bool:
+    return _signed_in(user) and registration.user_id == user.pk
+
+
+@rules.predicate
+def is_registration_secretariat(user: Any, registration: Any) -> bool:
+    return bool(is_secretariat(user, registration.event.programme))
+
+
+@rules.predicate
+def registered_for_session_event(user: Any, session: Session) -> bool:
+    return (
+        _signed_in(user)
+        and Registration.objects.filter(event_id=session.event_id, user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
+    )
+
+
+#: The proposing organisation's people withdraw a proposal still under consideration.
+rules.add_perm("forum.withdraw_proposal", represents_proposer)
+#: The secretariat accepts or declines a proposal.
+rules.add_perm("forum.decide_proposal", is_proposal_secretariat)
+#: A person cancels (or changes) their own registration; the secretariat may cancel one too.
+rules.add_perm("forum.change_registration", owns_registration | is_registration_secretariat)
+#: A person registered for the event (in person, online or waiting) marks its sessions.
+rules.add_perm("forum.mark_session", registered_for_session_event)

@@ -13,7 +13,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from pledgebook.commitments.models import Commitment
-from pledgebook.forum.models import Event, Room, Session
+from pledgebook.forum.models import Event, Registration, Room, Session
+from pledgebook.organisations.models import Category, Representative
 from pledgebook.reference.models import Currency
 
 Errors = dict[str, list[str]]
@@ -266,3 +267,98 @@ def check_announcement(*, programme: Any, item: Any) -> list[str]:
     if item.currency and not Currency.objects.filter(code=item.currency).exists():
         found.append(_("“%(code)s” is not a currency.") % {"code": item.currency})
     return found
+
+
+# Side-event proposals and participation -------------------------------------------------------
+
+
+def check_proposal(
+    *,
+    event: Event,
+    organisation: Any,
+    title: str,
+    description: str,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    expected_participants: int | None,
+    room: Room | None = None,
+    co_organisers: Any = (),
+    themes: Any = (),
+) -> Errors:
+    """A side-event proposal: what it says, who organises it, and its place in the schedule
+    (:func:`check_slot` with the participants expected, so a room too small or taken at that
+    time is refused at its field)."""
+    errors: Errors = {}
+    if not (title or "").strip():
+        _add(errors, "title", _("Give the side event a title."))
+    if not (description or "").strip():
+        _add(errors, "description", _("Describe the side event."))
+    if starts_at is None:
+        _add(errors, "starts_at", _("Give the time the side event starts."))
+    if ends_at is None:
+        _add(errors, "ends_at", _("Give the time the side event ends."))
+    if expected_participants is None or expected_participants < 1:
+        _add(
+            errors,
+            "expected_participants",
+            _("Give the number of participants you expect (at least 1)."),
+        )
+    if organisation is not None and any(o.pk == organisation.pk for o in co_organisers):
+        _add(
+            errors,
+            "co_organisers",
+            _("%(name)s proposes the side event; it cannot also be a co-organiser.")
+            % {"name": organisation.name},
+        )
+    for theme in themes:
+        if theme.programme_id != event.programme_id:
+            _add(
+                errors,
+                "themes",
+                _("“%(name)s” is not a theme of this programme.") % {"name": theme.name},
+            )
+    slot = check_slot(
+        event=event,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room=room,
+        expected=expected_participants if expected_participants else None,
+    )
+    for field_name, messages in slot.items():
+        for message in messages:
+            _add(errors, field_name, message)
+    return errors
+
+
+def check_registration(
+    *,
+    event: Event,
+    actor: Any,
+    mode: str,
+    organisation: Any = None,
+    category: str = "",
+    gender: str = "",
+) -> Errors:
+    """A registration: a mode the event offers, an organisation the person acts for, a known
+    stakeholder category and gender (all optional but the mode)."""
+    errors: Errors = {}
+    if mode not in Registration.Mode.values:
+        _add(errors, "mode", _("Choose to take part in person or online."))
+    elif mode == Registration.Mode.ONLINE and not event.is_hybrid:
+        _add(errors, "mode", _("This event takes place in person only."))
+    if (
+        organisation is not None
+        and not Representative.objects.filter(user=actor, organisation=organisation).exists()
+    ):
+        _add(errors, "organisation", _("You do not act for this organisation."))
+    if category and category not in Category.values:
+        _add(errors, "category", _("Choose a stakeholder category from the list."))
+    if gender and gender not in Registration.Gender.values:
+        _add(errors, "gender", _("Choose a gender from the list."))
+    return errors
+
+
+def at_venue(event: Event, day: dt.date, time: dt.time) -> dt.datetime:
+    """``time`` on ``day`` as the venue's clock reads it (forms ask for times in venue time,
+    never the server's nor the browser's)."""
+    return dt.datetime.combine(day, time, tzinfo=event.zone)

@@ -3,6 +3,8 @@ from django.urls import path
 from pledgebook.workspace import (
     views,
     views_coalitions,
+    views_forum_participation,
+    views_forum_proposals,
     views_forum_summaries,
     views_reporting,
 )
@@ -97,4 +99,34 @@ urlpatterns = [
         views_forum_summaries.summary_commitments,
         name="forum_summary_commitments",
     ),
+    # The forum: events, side-event proposals, registration, marked sessions.
+    path("forum/", views_forum_proposals.events, name="forum_events"),
+    path("forum/proposals/", views_forum_proposals.proposal_list, name="forum_proposals"),
+    path(
+        "forum/proposals/<int:pk>/withdraw/",
+        views_forum_proposals.proposal_withdraw,
+        name="forum_proposal_withdraw",
+    ),
+    path(
+        "forum/<slug:programme>/<slug:event>/propose/",
+        views_forum_proposals.propose,
+        name="forum_propose",
+    ),
+    path(
+        "forum/<slug:programme>/<slug:event>/register/",
+        views_forum_participation.register,
+        name="forum_register",
+    ),
+    path(
+        "forum/<slug:programme>/<slug:event>/register/cancel/",
+        views_forum_participation.cancel,
+        name="forum_registration_cancel",
+    ),
+    path(
+        "forum/<slug:programme>/<slug:event>/my-sessions/",
+        views_forum_participation.my_sessions,
+        name="forum_my_sessions",
+    ),
+    path("forum/sessions/<int:pk>/mark/", views_forum_participation.mark, name="forum_mark"),
+    path("forum/sessions/<int:pk>/unmark/", views_forum_participation.unmark, name="forum_unmark"),
 ]
