@@ -45,7 +45,9 @@ from pledgebook.commitments.validation import last_day
 from pledgebook.core.models import AuditEntry
 from pledgebook.demo import coalitions as demo_coalitions
 from pledgebook.demo import data
+from pledgebook.demo import forum as demo_forum
 from pledgebook.demo import reporting as demo_reporting
+from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
 from pledgebook.organisations import entity_types
 from pledgebook.organisations.models import Organisation, Representative, all_categories
 from pledgebook.programmes.models import (
@@ -195,6 +197,8 @@ class Loader:
             self.reporting.load()
         with explained("coalitions"):
             demo_coalitions.CoalitionLoader(self).load()
+        with explained("forum"):
+            demo_forum.ForumLoader(self).load()
 
     def summary(self) -> dict[str, int]:
         rows: dict[str, int] = {
@@ -217,6 +221,7 @@ class Loader:
             rows[f"commitments {status.value}"] = commitments[status.value]
         rows.update(demo_reporting.counts(programmes))
         rows.update(demo_coalitions.counts(programmes))
+        rows.update(demo_forum.counts(programmes))
         rows["audit entries"] = AuditEntry.objects.filter(programme__in=programmes).count()
         return rows
 
@@ -436,8 +441,9 @@ def generated_files() -> list[str]:
 
 
 def forget_vectors() -> None:
-    """Remove the similarity vectors of the demo's expressions of interest and coalitions (kept
-    by kind and id, not by foreign key, so the deletion of the programmes leaves them)."""
+    """Remove the similarity vectors of the demo's expressions of interest, coalitions, forum
+    recommendations and consultation answers (kept by kind and id, not by foreign key, so the
+    deletion of the programmes leaves them)."""
     programmes = demo_programmes()
     for pk in ExpressionOfInterest.objects.filter(programme__in=programmes).values_list(
         "pk", flat=True
@@ -445,6 +451,11 @@ def forget_vectors() -> None:
         engine.remove(EOI_KIND, pk)
     for pk in Coalition.objects.filter(programme__in=programmes).values_list("pk", flat=True):
         engine.remove(COALITION_KIND, pk)
+    recommendations, answers = demo_forum.recommendation_and_answer_ids(programmes)
+    for pk in recommendations:
+        engine.remove(RECOMMENDATION_KIND, pk)
+    for pk in answers:
+        engine.remove(ANSWER_KIND, pk)
 
 
 def lookup(manager: Any, field: str, values: Iterable[Any]) -> list[Any]:
