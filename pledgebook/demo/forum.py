@@ -328,7 +328,11 @@ class ForumLoader:
                 "organisation": self.org(key),
                 "category": self.org(key).category,
                 "country": self.org(key).country,
-                "gender": "",
+                "gender": (
+                    Registration.Gender.MAN
+                    if key in fd.MEN_ORGANISERS
+                    else Registration.Gender.WOMAN
+                ),
             }
             for key in organisers
         ]

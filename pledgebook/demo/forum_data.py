@@ -250,8 +250,8 @@ PF_SESSIONS = [
             recommendations=[
                 "Finance regional pandemic preparedness partnerships that pool surveillance, "
                 "procurement of diagnostics and surge capacity across borders.",
-                "Pay, train and supervise community health workers as the backbone of "
-                "universal health coverage, with grassroots organisations as partners.",
+                "Pay, train and supervise community health workers so that quality primary "
+                "care reaches every district, with grassroots organisations as partners.",
                 "Adopt safeguards for the use of AI in diagnostics: validation on local data, "
                 "human review, and privacy by design.",
                 "Work through the Resident Coordinator Offices to connect health partnerships "
@@ -628,8 +628,8 @@ PF_SESSIONS = [
             recommendations=[
                 "Make blended finance easier with standard templates for risk sharing and "
                 "first-loss capital, so that investors can move from pitch to deal quickly.",
-                "Hold a pitch segment at every Forum to connect partnerships ready to scale "
-                "with investors, foundations and the private sector.",
+                "As Mr. Kofi Ward proposed, hold a pitch segment at every Forum to connect "
+                "partnerships ready to scale with investors, foundations and the private sector.",
                 "Expand philanthropic engagement to provide catalytic first-loss capital for "
                 "partnerships in developing countries.",
             ],
@@ -997,6 +997,9 @@ PARTNERSHIP_FORUM_2025 = EventSpec(
 PF_REGISTRATIONS = 90  # generated people; the demo's organisation people register too
 PF_IN_PERSON = 55  # of the generated people; the others take part online
 PF_CANCELLED = 2
+# The people of the demo organisations who organise sessions give their gender (all women but
+# these).
+MEN_ORGANISERS = {"tidewater"}
 WOMEN_NAMES = [
     "Amara", "Leila", "Sofia", "Mariam", "Nadia", "Chiara", "Yuki", "Aiyana", "Zainab", "Elena",
     "Fatima", "Ines", "Kiri", "Lena", "Nomvula", "Olga", "Palesa", "Rahel", "Sunita", "Tala",
