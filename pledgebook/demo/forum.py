@@ -366,6 +366,7 @@ class ForumLoader:
         users = []
         for number in range(1, count + 1):
             roll = rng.random()
+            gender: str
             if roll < 0.52:
                 gender, first = G.WOMAN, rng.choice(fd.WOMEN_NAMES)
             elif roll < 0.90:
