@@ -33,6 +33,7 @@ from pledgebook.forum import figures as forum_figures
 from pledgebook.forum.models import (
     AnnouncedCommitment,
     Answer,
+    CoChairsSummary,
     Consultation,
     ConsultationResponse,
     Event,
@@ -164,6 +165,7 @@ def snapshot() -> dict[str, object]:
         "consultations": Consultation.objects.count(),
         "responses": counts(ConsultationResponse, "source"),
         "answers": Answer.objects.count(),
+        "cochairs": counts(CoChairsSummary, "event__slug", "status"),
     }
 
 
@@ -230,6 +232,15 @@ def test_reset_deletes_and_loads_the_same_demo_again():
     answer = Answer.objects.first()
     assert engine.index_text(RECOMMENDATION_KIND, recommendation.pk, recommendation.text)
     assert engine.index_text(ANSWER_KIND, answer.pk, answer.text)
+    # A published Co-Chairs' Summary (its published version is protected) does not stop it.
+    cochairs, _ = CoChairsSummary.objects.get_or_create(
+        event=Event.objects.get(slug="partnership-forum-2025"),
+        defaults={"title": "Co-Chairs' Summary"},
+    )
+    version = cochairs.versions.create(number=cochairs.versions.count() + 1, content={})
+    cochairs.published_version = version
+    cochairs.status = "published"
+    cochairs.save()
     call_command("load_demo", "--reset", stdout=out)
     assert not Vector.objects.filter(kind__in=[RECOMMENDATION_KIND, ANSWER_KIND]).exists()
     assert snapshot() == first

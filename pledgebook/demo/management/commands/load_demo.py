@@ -47,6 +47,7 @@ from pledgebook.demo import coalitions as demo_coalitions
 from pledgebook.demo import data
 from pledgebook.demo import forum as demo_forum
 from pledgebook.demo import reporting as demo_reporting
+from pledgebook.forum.models import CoChairsSummary
 from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
 from pledgebook.organisations import entity_types
 from pledgebook.organisations.models import Organisation, Representative, all_categories
@@ -149,6 +150,10 @@ class Command(BaseCommand):
             forget_vectors()
             # Indicator values protect their indicators: the reports go first.
             reports = ProgressReport.objects.filter(cycle__programme__in=demo_programmes())
+            # A published Co-Chairs' Summary protects its published version.
+            CoChairsSummary.objects.filter(event__programme__in=demo_programmes()).update(
+                published_version=None
+            )
             programmes = reports.delete()[0] + demo_programmes().delete()[0]
             organisations = demo_organisations().delete()[0]
             users = demo_users().delete()[0]
