@@ -6,7 +6,8 @@ Events, rooms and sessions go through ``forum.domain.schedule`` (``create_event`
 ``add_room``, ``save_session``), so their permission checks, slot rules and audit entries are
 the real ones.  What has no domain function yet (side-event proposals and their decisions,
 session summaries with their recommendations and announced commitments, reminders,
-stakeholder statements, registrations and session marks, the consultation and its responses)
+stakeholder statements, registrations and session marks, the consultation and its responses,
+subscribers to the digests)
 is written to the models directly, one method each (``propose``, ``summarise``,
 ``make_statement``, ``register``, ``respond``), so each can be switched to its domain function
 alone.
@@ -56,6 +57,7 @@ from pledgebook.forum.models import (
     SessionSummary,
     SideEventProposal,
     Statement,
+    Subscriber,
     SummaryReminder,
 )
 from pledgebook.organisations.models import Organisation
@@ -85,6 +87,8 @@ class ForumLoader:
         forum = self.events[fd.PARTNERSHIP_FORUM_2025.slug]
         self.load_registrations(forum)
         self.load_consultation(forum, fd.PF_CONSULTATION)
+        for spec in fd.EVENTS:
+            self.load_subscribers(self.events[spec.slug])
 
     # Helpers ---------------------------------------------------------------------------------
 
@@ -425,6 +429,30 @@ class ForumLoader:
                 marks.append(SessionMark(session=session, user=registration.user))
         SessionMark.objects.bulk_create(marks)
 
+    # Subscribers to the digests (no domain function yet) ------------------------------------
+
+    def load_subscribers(self, event: Event) -> None:
+        """Who receives the programme's digests: the people of the organisations that
+        organised a session, and registrants who ticked the box (every third); one of them has
+        unsubscribed, one never confirmed."""
+        people = {
+            user.pk: user
+            for session in event.sessions.prefetch_related("organisations__people")
+            for organisation in session.organisations.all()
+            for user in organisation.people.all()
+        }
+        for registration in event.registrations.select_related("user").order_by("pk")[::3]:
+            people.setdefault(registration.user.pk, registration.user)
+        confirmed = event.starts_on - dt.timedelta(days=20)
+        moment = dt.datetime(confirmed.year, confirmed.month, confirmed.day, 12, tzinfo=dt.UTC)
+        subscribers = [
+            Subscriber(programme=event.programme, email=user.email, user=user, confirmed_at=moment)
+            for user in sorted(people.values(), key=lambda u: u.username)
+        ]
+        subscribers[-1].confirmed_at = None
+        subscribers[-2].unsubscribed_at = moment + dt.timedelta(days=3)
+        Subscriber.objects.bulk_create(subscribers)
+
     # The global consultation (no domain function yet) ---------------------------------------
 
     def load_consultation(self, event: Event, spec: fd.ConsultationSpec) -> Consultation:
@@ -534,6 +562,7 @@ def counts(programmes: list[Any]) -> dict[str, int]:
         "consultation responses": ConsultationResponse.objects.filter(
             consultation__programme__in=programmes
         ).count(),
+        "digest subscribers": Subscriber.objects.filter(programme__in=programmes).count(),
     }
 
 

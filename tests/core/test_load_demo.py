@@ -46,6 +46,7 @@ from pledgebook.forum.models import (
     SideEventProposal,
     Speaker,
     Statement,
+    Subscriber,
     SummaryReminder,
 )
 from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
@@ -166,6 +167,7 @@ def snapshot() -> dict[str, object]:
         "responses": counts(ConsultationResponse, "source"),
         "answers": Answer.objects.count(),
         "cochairs": counts(CoChairsSummary, "event__slug", "status"),
+        "subscribers": counts(Subscriber, "programme__slug"),
     }
 
 
@@ -744,3 +746,12 @@ def test_the_forum_has_proposals_statements_participation_and_a_consultation():
     assert len(set(answers)) > 60  # varied
     climate = [a for a in answers if "limate" in a or "weather" in a or "seas" in a]
     assert len(climate) >= 15  # and recurring
+
+    # Subscribers to the digests of both programmes: one unsubscribed, one unconfirmed.
+    for programme in Programme.objects.filter(events__isnull=False):
+        subscribers = Subscriber.objects.filter(programme=programme)
+        assert subscribers.count() > 10
+        assert sum(s.is_active for s in subscribers) == subscribers.count() - 2
+    assert Subscriber.objects.filter(
+        programme=forum.programme, email="leader@demo.pledgebook.org"
+    ).exists()
