@@ -158,7 +158,6 @@ class ForumLoader:
             self.make_statement(event, statement)
 
     def make_session(self, event_spec: fd.EventSpec, event: Event, spec: fd.SessionSpec) -> Session:
-        programme = event.programme
         themes = [self.loaded.themes[event_spec.programme, slug] for slug in spec.themes]
         organisers = [self.loaded.people[key] for key in spec.organisers]
         if spec.by_secretariat:
@@ -189,7 +188,6 @@ class ForumLoader:
             themes=themes,
             goals=self.goal_list(spec.goals),
         )
-        assert session.event.programme == programme
         self.sessions[spec.key] = session
         return session
 

@@ -7,9 +7,10 @@ be read, and the way they are created changed, apart.  Times are the venue's (``
 
 Speakers and the people who organise sessions are fictional.  Some speakers' names are also
 parts of ordinary words ("Tan" in "important", "Ali" in "quality", "Ward" in "towards", "Young"
-in "young women", "Lin" in "linking"), and some key messages and recommendations name them or
-their organisations, so that the Co-Chairs' Summary has names to remove ("presented
-collectively and without attribution") without breaking the words that contain them.
+in "young women", "Lin" in "linking", "Bridge Partners" and "to bridge gaps"), and some key
+messages and recommendations name them or their organisations, so that the Co-Chairs' Summary
+has names to remove ("presented collectively and without attribution") without breaking the
+words that contain them.
 
 Several recommendations of different sessions say the same thing in other words (standard
 templates for blended finance, youth in every segment, localisation through the Resident
@@ -830,7 +831,7 @@ PF_SIDE_EVENTS = [
                 recommendations=[
                     "Tie digital skills training for young women to paid placements and "
                     "formal contracts with partner employers.",
-                    "Leverage AI to close gender gaps in employment and access to technology, "
+                    "Leverage AI to bridge gender gaps in employment and access to technology, "
                     "with safeguards against bias in hiring tools.",
                 ],
                 announcements=[
