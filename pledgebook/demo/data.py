@@ -40,7 +40,8 @@ LOGINS: list[tuple[str, str, str]] = [
         "Coalition leader",
         email("leader"),
         "Amani Women's Rights Network: leads the Gender-Based Violence coalition, reported "
-        "in both cycles, proposed the Feminist Pact coalition (UN Civil Society Conference)",
+        "in both cycles, proposed the Feminist Pact coalition (UN Civil Society Conference), "
+        "organised a Partnership Forum side event whose summary is still to write",
     ),
     (
         "Organisation representative",

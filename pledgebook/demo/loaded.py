@@ -12,6 +12,7 @@ from pledgebook.programmes.models import Programme, Theme
 
 class Loaded(Protocol):
     now: dt.datetime
+    password: str  # the demo password, hashed once
     users: dict[str, Any]
     orgs: dict[str, Organisation]
     people: dict[str, Any]  # organisation key -> its representative

@@ -1,5 +1,6 @@
 """``manage.py load_demo``: the demo data, made through the domain functions, loaded once."""
 
+import datetime as dt
 import os
 import sqlite3
 import subprocess
@@ -27,6 +28,28 @@ from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.commitments.validation import CommitmentData, check_commitment
 from pledgebook.core.models import AuditEntry
 from pledgebook.demo import data as demo
+from pledgebook.demo import forum_data
+from pledgebook.forum import figures as forum_figures
+from pledgebook.forum.models import (
+    AnnouncedCommitment,
+    Answer,
+    CoChairsSummary,
+    Consultation,
+    ConsultationResponse,
+    Event,
+    ForumSettings,
+    Recommendation,
+    Registration,
+    Session,
+    SessionMark,
+    SessionSummary,
+    SideEventProposal,
+    Speaker,
+    Statement,
+    Subscriber,
+    SummaryReminder,
+)
+from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
 from pledgebook.organisations.models import Organisation, Representative
 from pledgebook.programmes.models import Action, Programme, ProgrammeRole, Theme
 from pledgebook.reporting import figures, links
@@ -43,6 +66,7 @@ from pledgebook.reporting.models import (
     ReportingCycle,
 )
 from pledgebook.reporting.queries import active_commitments
+from pledgebook.similarity import engine
 from pledgebook.similarity.models import Vector
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,6 +152,22 @@ def snapshot() -> dict[str, object]:
         "milestones": counts(Milestone, "status"),
         "merges": MergeRecord.objects.count(),
         "vectors": counts(Vector, "kind"),
+        "events": counts(Event, "slug", "starts_on", "ends_on", "time_zone"),
+        "sessions": counts(Session, "event__slug", "kind"),
+        "speakers": Speaker.objects.count(),
+        "proposals": counts(SideEventProposal, "status"),
+        "summaries": counts(SessionSummary, "session__event__slug", "status"),
+        "recommendations": Recommendation.objects.count(),
+        "announcements": AnnouncedCommitment.objects.count(),
+        "summary_reminders": counts(SummaryReminder, "kind"),
+        "statements": counts(Statement, "status"),
+        "registrations": counts(Registration, "status", "mode"),
+        "marks": SessionMark.objects.count(),
+        "consultations": Consultation.objects.count(),
+        "responses": counts(ConsultationResponse, "source"),
+        "answers": Answer.objects.count(),
+        "cochairs": counts(CoChairsSummary, "event__slug", "status"),
+        "subscribers": counts(Subscriber, "programme__slug"),
     }
 
 
@@ -140,7 +180,7 @@ def test_loading_twice_gives_the_same_data():
     assert snapshot() == first
     assert "Demo data loaded" in first_output
     assert "Demo data already loaded: nothing to do" in second_output
-    assert first["users"] == 30
+    assert first["users"] == 30 + forum_data.PF_REGISTRATIONS
     assert first["programmes"] == 3
     assert first["themes"] == 21
     assert first["actions"] == 61
@@ -152,6 +192,28 @@ def test_loading_twice_gives_the_same_data():
     assert first["coalitions"] == EXPECTED_COALITIONS
     assert first["annual_reports"] == {"done": 1}
     assert first["vectors"] == {"eoi": 12, "coalition": 6}
+    assert first["sessions"] == {
+        ("partnership-forum-2025", "plenary"): 2,
+        ("partnership-forum-2025", "sdg_segment"): 4,
+        ("partnership-forum-2025", "breakout"): 3,
+        ("partnership-forum-2025", "fireside"): 1,
+        ("partnership-forum-2025", "pitch"): 1,
+        ("partnership-forum-2025", "side_event"): 4,
+        ("civil-society-conference-2024", "plenary"): 2,
+        ("civil-society-conference-2024", "breakout"): 7,
+    }
+    assert first["summaries"] == {
+        ("partnership-forum-2025", "submitted"): 13,
+        ("partnership-forum-2025", "draft"): 2,
+        ("civil-society-conference-2024", "submitted"): 9,
+    }
+    assert first["registrations"] == {
+        ("registered", "in_person"): 60,
+        ("waitlisted", "in_person"): 6,
+        ("registered", "online"): 33,
+        ("cancelled", "online"): 2,
+    }
+    assert first["responses"] == {"form": 72, "import": 24}
 
 
 @pytest.mark.django_db
@@ -167,7 +229,22 @@ def test_reset_deletes_and_loads_the_same_demo_again():
     first = snapshot()
     out = StringIO()
     files = [f.path for r in AnnualReport.objects.all() for f in (r.pdf, r.docx, r.xlsx, r.csv)]
+    # Vectors of forum texts are kept by kind and id: the reset removes them too.
+    recommendation = Recommendation.objects.first()
+    answer = Answer.objects.first()
+    assert engine.index_text(RECOMMENDATION_KIND, recommendation.pk, recommendation.text)
+    assert engine.index_text(ANSWER_KIND, answer.pk, answer.text)
+    # A published Co-Chairs' Summary (its published version is protected) does not stop it.
+    cochairs, _ = CoChairsSummary.objects.get_or_create(
+        event=Event.objects.get(slug="partnership-forum-2025"),
+        defaults={"title": "Co-Chairs' Summary"},
+    )
+    version = cochairs.versions.create(number=cochairs.versions.count() + 1, content={})
+    cochairs.published_version = version
+    cochairs.status = "published"
+    cochairs.save()
     call_command("load_demo", "--reset", stdout=out)
+    assert not Vector.objects.filter(kind__in=[RECOMMENDATION_KIND, ANSWER_KIND]).exists()
     assert snapshot() == first
     assert "Deleted the demo" in out.getvalue()
     assert "and 4 generated files" in out.getvalue()
@@ -479,3 +556,202 @@ def test_the_command_queues_no_mail_in_a_real_database(tmp_path):
         ".pdf",
         ".xlsx",
     ]
+
+
+# The forum (demo.forum) -----------------------------------------------------------------------
+
+FORUM = "partnership-forum-2025"
+CONFERENCE = "civil-society-conference-2024"
+
+
+def local(moment, event):
+    return moment.astimezone(event.zone).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.django_db
+def test_the_forum_events_have_their_programme_of_sessions():
+    load()
+    now = timezone.now()
+    forum = Event.objects.get(slug=FORUM)
+    assert forum.programme.slug == "ecosoc-partnership-forum-2025"
+    assert (forum.starts_on.isoformat(), forum.ends_on.isoformat()) == ("2025-02-05", "2025-02-05")
+    assert (forum.venue, forum.time_zone) == (
+        "United Nations Headquarters, New York",
+        "America/New_York",
+    )
+    assert (forum.is_hybrid, forum.in_person_capacity, forum.is_published) == (True, 60, True)
+    assert list(forum.rooms.values_list("name", "is_virtual")) == [
+        ("ECOSOC Chamber", False),
+        ("Conference Room 4", False),
+        ("Conference Room 11", False),
+        ("Conference Room 12", False),
+        ("Virtual room", True),
+    ]
+    # The four SDG Action Segments of seed 002, each on its Goal.
+    segments = forum.sessions.filter(kind="sdg_segment").order_by("starts_at")
+    assert [(s.segment, list(s.goals.values_list("number", flat=True))) for s in segments] == [
+        ("SDG Action Segment: Goal 3", [3]),
+        ("SDG Action Segment: Goal 5", [5]),
+        ("SDG Action Segment: Goal 8", [8]),
+        ("SDG Action Segment: Goal 14", [14]),
+    ]
+    assert all(s.themes.count() == 1 for s in segments)
+    opening = forum.sessions.get(title__startswith="Opening plenary")
+    assert local(opening.starts_at, forum) == "2025-02-05 10:00"  # venue time
+    assert opening.starts_at.astimezone(dt.UTC).hour == 15
+    assert opening.speakers.count() == 3
+    pitch = forum.sessions.get(kind="pitch")
+    assert "Shark Tank" in pitch.description
+    assert all(s.ends_at < now for s in Session.objects.all())
+    # Every session has organisers who can write its summary.
+    for session in Session.objects.all():
+        assert session.organisers.exists(), session.title
+        author = session.organisers.first()
+        assert author.has_perm("forum.write_summary", session), session.title
+    # Names that are also parts of ordinary words, for the de-attribution of the summary.
+    speakers = set(Speaker.objects.values_list("name", flat=True))
+    assert {"Ms. Mei Tan", "Dr. Omar Ali", "Mr. Kofi Ward", "Ms. Grace Young"} <= speakers
+    texts = " ".join(Recommendation.objects.values_list("text", flat=True))
+    assert all(word in texts for word in ("standard", "quality", "towards", "young", "bridge"))
+    assert "Kofi Ward" in texts  # a recommendation names a speaker
+    messages = " ".join(SessionSummary.objects.values_list("key_messages", flat=True))
+    assert all(name in messages for name in ("Mei Tan", "Omar Ali", "Kofi Ward", "Bridge Partners"))
+
+    conference = Event.objects.get(slug=CONFERENCE)
+    assert conference.programme.slug == "un-civil-society-conference-2024"
+    assert (conference.starts_on.isoformat(), conference.ends_on.isoformat()) == (
+        "2024-05-09",
+        "2024-05-10",
+    )
+    assert conference.time_zone == "Africa/Nairobi"
+    first = conference.sessions.order_by("starts_at").first()
+    assert local(first.starts_at, conference) == "2024-05-09 09:30"
+    assert set(conference.sessions.values_list("themes__slug", flat=True)) == {
+        t.slug for t in conference.programme.themes.all()
+    }
+    # Made through the schedule domain: audited.
+    assert AuditEntry.objects.filter(action="session.created").count() == 24
+    assert AuditEntry.objects.filter(action="event.created").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_forum_summaries_are_submitted_late_or_missing():
+    load()
+    leader = get_user_model().objects.get(username="leader@demo.pledgebook.org")
+    for programme in Programme.objects.filter(events__isnull=False):
+        assert ForumSettings.for_programme(programme).summary_due_days == 14
+    for summary in SessionSummary.objects.select_related("session"):
+        assert summary.due_at == summary.session.ends_at + dt.timedelta(days=14)
+        assert summary.task_sent_at == summary.session.ends_at
+        if summary.status == "submitted":
+            assert 2 <= summary.recommendations.count() <= 5, summary.session.title
+            assert summary.key_messages
+            assert summary.participants_in_person is not None
+            assert summary.participation_by_category
+            assert summary.submitted_by in summary.session.organisers.all()
+    submitted = SessionSummary.objects.filter(status="submitted")
+    assert sorted(s.session.title for s in submitted if s.is_late) == [
+        "Thematic breakout: localising partnerships with Resident Coordinator Offices",
+        "Workshop: open data and the Global Digital Compact",
+    ]
+    not_submitted = SessionSummary.objects.exclude(status="submitted").order_by("session__title")
+    assert [(s.session.title, s.key_messages != "", s.submitted_at) for s in not_submitted] == [
+        ("Side event: counting what matters, gender data for the 2025 HLPF", False, None),
+        ("Side event: survivor-led partnerships to end gender-based violence", True, None),
+    ]
+    # leader@ organises the side event whose summary is still to write: a task to see.
+    draft = not_submitted.get(key_messages__gt="")
+    assert list(draft.session.organisers.all()) == [leader]
+    assert leader.has_perm("forum.write_summary", draft.session)
+    assert set(
+        SummaryReminder.objects.filter(summary__in=not_submitted).values_list("kind", flat=True)
+    ) == {"task", "before", "after"}
+    # Commitments announced: linked to the demo's where they exist, else described.
+    linked = AnnouncedCommitment.objects.exclude(commitment=None)
+    assert linked.count() == 8
+    assert all(a.commitment.programme == a.summary.session.event.programme for a in linked)
+    described = AnnouncedCommitment.objects.filter(commitment=None)
+    assert all(a.amount and a.currency and a.maker for a in described)
+    assert described.exclude(contact_email="").get().prompt_sent_at is not None
+    # Recommendations that say the same thing in other words, for the compilation to merge.
+    templates = Recommendation.objects.filter(text__icontains="template")
+    assert templates.values("summary").distinct().count() >= 3
+    youth = Recommendation.objects.filter(text__icontains="youth representati")
+    assert youth.values("summary").distinct().count() >= 2
+
+
+@pytest.mark.django_db
+def test_the_forum_has_proposals_statements_participation_and_a_consultation():
+    load()
+    now = timezone.now()
+    forum = Event.objects.get(slug=FORUM)
+    proposals = SideEventProposal.objects.filter(event=forum)
+    assert dict(Counter(proposals.values_list("status", flat=True))) == {
+        "accepted": 4,
+        "declined": 1,
+        "submitted": 1,
+    }
+    for proposal in proposals.filter(status="accepted"):
+        assert proposal.session.kind == "side_event"
+        assert proposal.co_organisers.exists()
+        assert set(proposal.session.organisations.all()) == {
+            proposal.organisation,
+            *proposal.co_organisers.all(),
+        }
+    declined = proposals.get(status="declined")
+    assert declined.decision_reason and declined.decided_by and declined.session is None
+    pending = proposals.get(status="submitted")
+    assert (pending.decided_at, pending.session) == (None, None)
+
+    statements = Statement.objects.all()
+    assert {s.session.kind for s in statements} == {"plenary"}
+    assert dict(Counter(statements.values_list("status", flat=True))) == {
+        "selected": 3,
+        "submitted": 1,
+        "declined": 1,
+    }
+    assert statements.get(status="declined").decision_reason
+
+    figures = forum_figures.participation(forum)
+    assert (figures.in_person, figures.online, figures.waitlisted) == (60, 33, 6)
+    assert figures.in_person == forum.in_person_capacity
+    assert figures.by_category.total == figures.by_region.total == figures.total == 93
+    assert {key for key, *_ in figures.by_gender.rows} == {"woman", "man", "another", "unsaid", ""}
+    assert len(figures.by_region.rows) >= 5
+    waiting = Registration.objects.filter(event=forum, status="waitlisted")
+    first_waiting = waiting.order_by("created_at").first().created_at
+    assert (
+        Registration.objects.filter(
+            event=forum, status="registered", mode="in_person", created_at__gt=first_waiting
+        ).count()
+        == 0
+    )
+    marks = SessionMark.objects.all()
+    assert marks.count() > 93
+    registered = set(
+        Registration.objects.filter(status="registered").values_list("user", flat=True)
+    )
+    assert set(marks.values_list("user", flat=True)) <= registered
+
+    consultation = Consultation.objects.get(event=forum)
+    assert not consultation.is_open(now)
+    assert consultation.closes_at < forum.sessions.order_by("starts_at").first().starts_at
+    assert consultation.questions.count() == 2
+    assert consultation.responses.count() == 96
+    assert consultation.themes_found.count() == 0  # grouped by the lead's action later
+    first_question, second_question = consultation.questions.all()
+    assert first_question.answers.count() == 96
+    assert 70 <= second_question.answers.count() < 96
+    answers = list(Answer.objects.values_list("text", flat=True))
+    assert len(set(answers)) > 60  # varied
+    climate = [a for a in answers if "limate" in a or "weather" in a or "seas" in a]
+    assert len(climate) >= 15  # and recurring
+
+    # Subscribers to the digests of both programmes: one unsubscribed, one unconfirmed.
+    for programme in Programme.objects.filter(events__isnull=False):
+        subscribers = Subscriber.objects.filter(programme=programme)
+        assert subscribers.count() > 10
+        assert sum(s.is_active for s in subscribers) == subscribers.count() - 2
+    assert Subscriber.objects.filter(
+        programme=forum.programme, email="leader@demo.pledgebook.org"
+    ).exists()

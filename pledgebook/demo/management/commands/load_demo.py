@@ -45,7 +45,10 @@ from pledgebook.commitments.validation import last_day
 from pledgebook.core.models import AuditEntry
 from pledgebook.demo import coalitions as demo_coalitions
 from pledgebook.demo import data
+from pledgebook.demo import forum as demo_forum
 from pledgebook.demo import reporting as demo_reporting
+from pledgebook.forum.models import CoChairsSummary
+from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
 from pledgebook.organisations import entity_types
 from pledgebook.organisations.models import Organisation, Representative, all_categories
 from pledgebook.programmes.models import (
@@ -147,6 +150,10 @@ class Command(BaseCommand):
             forget_vectors()
             # Indicator values protect their indicators: the reports go first.
             reports = ProgressReport.objects.filter(cycle__programme__in=demo_programmes())
+            # A published Co-Chairs' Summary protects its published version.
+            CoChairsSummary.objects.filter(event__programme__in=demo_programmes()).update(
+                published_version=None
+            )
             programmes = reports.delete()[0] + demo_programmes().delete()[0]
             organisations = demo_organisations().delete()[0]
             users = demo_users().delete()[0]
@@ -195,6 +202,8 @@ class Loader:
             self.reporting.load()
         with explained("coalitions"):
             demo_coalitions.CoalitionLoader(self).load()
+        with explained("forum"):
+            demo_forum.ForumLoader(self).load()
 
     def summary(self) -> dict[str, int]:
         rows: dict[str, int] = {
@@ -217,6 +226,7 @@ class Loader:
             rows[f"commitments {status.value}"] = commitments[status.value]
         rows.update(demo_reporting.counts(programmes))
         rows.update(demo_coalitions.counts(programmes))
+        rows.update(demo_forum.counts(programmes))
         rows["audit entries"] = AuditEntry.objects.filter(programme__in=programmes).count()
         return rows
 
@@ -436,8 +446,9 @@ def generated_files() -> list[str]:
 
 
 def forget_vectors() -> None:
-    """Remove the similarity vectors of the demo's expressions of interest and coalitions (kept
-    by kind and id, not by foreign key, so the deletion of the programmes leaves them)."""
+    """Remove the similarity vectors of the demo's expressions of interest, coalitions, forum
+    recommendations and consultation answers (kept by kind and id, not by foreign key, so the
+    deletion of the programmes leaves them)."""
     programmes = demo_programmes()
     for pk in ExpressionOfInterest.objects.filter(programme__in=programmes).values_list(
         "pk", flat=True
@@ -445,6 +456,11 @@ def forget_vectors() -> None:
         engine.remove(EOI_KIND, pk)
     for pk in Coalition.objects.filter(programme__in=programmes).values_list("pk", flat=True):
         engine.remove(COALITION_KIND, pk)
+    recommendations, answers = demo_forum.recommendation_and_answer_ids(programmes)
+    for pk in recommendations:
+        engine.remove(RECOMMENDATION_KIND, pk)
+    for pk in answers:
+        engine.remove(ANSWER_KIND, pk)
 
 
 def lookup(manager: Any, field: str, values: Iterable[Any]) -> list[Any]:
