@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledgebook.public import views, views_coalition_page, views_coalitions
+from pledgebook.public import views, views_coalition_page, views_coalitions, views_forum_cochairs
 
 app_name = "public"
 urlpatterns = [
@@ -14,4 +14,20 @@ urlpatterns = [
     path("coalitions/", views_coalitions.directory, name="coalitions"),
     path("how-commitments-are-assessed/", views.assessment_rules, name="assessment_rules"),
     path("coalitions/<slug:slug>/", views_coalition_page.coalition, name="coalition"),
+    # The published Co-Chairs' Summary of a forum event (forum/cochairs_document.py).
+    path(
+        "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary/",
+        views_forum_cochairs.cochairs_summary,
+        name="cochairs_summary",
+    ),
+    path(
+        "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary.pdf",
+        views_forum_cochairs.cochairs_summary_pdf,
+        name="cochairs_summary_pdf",
+    ),
+    path(
+        "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary.docx",
+        views_forum_cochairs.cochairs_summary_docx,
+        name="cochairs_summary_docx",
+    ),
 ]
