@@ -3,7 +3,8 @@
 URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme-list``,
 ``theme-detail``, ``organisation-list``, ``organisation-detail``, ``commitment-list``,
 ``commitment-detail``, ``coalition-list``, ``coalition-detail``, ``exports``, ``export``
-(kwarg ``identifier``), ``cochairs-summary`` (kwargs ``programme``, ``event``), ``schema``, ``docs``.
+(kwarg ``identifier``), ``cochairs-summary`` (kwargs ``programme``, ``event``), ``schema``,
+``docs``.
 """
 
 from django.urls import path

@@ -389,3 +389,196 @@ def test_each_action_allowed_to_the_secretariat_refused_to_others(
     assert SummaryVersion.objects.filter(summary=summary, number=1).get().content == (
         version.content
     )
+
+
+# Console pages --------------------------------------------------------------------------------
+
+
+def _console(name, summary, **kwargs):
+    return reverse(
+        f"console:{name}",
+        kwargs={"programme": summary.event.programme.slug, "event": summary.event.slug, **kwargs},
+    )
+
+
+@pytest.fixture
+def signed_in(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_summary_page_shows_editors_where_each_point_came_from(
+    signed_in, summary, merged_draft, event
+):
+    _version, (first, second) = merged_draft
+    page = signed_in.get(_console("forum_cochairs", summary))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Merged from 2 recommendations." in html
+    assert "Water action segment" in html  # the session the merged point came from
+    assert first.text in html and second.text in html
+    assert 'name="point" value="m1"' in html
+    assert "Not published: only editors see it." in html
+
+
+def test_console_pages_refused_to_others_and_scoped_to_the_programme(client, summary, draft, event):
+    names = [("forum_cochairs", {}), ("forum_cochairs_edit", {}), ("forum_cochairs_versions", {})]
+    names.append(("forum_cochairs_version", {"number": 1}))
+    for name, kwargs in names:
+        url = _console(name, summary, **kwargs)
+        client.logout()
+        assert client.get(url).status_code == 302  # anonymous: to the login page
+        for outsider in _outsiders(event):
+            client.force_login(outsider)
+            assert client.get(url).status_code == 403, (name, outsider)
+    # Another programme's secretariat, in its own console, asking for this event: 404.
+    other = factories.ProgrammeFactory()
+    client.force_login(factories.staff(other))
+    url = reverse(
+        "console:forum_cochairs", kwargs={"programme": other.slug, "event": summary.event.slug}
+    )
+    assert client.get(url).status_code == 404
+
+
+def _edit_data(version, **changes):
+    content = version.content
+    data = {"based_on": version.number, "introduction": content["introduction"], "note": ""}
+    for i, section in enumerate(content["sections"]):
+        data[f"section-{i}-title"] = section["title"]
+        data[f"section-{i}-new"] = ""
+        for j, point in enumerate(section["points"]):
+            data[f"point-{i}-{j}-text"] = point["text"]
+    data.update(changes)
+    return data
+
+
+def test_edit_page_saves_a_new_version(signed_in, summary, draft):
+    response = signed_in.post(
+        _console("forum_cochairs_edit", summary),
+        _edit_data(
+            draft,
+            **{
+                "point-0-0-text": "Local governments first.",
+                "point-0-1-delete": "on",
+                "section-1-new": "Youth asked for a seat at the table.",
+                "note": "Tightened the water section",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    saved = summary.versions.get(number=2)
+    assert saved.note == "Tightened the water section"
+    assert [p["text"] for p in saved.content["sections"][0]["points"]] == [
+        "Local governments first."
+    ]
+    assert [p["text"] for p in saved.content["sections"][1]["points"]] == [
+        "Respondents asked for simpler access to climate finance.",
+        "Youth asked for a seat at the table.",
+    ]
+    assert (
+        saved.content["sections"][0]["points"][0]["sources"]
+        == (draft.content["sections"][0]["points"][0]["sources"])
+    )
+
+
+def test_edit_refused_when_changed_meanwhile_keeps_what_was_typed(
+    signed_in, editor, summary, draft
+):
+    cochairs.save_version(
+        actor=editor, summary=summary, content=_edited(draft.content, "Meanwhile."), based_on=1
+    )
+    before = _snapshot(summary)
+    response = signed_in.post(
+        _console("forum_cochairs_edit", summary),
+        _edit_data(draft, **{"point-0-0-text": "My careful rewording.", "section-0-title": ""}),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "My careful rewording." in html
+    assert "Someone else saved version 2 of this summary" in html
+    assert _snapshot(summary) == before
+
+
+def test_edit_shows_a_section_without_title_at_its_field(signed_in, summary, draft):
+    response = signed_in.post(
+        _console("forum_cochairs_edit", summary), _edit_data(draft, **{"section-1-title": " "})
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"section-1-title": ["Give this section a title."]}
+    assert summary.versions.count() == 1
+
+
+def test_edit_post_refused_to_a_reviewer(client, summary, draft, event):
+    client.force_login(factories.staff(event.programme, ProgrammeRole.Role.REVIEWER))
+    before = _snapshot(summary)
+    response = client.post(
+        _console("forum_cochairs_edit", summary), _edit_data(draft, **{"point-0-0-text": "X."})
+    )
+    assert response.status_code == 403
+    assert _snapshot(summary) == before
+
+
+def test_versions_page_compares_any_two_versions(signed_in, editor, summary, draft):
+    second = cochairs.save_version(
+        actor=editor,
+        summary=summary,
+        content=_edited(draft.content, "Put partnerships with cities at the centre."),
+        note="Cities",
+        based_on=1,
+    )
+    cochairs.save_version(
+        actor=editor,
+        summary=summary,
+        content=_edited(second.content, "Put partnerships with cities at the very centre."),
+        based_on=2,
+    )
+    page = signed_in.get(_console("forum_cochairs_versions", summary), {"a": 3, "b": 1})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "From version 1 to version 3" in html
+    assert "<del>local governments " in html
+    assert (
+        "<ins>cities </ins>at the <del>centre of SDG 6 delivery.</del><ins>very centre.</ins>"
+        in html
+    )
+    assert "1 changed, 0 added, 0 removed." in html
+    assert "Cities" in html  # the notes of the versions
+
+
+def test_buttons_split_restore_publish_unpublish(signed_in, summary, merged_draft, client):
+    response = signed_in.post(
+        _console("forum_cochairs_split", summary), {"point": "m1", "based_on": 1}
+    )
+    assert response.status_code == 302
+    assert summary.versions.count() == 2
+    signed_in.post(_console("forum_cochairs_restore", summary, number=1), {"based_on": 2})
+    assert summary.versions.get(number=3).content == summary.versions.get(number=1).content
+    signed_in.post(_console("forum_cochairs_publish", summary, number=2))
+    summary.refresh_from_db()
+    assert summary.published_version.number == 2
+    signed_in.post(_console("forum_cochairs_unpublish", summary))
+    summary.refresh_from_db()
+    assert summary.status == "draft"
+    # A stale split is refused with the reason, nothing saved.
+    response = signed_in.post(
+        _console("forum_cochairs_split", summary), {"point": "m1", "based_on": 1}, follow=True
+    )
+    assert "Someone else saved version 3" in response.content.decode()
+    assert summary.versions.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "data"),
+    [
+        ("forum_cochairs_split", {}, {"point": "m1", "based_on": 1}),
+        ("forum_cochairs_restore", {"number": 1}, {"based_on": 1}),
+        ("forum_cochairs_publish", {"number": 1}, {}),
+        ("forum_cochairs_unpublish", {}, {}),
+    ],
+)
+def test_buttons_refused_to_others(client, summary, merged_draft, event, name, kwargs, data):
+    before = _snapshot(summary)
+    for outsider in _outsiders(event):
+        client.force_login(outsider)
+        assert client.post(_console(name, summary, **kwargs), data).status_code == 403
+    assert _snapshot(summary) == before

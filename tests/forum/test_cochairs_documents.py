@@ -110,7 +110,7 @@ def _pdf_text(blob: bytes) -> str:
 
 
 def test_the_outline_is_the_versions_text_in_order(world):
-    summary, doc, _names = world
+    _summary, doc, _names = world
     assert doc.title == "Co-Chairs' Summary of the 2025 ECOSOC Partnership Forum"
     assert [s.title for s in doc.sections] == [
         "SDG Action Segment: clean water and sanitation",
@@ -165,7 +165,7 @@ def test_pdf_read_back_holds_every_point_in_order_and_renders(world, client):
         textpage = page.get_textpage()
         for c in range(textpage.count_chars()):
             left, bottom, right, top = textpage.get_charbox(c)
-            assert 0 <= left and right <= width and 0 <= bottom and top <= height
+            assert left >= 0 and bottom >= 0 and right <= width and top <= height
     pdf[0].render(scale=1.2).to_pil().save(PNG)
     pdf[len(pdf) - 1].render(scale=1.2).to_pil().save(LAST_PNG)
     assert PNG.stat().st_size > 10_000

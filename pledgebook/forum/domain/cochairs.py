@@ -136,13 +136,14 @@ def save_version(
     last.  Refused, nothing saved, when ``based_on`` (a version or its number) is not the
     latest version, when the content breaks a rule, or when it changes nothing."""
     require(actor, PERM, summary.event)
-    cleaned, errors = clean_summary_content(content)
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         row = _locked(summary, actor)
         latest = _latest(row)
+        # A change made meanwhile first: the editor's next step is to start again from it.
         _check_based_on(latest, based_on)
+        cleaned, errors = clean_summary_content(content)
+        if errors:
+            raise ValidationError(errors)
         if latest is not None and latest.content == cleaned:
             raise ValidationError(
                 _("Nothing changed since version %(number)s: nothing was saved.")
