@@ -228,8 +228,9 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
 
 def cochairs_content(recommendations=(), *, merged=()):
     """A realistic version's content: an introduction, a segment section whose points come
-    from ``recommendations`` (one point each), a point ``merged`` from several (when given),
-    and a section of consultation themes."""
+    from ``recommendations`` (one point each; two points "p1", "p2" written by an editor
+    when none are given) then a point "m1" ``merged`` from several (when given), and a
+    section of consultation themes."""
     points = [
         {
             "id": f"r{r.pk}",
@@ -239,16 +240,6 @@ def cochairs_content(recommendations=(), *, merged=()):
         }
         for r in recommendations
     ]
-    if merged:
-        points.append(
-            {
-                "id": "m1",
-                "text": "Scale up blended finance for local water utilities, with public "
-                "guarantees that lower the cost of capital.",
-                "sources": [{"kind": "recommendation", "id": r.pk} for r in merged],
-                "merged": True,
-            }
-        )
     if not points:
         points = [
             {
@@ -264,6 +255,16 @@ def cochairs_content(recommendations=(), *, merged=()):
                 "merged": False,
             },
         ]
+    if merged:
+        points.append(
+            {
+                "id": "m1",
+                "text": "Scale up blended finance for local water utilities, with public "
+                "guarantees that lower the cost of capital.",
+                "sources": [{"kind": "recommendation", "id": r.pk} for r in merged],
+                "merged": True,
+            }
+        )
     return {
         "introduction": "The Forum brought together governments, the United Nations system "
         "and stakeholders to accelerate the 2030 Agenda.\n\nThis summary presents the "

@@ -29,7 +29,9 @@ class CochairsEditForm(forms.Form):
 
     def __init__(self, data: Any = None, *, base: dict[str, Any], based_on: int) -> None:
         super().__init__(
-            data, initial={"based_on": based_on, "introduction": base.get("introduction", "")}
+            data,
+            initial={"based_on": based_on, "introduction": base.get("introduction", "")},
+            label_suffix="",
         )
         self.base = base
         for i, section in enumerate(base.get("sections") or []):

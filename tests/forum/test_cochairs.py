@@ -177,7 +177,8 @@ def test_split_makes_one_point_per_recommendation_in_place(editor, summary, merg
     split = cochairs.split_point(actor=editor, summary=summary, point_id="m1", based_on=1)
     assert split.number == 2
     points = split.content["sections"][0]["points"]
-    assert points == [
+    assert points[:2] == version.content["sections"][0]["points"][:2]
+    assert points[2:] == [
         {
             "id": "m1.1",
             "text": "Recommends blended finance for water utilities.",
@@ -193,7 +194,7 @@ def test_split_makes_one_point_per_recommendation_in_place(editor, summary, merg
     ]
     assert split.content["sections"][1] == version.content["sections"][1]
     version.refresh_from_db()
-    assert [p["id"] for p in version.content["sections"][0]["points"]] == ["m1"]
+    assert [p["id"] for p in version.content["sections"][0]["points"]] == ["p1", "p2", "m1"]
     entry = AuditEntry.objects.get(action="cochairs_summary.point_split")
     assert entry.data == {"version": 2, "point": "m1", "into": ["m1.1", "m1.2"]}
 
@@ -206,7 +207,7 @@ def test_split_takes_the_deattribution_it_is_given(editor, summary, merged_draft
         based_on=1,
         deattribute=lambda text, event: text.upper(),
     )
-    assert split.content["sections"][0]["points"][0]["text"] == (
+    assert split.content["sections"][0]["points"][2]["text"] == (
         "AQUA ALLIANCE RECOMMENDS BLENDED FINANCE FOR WATER UTILITIES."
     )
 
