@@ -8,7 +8,6 @@ nothing), and a version is resolved in three queries whatever its size.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from pledgebook.forum.models import (
     Session,
     SessionSummary,
 )
-from pledgebook.forum.validation import is_merged, recommendation_sources
+from pledgebook.forum.validation import is_merged, local, recommendation_sources
 
 
 @dataclass(frozen=True)
@@ -33,8 +32,9 @@ class Source:
     context: str = ""  # a consultation's title
 
     @property
-    def starts_at(self) -> dt.datetime | None:
-        return self.session.starts_at.astimezone(self.session.event.zone) if self.session else None
+    def starts_at(self) -> str:
+        """When the session started, as the venue reads it (the event's time zone)."""
+        return local(self.session.event, self.session.starts_at) if self.session else ""
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,18 @@ split again, an earlier version restored, the difference between any two version
 publication; each action allowed to the secretariat and refused, nothing changed, to others."""
 
 import copy
+import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import formats
 
 from pledgebook.core.models import AuditEntry
 from pledgebook.forum import cochairs_diff
 from pledgebook.forum.domain import cochairs
 from pledgebook.forum.models import CoChairsSummary, SummaryVersion
+from pledgebook.forum.validation import local
 from pledgebook.programmes.models import ProgrammeRole
 from tests import factories
 
@@ -419,6 +422,12 @@ def test_summary_page_shows_editors_where_each_point_came_from(
     assert "Water action segment" in html  # the session the merged point came from
     assert first.text in html and second.text in html
     assert 'name="point" value="m1"' in html
+    # The session's time as the venue reads it (New York), not the server's.
+    session = first.summary.session
+    assert f"{local(event, session.starts_at)} venue time" in html
+    assert local(event, session.starts_at) != formats.date_format(
+        session.starts_at.astimezone(dt.UTC), "DATETIME_FORMAT"
+    )
     assert "Not published: only editors see it." in html
 
 
@@ -583,3 +592,20 @@ def test_buttons_refused_to_others(client, summary, merged_draft, event, name, k
         client.force_login(outsider)
         assert client.post(_console(name, summary, **kwargs), data).status_code == 403
     assert _snapshot(summary) == before
+
+
+def test_summary_page_before_the_first_draft_and_an_old_version(signed_in, editor, event):
+    url = reverse(
+        "console:forum_cochairs", kwargs={"programme": event.programme.slug, "event": event.slug}
+    )
+    assert "The first draft has not been compiled yet." in signed_in.get(url).content.decode()
+    summary = factories.CoChairsSummaryFactory(event=event)
+    draft = factories.SummaryVersionFactory(summary=summary)
+    cochairs.save_version(
+        actor=editor, summary=summary, content=_edited(draft.content, "Newer."), based_on=1
+    )
+    old = signed_in.get(_console("forum_cochairs_version", summary, number=1)).content.decode()
+    assert "Version 1 (the current version is 2)." in old
+    assert draft.content["sections"][0]["points"][0]["text"] in old
+    assert "Newer." not in old
+    assert signed_in.get(_console("forum_cochairs_version", summary, number=9)).status_code == 404
