@@ -609,3 +609,66 @@ def test_summary_page_before_the_first_draft_and_an_old_version(signed_in, edito
     assert draft.content["sections"][0]["points"][0]["text"] in old
     assert "Newer." not in old
     assert signed_in.get(_console("forum_cochairs_version", summary, number=9)).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_at_once_one_is_refused():
+    """Two editors save from version 1 at the same moment (two connections, PostgreSQL): the
+    summary's row lock makes the second wait, read version 2, and be refused in words; there
+    is one version 2."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers: the race needs PostgreSQL")
+    event = factories.EventFactory()
+    editors = [factories.staff(event.programme), factories.staff(event.programme)]
+    summary = factories.CoChairsSummaryFactory(event=event)
+    draft = factories.SummaryVersionFactory(summary=summary)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(editor, text):
+        try:
+            barrier.wait()
+            cochairs.save_version(
+                actor=editor, summary=summary, content=_edited(draft.content, text), based_on=1
+            )
+            outcomes.append("saved")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(editor, f"Edit by editor {n}."))
+        for n, editor in enumerate(editors)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [
+        "Someone else saved version 2 of this summary after the version 1 you started from. "
+        "Nothing was saved: open the current version and make your change again.",
+        "saved",
+    ]
+    assert list(summary.versions.order_by("number").values_list("number", flat=True)) == [1, 2]
+
+
+def test_provisional_deattribution_removes_whole_names_only(event):
+    """The default of ``split_point`` until the compile branch's de-attribution is plugged in:
+    organisers, organisations and speakers of the event's sessions, as whole words."""
+    ode = factories.OrganisationFactory(name="Ode")
+    person = factories.UserFactory(first_name="Li", last_name="Wei")
+    session = factories.SessionFactory(event=event)
+    session.organisations.set([ode])
+    session.organisers.set([person])
+    session.speakers.create(name="Maria Santos")
+    text = "ODE and Li Wei (Maria Santos) ask for a code of conduct for episodes of drought."
+    assert cochairs.provisional_deattribute(text, event) == (
+        "And ask for a code of conduct for episodes of drought."
+    )
+    other_event = factories.EventFactory()
+    assert cochairs.provisional_deattribute(text, other_event) == text

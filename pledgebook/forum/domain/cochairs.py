@@ -77,7 +77,7 @@ def _number(based_on: SummaryVersion | int | None) -> int | None:
 
 def _locked(summary: CoChairsSummary, actor: Any) -> CoChairsSummary:
     """The summary's row, locked until the transaction ends, the permission asked again."""
-    row = CoChairsSummary.objects.select_for_update().select_related("event").get(pk=summary.pk)
+    row = CoChairsSummary.objects.select_for_update().get(pk=summary.pk)
     require(actor, PERM, row.event)
     return row
 
