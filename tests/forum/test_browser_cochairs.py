@@ -51,6 +51,7 @@ def test_secretariat_edits_splits_publishes_and_the_public_reads_it(live_server,
     console = f"{base}/console/{programme.slug}/forum/{event.slug}/cochairs/"
 
     page = browser.new_page()
+    page.set_viewport_size({"width": 375, "height": 800})  # every page readable on a phone
     sign_in(page, base, editor.email, lands="/console/")
     page.goto(console)
     page.get_by_text("Merged from 2 recommendations.").wait_for()
@@ -58,7 +59,9 @@ def test_secretariat_edits_splits_publishes_and_the_public_reads_it(live_server,
     page.get_by_text("Water action segment").first.wait_for()
 
     # Edit the first point and save.
+    assert _no_horizontal_scroll(page)
     page.get_by_role("link", name="Edit", exact=True).click()
+    assert _no_horizontal_scroll(page)
     page.get_by_label("Point 1", exact=True).first.fill(
         "Put partnerships with cities at the centre of SDG 6 delivery."
     )
@@ -76,6 +79,7 @@ def test_secretariat_edits_splits_publishes_and_the_public_reads_it(live_server,
     assert page.locator("#diff ins").first.inner_text() == "cities "
     page.get_by_role("cell", name="Cities, not only governments").wait_for()
     page.screenshot(path=f"{SHOTS}/cochairs_versions.png", full_page=True)
+    assert _no_horizontal_scroll(page)
 
     # Split the merged point again.
     page.get_by_role("link", name="Current version").click()
@@ -91,7 +95,6 @@ def test_secretariat_edits_splits_publishes_and_the_public_reads_it(live_server,
     summary.refresh_from_db()
     assert summary.status == CoChairsSummary.Status.PUBLISHED
     assert summary.published_version.number == 3
-    page.set_viewport_size({"width": 375, "height": 800})
     assert _no_horizontal_scroll(page)
     page.close()
 
