@@ -8,11 +8,13 @@ from django.utils import timezone
 
 from pledgebook.commitments.models import Application, Commitment, EndorsementLevel
 from pledgebook.forum.models import (
+    CoChairsSummary,
     Event,
     Recommendation,
     Room,
     Session,
     SessionSummary,
+    SummaryVersion,
 )
 from pledgebook.organisations.models import Category, Organisation, Representative
 from pledgebook.programmes.models import (
@@ -219,3 +221,96 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     summary = factory.SubFactory(SessionSummaryFactory)
     text = factory.Sequence(lambda n: f"Recommendation number {n} of the session.")
     position = factory.Sequence(int)
+
+
+# Co-Chairs' Summary (forum/domain/cochairs.py) -------------------------------------------
+
+
+def cochairs_content(recommendations=(), *, merged=()):
+    """A realistic version's content: an introduction, a segment section whose points come
+    from ``recommendations`` (one point each; two points "p1", "p2" written by an editor
+    when none are given) then a point "m1" ``merged`` from several (when given), and a
+    section of consultation themes."""
+    points = [
+        {
+            "id": f"r{r.pk}",
+            "text": r.text,
+            "sources": [{"kind": "recommendation", "id": r.pk}],
+            "merged": False,
+        }
+        for r in recommendations
+    ]
+    if not points:
+        points = [
+            {
+                "id": "p1",
+                "text": "Put partnerships with local governments at the centre of SDG 6 delivery.",
+                "sources": [],
+                "merged": False,
+            },
+            {
+                "id": "p2",
+                "text": "Publish open data on water utility performance every year.",
+                "sources": [],
+                "merged": False,
+            },
+        ]
+    if merged:
+        points.append(
+            {
+                "id": "m1",
+                "text": "Scale up blended finance for local water utilities, with public "
+                "guarantees that lower the cost of capital.",
+                "sources": [{"kind": "recommendation", "id": r.pk} for r in merged],
+                "merged": True,
+            }
+        )
+    return {
+        "introduction": "The Forum brought together governments, the United Nations system "
+        "and stakeholders to accelerate the 2030 Agenda.\n\nThis summary presents the "
+        "outcomes collectively and without attribution.",
+        "sections": [
+            {
+                "key": "segment-water",
+                "title": "SDG Action Segment: clean water and sanitation",
+                "kind": "segment",
+                "points": points,
+            },
+            {
+                "key": "consultation",
+                "title": "What the global consultation said",
+                "kind": "consultation",
+                "points": [
+                    {
+                        "id": "c1",
+                        "text": "Respondents asked for simpler access to climate finance.",
+                        "sources": [{"kind": "consultation_theme", "id": 1}],
+                        "merged": False,
+                    }
+                ],
+            },
+        ],
+    }
+
+
+class CoChairsSummaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoChairsSummary
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.LazyAttribute(lambda o: f"Co-Chairs' Summary of the {o.event.name}")
+
+
+class SummaryVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SummaryVersion
+
+    summary = factory.SubFactory(CoChairsSummaryFactory)
+    number = factory.LazyAttribute(
+        lambda o: (
+            (o.summary.versions.order_by("-number").values_list("number", flat=True).first() or 0)
+            + 1
+        )
+    )
+    content = factory.LazyFunction(cochairs_content)
+    note = "First draft compiled."

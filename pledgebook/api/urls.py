@@ -3,7 +3,8 @@
 URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme-list``,
 ``theme-detail``, ``organisation-list``, ``organisation-detail``, ``commitment-list``,
 ``commitment-detail``, ``coalition-list``, ``coalition-detail``, ``exports``, ``export``
-(kwarg ``identifier``), ``schema``, ``docs``.
+(kwarg ``identifier``), ``cochairs-summary`` (kwargs ``programme``, ``event``), ``schema``,
+``docs``.
 """
 
 from django.urls import path
@@ -11,7 +12,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from pledgebook.api import docs, views
+from pledgebook.api import docs, views, views_forum_cochairs
 
 app_name = "api"
 
@@ -28,6 +29,11 @@ urlpatterns = [
     *router.urls,
     path("v1/exports/", views.ExportIndexView.as_view(), name="exports"),
     path("v1/exports/<slug:identifier>/", views.ExportView.as_view(), name="export"),
+    path(
+        "v1/forum/<slug:programme>/<slug:event>/cochairs-summary/",
+        views_forum_cochairs.CochairsSummaryView.as_view(),
+        name="cochairs-summary",
+    ),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", docs.docs, name="docs"),
 ]

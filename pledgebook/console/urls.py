@@ -6,6 +6,7 @@ from pledgebook.console.views import (
     audit,
     coalition_import,
     coalitions,
+    forum_cochairs,
     forum_digest,
     forum_participation,
     forum_proposals,
@@ -44,6 +45,37 @@ urlpatterns = [
     ),
     path(P + "commitments/<int:pk>/<slug:action>/", review.act, name="commitment_action"),
     path(P + "audit/", audit.audit_log, name="audit"),
+    # The Co-Chairs' Summary of a forum event after its first draft (forum/domain/cochairs.py).
+    path(P + "forum/<slug:event>/cochairs/", forum_cochairs.summary_page, name="forum_cochairs"),
+    path(P + "forum/<slug:event>/cochairs/edit/", forum_cochairs.edit, name="forum_cochairs_edit"),
+    path(
+        P + "forum/<slug:event>/cochairs/versions/",
+        forum_cochairs.versions,
+        name="forum_cochairs_versions",
+    ),
+    path(
+        P + "forum/<slug:event>/cochairs/versions/<int:number>/",
+        forum_cochairs.version_page,
+        name="forum_cochairs_version",
+    ),
+    path(
+        P + "forum/<slug:event>/cochairs/versions/<int:number>/restore/",
+        forum_cochairs.restore,
+        name="forum_cochairs_restore",
+    ),
+    path(
+        P + "forum/<slug:event>/cochairs/versions/<int:number>/publish/",
+        forum_cochairs.publish,
+        name="forum_cochairs_publish",
+    ),
+    path(
+        P + "forum/<slug:event>/cochairs/unpublish/",
+        forum_cochairs.unpublish,
+        name="forum_cochairs_unpublish",
+    ),
+    path(
+        P + "forum/<slug:event>/cochairs/split/", forum_cochairs.split, name="forum_cochairs_split"
+    ),
     # Import of existing coalitions (coalitions/importing.py).
     path(P + "coalitions/import/", coalition_import.upload, name="coalition_import"),
     path(

@@ -82,6 +82,8 @@ EVENTS = {
     "subscribed": _("subscribed"),
     "themes_grouped": _("responses grouped into themes"),
     "unsubscribed": _("unsubscribed"),
+    "unpublished": _("unpublished: back to a draft"),
+    "restored": _("an earlier version restored as a new one"),
     "version_saved": _("new version saved"),
     "waitlisted": _("put on the waiting list"),
     "exported": _("data downloaded by its owner"),

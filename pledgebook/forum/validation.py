@@ -362,3 +362,117 @@ def at_venue(event: Event, day: dt.date, time: dt.time) -> dt.datetime:
     """``time`` on ``day`` as the venue's clock reads it (forms ask for times in venue time,
     never the server's nor the browser's)."""
     return dt.datetime.combine(day, time, tzinfo=event.zone)
+
+
+# Co-Chairs' Summary: the content of a version ---------------------------------------------
+#
+# A version's content (``SummaryVersion.content``) is ``{"introduction": str, "sections":
+# [{"key", "title", "points": [{"id", "text", "sources", "merged", ...}]}]}``.  Keys this
+# check does not know (a section's "kind", a point's "sessions") are kept as they are.  Error
+# keys name the edit form's fields: ``introduction``, ``section-<i>-title``,
+# ``point-<i>-<j>-text`` (indices of the content given, before empty points are dropped).
+
+#: The longest text of one point, and of the introduction.
+POINT_MAX_CHARS = 5000
+INTRODUCTION_MAX_CHARS = 20000
+
+
+def clean_summary_content(content: Any) -> tuple[dict[str, Any], Errors]:
+    """``content`` made tidy (texts stripped, empty points dropped, a missing point id
+    given) and the errors that refuse it (wrong shape, a section without a title, a text too
+    long, two points with the same id)."""
+    errors: Errors = {}
+    if not isinstance(content, dict) or not isinstance(content.get("sections", []), list):
+        _add(errors, "__all__", _("The summary's content is not in the expected form."))
+        return {}, errors
+    introduction = content.get("introduction") or ""
+    if not isinstance(introduction, str):
+        _add(errors, "introduction", _("The introduction must be text."))
+        introduction = ""
+    introduction = introduction.strip()
+    if len(introduction) > INTRODUCTION_MAX_CHARS:
+        _add(
+            errors,
+            "introduction",
+            _("The introduction is longer than %(max)s characters.")
+            % {"max": INTRODUCTION_MAX_CHARS},
+        )
+    cleaned: dict[str, Any] = {**content, "introduction": introduction, "sections": []}
+    seen_ids: set[str] = set()
+    seen_keys: set[str] = set()
+    for i, section in enumerate(content.get("sections") or []):
+        if not isinstance(section, dict) or not isinstance(section.get("points", []), list):
+            _add(errors, "__all__", _("Section %(n)s is not in the expected form.") % {"n": i + 1})
+            continue
+        title = section.get("title")
+        title = title.strip() if isinstance(title, str) else ""
+        if not title:
+            _add(errors, f"section-{i}-title", _("Give this section a title."))
+        key = str(section.get("key") or f"section-{i + 1}")
+        while key in seen_keys:
+            key += "-2"
+        seen_keys.add(key)
+        points: list[dict[str, Any]] = []
+        for j, point in enumerate(section.get("points") or []):
+            if not isinstance(point, dict):
+                _add(
+                    errors,
+                    "__all__",
+                    _("Point %(j)s of section %(i)s is not in the expected form.")
+                    % {"i": i + 1, "j": j + 1},
+                )
+                continue
+            text = point.get("text")
+            text = text.strip() if isinstance(text, str) else ""
+            if not text:
+                continue  # an emptied point is a deleted one
+            if len(text) > POINT_MAX_CHARS:
+                _add(
+                    errors,
+                    f"point-{i}-{j}-text",
+                    _("This point is longer than %(max)s characters.") % {"max": POINT_MAX_CHARS},
+                )
+            point_id = str(point.get("id") or "")
+            if not point_id or point_id in seen_ids:
+                point_id = _new_point_id(seen_ids)
+            seen_ids.add(point_id)
+            sources = point.get("sources") or []
+            if not isinstance(sources, list):
+                sources = []
+            points.append(
+                {
+                    **point,
+                    "id": point_id,
+                    "text": text,
+                    "sources": sources,
+                    "merged": bool(point.get("merged", False)),
+                }
+            )
+        cleaned["sections"].append({**section, "key": key, "title": title, "points": points})
+    return cleaned, errors
+
+
+def _new_point_id(taken: set[str]) -> str:
+    n = len(taken) + 1
+    while f"p{n}" in taken:
+        n += 1
+    return f"p{n}"
+
+
+def recommendation_sources(point: dict[str, Any]) -> list[int]:
+    """The ids of the recommendations a point came from, in order, each once."""
+    found: list[int] = []
+    for source in point.get("sources") or []:
+        if isinstance(source, dict) and source.get("kind") == "recommendation":
+            try:
+                pk = int(source["id"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if pk not in found:
+                found.append(pk)
+    return found
+
+
+def is_merged(point: dict[str, Any]) -> bool:
+    """A point an editor may split again: drawn from several recommendations."""
+    return len(recommendation_sources(point)) > 1

@@ -4,6 +4,7 @@ from pledgebook.public import (
     views,
     views_coalition_page,
     views_coalitions,
+    views_forum_cochairs,
     views_forum_digest,
 )
 
@@ -49,5 +50,21 @@ urlpatterns = [
         "programmes/<slug:programme>/events/<slug:event>/impact.pdf",
         views_forum_digest.impact_pdf,
         name="forum_impact_pdf",
+    ),
+    # The published Co-Chairs' Summary of a forum event (forum/cochairs_document.py).
+    path(
+        "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary/",
+        views_forum_cochairs.cochairs_summary,
+        name="cochairs_summary",
+    ),
+    path(
+        "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary.pdf",
+        views_forum_cochairs.cochairs_summary_pdf,
+        name="cochairs_summary_pdf",
+    ),
+    path(
+        "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary.docx",
+        views_forum_cochairs.cochairs_summary_docx,
+        name="cochairs_summary_docx",
     ),
 ]

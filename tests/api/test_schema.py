@@ -31,6 +31,7 @@ PATHS = {
     "/api/v1/coalitions/{slug}/",
     "/api/v1/exports/",
     "/api/v1/exports/{identifier}/",
+    "/api/v1/forum/{programme}/{event}/cochairs-summary/",
 }
 COMMITMENT_FILTERS = {"q", "programme", "theme", "type", "category", "country", "region", "sdg"}
 

@@ -22,7 +22,10 @@ pytestmark = pytest.mark.django_db
 TEMPLATES = Path(settings.BASE_DIR) / "pledgebook"
 # Never served to a browser: mail bodies, and the annual report's HTML that WeasyPrint turns
 # into the PDF.
-NOT_SERVED = {"reporting/templates/reporting/annual_pdf.html"}
+NOT_SERVED = {
+    "reporting/templates/reporting/annual_pdf.html",
+    "forum/templates/forum/cochairs_pdf.html",
+}
 
 
 def test_every_response_carries_the_strict_policy(client: Client) -> None:
