@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,22 +51,19 @@ def _url(name: str, console: Console, event: Event, **kwargs: int) -> str:
     )
 
 
-def source_link(console: Console, source: cochairs_provenance.Source) -> str:
-    """The session summary's read-only page when the console has one, else the session's."""
-    slug = console.programme.slug
-    candidates = []
-    if source.session_summary is not None:
-        candidates.append(
-            ("console:forum_summary", {"programme": slug, "pk": source.session_summary.pk})
-        )
-    if source.session is not None:
-        candidates.append(("console:forum_session", {"programme": slug, "pk": source.session.pk}))
-    for name, kwargs in candidates:
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return ""
+def source_link(console: Console, event: Event, source: cochairs_provenance.Source) -> str:
+    """The read-only page of the session summary a point came from ("" for a source that is
+    not a session's, such as a consultation theme)."""
+    if source.session is None:
+        return ""
+    return reverse(
+        "console:forum_summary",
+        kwargs={
+            "programme": console.programme.slug,
+            "event": event.slug,
+            "session": source.session.pk,
+        },
+    )
 
 
 def _show(
@@ -82,7 +79,7 @@ def _show(
         {
             "section": section.section,
             "points": [
-                {"p": p, "sources": [(s, source_link(console, s)) for s in p.sources]}
+                {"p": p, "sources": [(s, source_link(console, event, s)) for s in p.sources]}
                 for p in section.points
             ],
         }
