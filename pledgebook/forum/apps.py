@@ -11,3 +11,9 @@ class ForumConfig(AppConfig):
         from pledgebook.forum.similar import register_text_sources
 
         register_text_sources()
+
+        # Consultation responses imported from a CSV or XLSX file (forum/domain/consultations.py).
+        from pledgebook.core.checks import accepts_uploads
+        from pledgebook.forum.domain.consultations import MAX_BYTES
+
+        accepts_uploads("a consultation import (forum.domain.consultations.MAX_BYTES)", MAX_BYTES)

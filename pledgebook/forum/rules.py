@@ -70,3 +70,34 @@ rules.add_perm("forum.propose_side_event", takes_proposals & represents_an_organ
 rules.add_perm("forum.register", open_to_registration)
 rules.add_perm("forum.write_summary", organises_session | is_session_secretariat)
 rules.add_perm("forum.edit_cochairs", is_event_secretariat)
+
+
+# Statements and consultations (forum/domain/statements.py, forum/domain/consultations.py) ---
+# - ``forum.withdraw_statement`` (Statement): a representative of the statement's organisation.
+# - ``forum.decide_statement`` (Statement): the secretariat of the session's programme.
+# - ``forum.manage_consultation`` (Consultation): the secretariat of its programme (questions,
+#   imports, grouping of the answers into themes).
+# Who may *respond* to a consultation is its audience, with its own words of refusal:
+# ``forum.validation.audience_refusal``.
+
+
+@rules.predicate
+def represents_statement_organisation(user: Any, statement: Any) -> bool:
+    return _signed_in(user) and Representative.objects.filter(
+        user=user, organisation_id=statement.organisation_id
+    ).exists()
+
+
+@rules.predicate
+def is_statement_secretariat(user: Any, statement: Any) -> bool:
+    return bool(is_secretariat(user, statement.session.event.programme))
+
+
+@rules.predicate
+def is_consultation_secretariat(user: Any, consultation: Any) -> bool:
+    return bool(is_secretariat(user, consultation.programme))
+
+
+rules.add_perm("forum.withdraw_statement", represents_statement_organisation)
+rules.add_perm("forum.decide_statement", is_statement_secretariat)
+rules.add_perm("forum.manage_consultation", is_consultation_secretariat)
