@@ -1,6 +1,11 @@
 from django.urls import path
 
-from pledgebook.public import views, views_coalition_page, views_coalitions
+from pledgebook.public import (
+    views,
+    views_coalition_page,
+    views_coalitions,
+    views_forum_consultations,
+)
 
 app_name = "public"
 urlpatterns = [
@@ -14,4 +19,14 @@ urlpatterns = [
     path("coalitions/", views_coalitions.directory, name="coalitions"),
     path("how-commitments-are-assessed/", views.assessment_rules, name="assessment_rules"),
     path("coalitions/<slug:slug>/", views_coalition_page.coalition, name="coalition"),
+    path(
+        "programmes/<slug:programme>/consultations/<slug:slug>/",
+        views_forum_consultations.consultation,
+        name="consultation",
+    ),
+    path(
+        "programmes/<slug:programme>/consultations/<slug:slug>/results/",
+        views_forum_consultations.results,
+        name="consultation_results",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledgebook.workspace import views, views_coalitions, views_reporting
+from pledgebook.workspace import views, views_coalitions, views_forum_statements, views_reporting
 
 app_name = "workspace"
 urlpatterns = [
@@ -79,5 +79,15 @@ urlpatterns = [
         "coalitions/join-requests/<int:pk>/<slug:answer>/",
         views_coalitions.join_request_decide,
         name="coalition_join_request",
+    ),
+    # Forum: stakeholder statements for plenaries.
+    path("forum/statements/", views_forum_statements.mine, name="forum_statements"),
+    path(
+        "forum/statements/new/", views_forum_statements.submit, name="forum_statement_submit"
+    ),
+    path(
+        "forum/statements/<int:pk>/withdraw/",
+        views_forum_statements.withdraw,
+        name="forum_statement_withdraw",
     ),
 ]

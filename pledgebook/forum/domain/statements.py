@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -77,6 +78,15 @@ def _decided(actor: Any) -> Any:
     return apply
 
 
+def _session_url(session: Session) -> str:
+    """The public page of the session (empty while the public pages of the forum are not
+    installed: the mail then links to the organisation's statements only)."""
+    try:
+        return site.absolute_url(session.get_absolute_url())
+    except NoReverseMatch:
+        return ""
+
+
 def _notify(row: Statement, previous: str) -> None:
     session = row.session
     notify.notify(
@@ -87,8 +97,8 @@ def _notify(row: Statement, previous: str) -> None:
             "session": session,
             "event": session.event,
             "selected": row.status == Statement.Status.SELECTED,
-            "session_url": site.absolute_url(session.get_absolute_url()),
-            "statements_url": site.absolute_url("/workspace/forum/statements/"),
+            "session_url": _session_url(session),
+            "statements_url": site.absolute_url(reverse("workspace:forum_statements")),
         },
     )
 
