@@ -83,9 +83,12 @@ rules.add_perm("forum.edit_cochairs", is_event_secretariat)
 
 @rules.predicate
 def represents_statement_organisation(user: Any, statement: Any) -> bool:
-    return _signed_in(user) and Representative.objects.filter(
-        user=user, organisation_id=statement.organisation_id
-    ).exists()
+    return (
+        _signed_in(user)
+        and Representative.objects.filter(
+            user=user, organisation_id=statement.organisation_id
+        ).exists()
+    )
 
 
 @rules.predicate

@@ -229,9 +229,7 @@ def audience_refusal(user: Any, consultation: Any, now: dt.datetime) -> str | No
             "when": formats.date_format(consultation.closes_at, "DATETIME_FORMAT")
         }
     audience = consultation.audience
-    if audience == Consultation.Audience.SIGNED_IN and not getattr(
-        user, "is_authenticated", False
-    ):
+    if audience == Consultation.Audience.SIGNED_IN and not getattr(user, "is_authenticated", False):
         return _("This consultation is open to people signed in: sign in to respond.")
     if audience == Consultation.Audience.THEME_MAKERS and not makes_commitments_in(
         user, consultation.theme

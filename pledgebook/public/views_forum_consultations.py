@@ -24,11 +24,15 @@ from pledgebook.reference.models import Country
 class ResponseForm(forms.Form):
     error_css_class = "field-error"
 
-    name = forms.CharField(label=gettext_lazy("Your name (optional)"), max_length=200, required=False)
+    name = forms.CharField(
+        label=gettext_lazy("Your name (optional)"), max_length=200, required=False
+    )
     organisation_name = forms.CharField(
         label=gettext_lazy("Organisation (optional)"), max_length=300, required=False
     )
-    category = forms.ChoiceField(label=gettext_lazy("Stakeholder category (optional)"), required=False)
+    category = forms.ChoiceField(
+        label=gettext_lazy("Stakeholder category (optional)"), required=False
+    )
     country = forms.ModelChoiceField(
         label=gettext_lazy("Country (optional)"), queryset=Country.objects.none(), required=False
     )
@@ -42,7 +46,9 @@ class ResponseForm(forms.Form):
                 help_text=q.help_text,
                 required=False,  # the domain says which are required, at the field
                 max_length=ANSWER_MAX_CHARS,
-                widget=forms.Textarea(attrs={"rows": 4, **({"required": ""} if q.required else {})}),
+                widget=forms.Textarea(
+                    attrs={"rows": 4, **({"required": ""} if q.required else {})}
+                ),
             )
             for q in self.questions
         }

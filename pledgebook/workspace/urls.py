@@ -82,9 +82,7 @@ urlpatterns = [
     ),
     # Forum: stakeholder statements for plenaries.
     path("forum/statements/", views_forum_statements.mine, name="forum_statements"),
-    path(
-        "forum/statements/new/", views_forum_statements.submit, name="forum_statement_submit"
-    ),
+    path("forum/statements/new/", views_forum_statements.submit, name="forum_statement_submit"),
     path(
         "forum/statements/<int:pk>/withdraw/",
         views_forum_statements.withdraw,

@@ -46,9 +46,10 @@ class StatementForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            representative__user=user
-        ).order_by("name")
+        organisations: Any = self.fields["organisation"]
+        organisations.queryset = Organisation.objects.filter(representative__user=user).order_by(
+            "name"
+        )
         sessions = domain.open_plenaries()
         field: Any = self.fields["session"]
         field.queryset = sessions
@@ -87,8 +88,9 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
     rows = (
-        Statement.objects.filter(organisation__representative__user=request.user)
+        Statement.objects.filter(organisation__representative__user=user)
         .select_related("organisation", "session", "session__event")
         .order_by("-created_at", "-pk")
     )
@@ -98,9 +100,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    statement = get_object_or_404(
-        Statement, pk=pk, organisation__representative__user=request.user
-    )
+    statement = get_object_or_404(Statement, pk=pk, organisation__representative__user=request.user)
     return act(
         request,
         lambda: domain.withdraw_statement(actor=request.user, statement=statement),

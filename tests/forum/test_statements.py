@@ -191,9 +191,7 @@ def test_a_withdrawn_statement_cannot_be_selected(plenary, organisation, rep, se
     assert exc.value.messages == ["This statement is withdrawn: it cannot be selected."]
 
 
-def test_the_public_include_shows_selected_statements_only(
-    plenary, organisation, rep, secretariat
-):
+def test_the_public_include_shows_selected_statements_only(plenary, organisation, rep, secretariat):
     chosen = submit(rep, plenary, organisation, text="Fund <b>rural</b> water.")
     submit(rep, plenary, organisation, title="Second", text="Not chosen text.")
     domain.select_statement(actor=secretariat, statement=chosen)
@@ -259,9 +257,7 @@ def test_console_statements_page(client, plenary, organisation, rep, secretariat
     page = client.get(url)
     assert page.status_code == 200
     assert "Water for all" in page.content.decode()
-    select = reverse(
-        "console:forum_statement_select", args=[event.programme.slug, statement.pk]
-    )
+    select = reverse("console:forum_statement_select", args=[event.programme.slug, statement.pk])
     assert client.post(select).status_code == 302
     statement.refresh_from_db()
     assert statement.status == Statement.Status.SELECTED

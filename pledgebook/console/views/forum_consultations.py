@@ -315,9 +315,7 @@ def import_upload(request: HttpRequest, console: Console, pk: int) -> HttpRespon
         return _import_page(request, console, consultation, form)
     upload = form.cleaned_data["file"]
     try:
-        parsed = domain.preview_import(
-            actor=request.user, consultation=consultation, upload=upload
-        )
+        parsed = domain.preview_import(actor=request.user, consultation=consultation, upload=upload)
     except ValidationError as exc:
         add_domain_errors(form, exc)
         return _import_page(request, console, consultation, form)
@@ -407,8 +405,10 @@ def group(request: HttpRequest, console: Console, pk: int) -> HttpResponse:
     def success(done: bool) -> str:
         if done:
             return _("Answers grouped into themes.")
-        return _("The answers are being grouped by the worker: this page shows the themes "
-                 "when it is done.")
+        return _(
+            "The answers are being grouped by the worker: this page shows the themes "
+            "when it is done."
+        )
 
     return act(
         request,

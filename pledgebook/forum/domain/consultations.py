@@ -104,14 +104,16 @@ def create_consultation(*, actor: Any, programme: Any, slug: str, **fields: Any)
     errors = check_consultation(
         programme=programme,
         title=data.get("title") or "",
-        audience=data["audience"],
+        audience=str(data["audience"]),
         theme=data.get("theme"),
         event=data.get("event"),
         opens_at=data.get("opens_at"),
         closes_at=data.get("closes_at"),
     )
     if not slug:
-        errors.setdefault("slug", []).append(_("Give the consultation a short name for its address."))
+        errors.setdefault("slug", []).append(
+            _("Give the consultation a short name for its address.")
+        )
     elif Consultation.objects.filter(programme=programme, slug=slug).exists():
         errors.setdefault("slug", []).append(
             _("A consultation of this programme already uses “%(slug)s”.") % {"slug": slug}
@@ -175,8 +177,14 @@ def _duplicate(consultation: Consultation, text: str, exclude: int | None = None
     others = consultation.questions.exclude(pk=exclude) if exclude else consultation.questions
     if any(_key(q) == _key(text) for q in others.values_list("text", flat=True)):
         raise ValidationError(
-            {"text": [_("The consultation already asks this question (the import tells them "
-                        "apart by their text).")]}
+            {
+                "text": [
+                    _(
+                        "The consultation already asks this question (the import tells them "
+                        "apart by their text)."
+                    )
+                ]
+            }
         )
 
 
@@ -293,7 +301,7 @@ def move_question(*, actor: Any, question: ConsultationQuestion, by: int) -> Non
     reorder_questions(actor=actor, consultation=consultation, order=order)
 
 
-# Responses from the form ---------------------------------------------------------------------------
+# Responses from the form ------------------------------------------------------------------------
 
 
 def _check_answer(question: ConsultationQuestion, text: str) -> str | None:
@@ -397,14 +405,14 @@ def _decode_check(name: str, data: bytes) -> None:
     except UnicodeDecodeError as exc:
         raise NotUTF8(
             _(
-                "The file is not UTF-8 encoded (byte %(at)s cannot be read as UTF-8; it was "
+                "The file is not UTF-8 encoded (line %(line)s cannot be read as UTF-8; it was "
                 "probably saved as Latin-1 or Windows-1252), so its accents would be read "
                 "wrong. Save it as UTF-8 and upload it again: in Excel, “Save As” and choose "
                 "“CSV UTF-8 (Comma delimited)”; in LibreOffice Calc, “Save As”, tick “Edit "
                 "filter settings” and choose the character set “Unicode (UTF-8)”; or upload "
                 "the .xlsx workbook itself."
             )
-            % {"at": exc.start + 1}
+            % {"line": data[: exc.start].count(b"\n") + 1}
         ) from exc
 
 
@@ -673,8 +681,7 @@ def template_csv(consultation: Consultation) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        [q.text for q in consultation.questions.all()]
-        + [NAME, ORGANISATION, CATEGORY, COUNTRY]
+        [q.text for q in consultation.questions.all()] + [NAME, ORGANISATION, CATEGORY, COUNTRY]
     )
     return "\ufeff" + out.getvalue()
 
@@ -866,9 +873,7 @@ def public_consultations(now: dt.datetime | None = None) -> QuerySet[Consultatio
 
 def themes_by_question(consultation: Consultation) -> list[tuple[ConsultationQuestion, list[Any]]]:
     themes = list(consultation.themes_found.all())
-    return [
-        (q, [t for t in themes if t.question_id == q.pk]) for q in consultation.questions.all()
-    ]
+    return [(q, [t for t in themes if t.question_id == q.pk]) for q in consultation.questions.all()]
 
 
 def responses_with_answers(consultation: Consultation) -> QuerySet[ConsultationResponse]:

@@ -173,4 +173,3 @@ def open_plenaries(*, now: dt.datetime | None = None) -> QuerySet[Session]:
         .select_related("event", "event__programme")
         .order_by("starts_at", "pk")
     )
-
