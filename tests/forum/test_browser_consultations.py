@@ -67,8 +67,10 @@ def test_consultation_from_creation_to_themes(live_server, browser, programme):
     ]
 
     # A member of the public responds (a page of its own: not signed in).
-    public = browser.new_context().new_page()
+    public = browser.new_context(viewport={"width": 375, "height": 800}).new_page()
     public.goto(f"{base}/programmes/{programme.slug}/consultations/inputs/")
+    # Readable on a phone: nothing wider than the screen.
+    assert public.evaluate("document.documentElement.scrollWidth") <= 375
     public.get_by_role("button", name="Send my response").click()
     expect(public.locator("#form-errors")).to_contain_text("This question must be answered.")
     public.get_by_label(SECOND).fill("Thank you for asking.")

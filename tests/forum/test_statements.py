@@ -254,6 +254,8 @@ def test_console_statements_page(client, plenary, organisation, rep, secretariat
     client.force_login(rep)
     assert client.get(url).status_code == 403
     client.force_login(secretariat)
+    listing = client.get(reverse("console:forum_consultations", args=[event.programme.slug]))
+    assert f'href="{url}"' in listing.content.decode()
     page = client.get(url)
     assert page.status_code == 200
     assert "Water for all" in page.content.decode()

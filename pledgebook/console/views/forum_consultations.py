@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -121,7 +122,13 @@ def consultations(request: HttpRequest, console: Console) -> HttpResponse:
     return render(
         request,
         "console/forum/consultations.html",
-        {"console": console, "consultations": rows, "now": timezone.now()},
+        {
+            "console": console,
+            "consultations": rows,
+            "events": Event.objects.filter(programme=console.programme).annotate(
+                n_statements=Count("sessions__statements")
+            ),
+        },
     )
 
 
