@@ -442,6 +442,36 @@ def test_cluster_on_hand_made_vectors():
     assert domain.cluster(np.zeros((0, 3))) == []
 
 
+def _brute_force(vectors, threshold):
+    """Average linkage the plain way: merge the most similar pair of groups (mean of every
+    pairwise cosine) while it reaches the threshold."""
+    groups = [[i] for i in range(len(vectors))]
+    sims = vectors @ vectors.T
+    while len(groups) > 1:
+        pairs = [
+            (float(sims[np.ix_(a, b)].mean()), x, y)
+            for x, a in enumerate(groups)
+            for y, b in enumerate(groups)
+            if x < y
+        ]
+        value, x, y = max(pairs)
+        if value < threshold:
+            break
+        groups[x] = groups[x] + groups.pop(y)
+    return sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
+
+
+def test_cluster_is_average_linkage():
+    rng = np.random.default_rng(7)
+    for _trial in range(15):
+        n, k = int(rng.integers(2, 40)), int(rng.integers(1, 6))
+        centres = rng.normal(size=(k, 8))
+        vectors = centres[rng.integers(0, k, n)] + rng.uniform(0.2, 1.0) * rng.normal(size=(n, 8))
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        threshold = float(rng.uniform(0.3, 0.9))
+        assert domain.cluster(vectors, threshold) == _brute_force(vectors, threshold)
+
+
 def test_group_responses_puts_paraphrases_together(consultation, secretariat):
     first, second = questions(consultation)
     person = factories.UserFactory()
@@ -493,7 +523,7 @@ def test_grouping_nothing_is_refused(consultation, secretariat):
     assert exc.value.messages == ["There is no answer to group yet."]
 
 
-def test_many_answers_are_grouped_by_a_task(consultation, secretariat, database_tasks):
+def test_many_answers_are_grouped_by_a_task(client, consultation, secretariat, database_tasks):
     from django_tasks_db.models import DBTaskResult
 
     from tests.core.helpers import run_worker
@@ -506,8 +536,19 @@ def test_many_answers_are_grouped_by_a_task(consultation, secretariat, database_
     assert domain.grouping_in_progress(consultation) is True
     task = DBTaskResult.objects.get(task_path=domain.group_consultation.module_path)
     assert task.priority == 20
+    client.force_login(secretariat)
+    themes_url = reverse(
+        "console:forum_consultation_themes", args=[consultation.programme.slug, consultation.pk]
+    )
+    waiting = client.get(themes_url).content.decode()
+    assert "The answers are being grouped by the worker." in waiting
+    assert "Group the answers" not in waiting
     run_worker()
     assert domain.grouping_in_progress(consultation) is False
+    assert (
+        "The answers are being grouped by the worker."
+        not in client.get(themes_url).content.decode()
+    )
     assert sum(t.count for t in ConsultationTheme.objects.all()) == domain.INLINE_ANSWERS + 1
 
 
@@ -604,3 +645,14 @@ def test_console_import_preview_then_import(client, consultation, secretariat):
     )
     assert done.status_code == 302
     assert ConsultationResponse.objects.get().name == "Amina"
+
+
+def test_answers_not_embedded_yet_are_grouped_by_a_task(consultation, secretariat, database_tasks):
+    upload = csv_upload(
+        "q1\n" + "".join(f"Answer {i}\n" for i in range(domain.INLINE_EMBEDDINGS + 1))
+    )
+    domain.import_responses(actor=secretariat, consultation=consultation, upload=upload)
+    assert domain.unembedded_count(consultation) == domain.INLINE_EMBEDDINGS + 1
+    assert domain.group_responses(actor=secretariat, consultation=consultation) is False
+    assert domain.grouping_in_progress(consultation) is True
+    assert ConsultationTheme.objects.count() == 0
