@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pledgebook.accounts import throttle
 from pledgebook.core.forms import attempt
 from pledgebook.forum.domain import consultations as domain
 from pledgebook.forum.models import Consultation
@@ -78,7 +79,21 @@ def consultation(request: HttpRequest, programme: str, slug: str) -> HttpRespons
     now = timezone.now()
     refusal = audience_refusal(request.user, found, now)
     form = ResponseForm(request.POST or None, consultation=found)
-    if request.method == "POST" and attempt(
+    throttled = (
+        request.method == "POST"
+        and not request.user.is_authenticated
+        and throttle.limited(request, "consultation")
+    )
+    if throttled:
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Too many responses have come from your connection in the last hour: nothing "
+                "was sent. Try again later, or sign in to respond."
+            ),
+        )
+    elif request.method == "POST" and attempt(
         form,
         lambda data: domain.respond(
             actor=request.user,
@@ -103,7 +118,7 @@ def consultation(request: HttpRequest, programme: str, slug: str) -> HttpRespons
             "closed": now >= found.closes_at,
             "thanks": request.GET.get("thanks") == "1",
         },
-        status=400 if form.errors else 200,
+        status=429 if throttled else 400 if form.errors else 200,
     )
 
 

@@ -69,6 +69,7 @@ def secretariat(programme):
 
 
 def make(programme, secretariat, **kw):
+    slug = kw.pop("slug", "inputs")
     now = timezone.now()
     fields = {
         "title": "Inputs on the draft blueprint",
@@ -79,7 +80,7 @@ def make(programme, secretariat, **kw):
         **kw,
     }
     return domain.create_consultation(
-        actor=secretariat, programme=programme, slug=kw.pop("slug", "inputs"), **fields
+        actor=secretariat, programme=programme, slug=slug, **fields
     )
 
 
@@ -656,3 +657,34 @@ def test_answers_not_embedded_yet_are_grouped_by_a_task(consultation, secretaria
     assert domain.group_responses(actor=secretariat, consultation=consultation) is False
     assert domain.grouping_in_progress(consultation) is True
     assert ConsultationTheme.objects.count() == 0
+
+
+def test_anonymous_responses_are_rate_limited(client, consultation):
+    first, _ = questions(consultation)
+    url = reverse("public:consultation", args=[consultation.programme.slug, consultation.slug])
+    for _i in range(30):
+        assert client.post(url, {f"q{first.pk}": "Fund schools"}).status_code == 302
+    refused = client.post(url, {f"q{first.pk}": "One too many"})
+    assert refused.status_code == 429
+    body = refused.content.decode()
+    assert "Too many responses have come from your connection in the last hour" in body
+    assert "One too many" in body
+    assert ConsultationResponse.objects.count() == 30
+
+
+def test_the_programme_page_links_open_and_closed_consultations(client, consultation, secretariat):
+    programme = consultation.programme
+    now = timezone.now()
+    closed = make(
+        programme,
+        secretariat,
+        slug="earlier",
+        title="Earlier inputs",
+        opens_at=now - dt.timedelta(days=9),
+        closes_at=now - dt.timedelta(days=2),
+    )
+    make(programme, secretariat, slug="draft", title="Not published yet", is_published=False)
+    body = client.get(reverse("public:programme", args=[programme.slug])).content.decode()
+    assert reverse("public:consultation", args=[programme.slug, consultation.slug]) in body
+    assert reverse("public:consultation_results", args=[programme.slug, closed.slug]) in body
+    assert "Not published yet" not in body
