@@ -79,9 +79,7 @@ def make(programme, secretariat, **kw):
         "is_published": True,
         **kw,
     }
-    return domain.create_consultation(
-        actor=secretariat, programme=programme, slug=slug, **fields
-    )
+    return domain.create_consultation(actor=secretariat, programme=programme, slug=slug, **fields)
 
 
 @pytest.fixture
@@ -688,3 +686,49 @@ def test_the_programme_page_links_open_and_closed_consultations(client, consulta
     assert reverse("public:consultation", args=[programme.slug, consultation.slug]) in body
     assert reverse("public:consultation_results", args=[programme.slug, closed.slug]) in body
     assert "Not published yet" not in body
+
+
+def test_a_required_question_without_its_column_is_one_file_error(consultation, secretariat):
+    with pytest.raises(domain.ImportRefused) as exc:
+        domain.import_responses(
+            actor=secretariat, consultation=consultation, upload=csv_upload("q2\nA\nB\n")
+        )
+    assert exc.value.parsed.file_errors == [
+        "The file has no column for the required question “What should change first?”: add "
+        "one named by its text or q1."
+    ]
+    assert exc.value.parsed.errors == []
+    assert ConsultationResponse.objects.count() == 0
+
+
+def test_a_file_that_is_not_a_table_is_refused_at_the_field(consultation, secretariat):
+    upload = SimpleUploadedFile("responses.csv", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    with pytest.raises(ValidationError) as exc:
+        domain.import_responses(actor=secretariat, consultation=consultation, upload=upload)
+    assert list(exc.value.message_dict) == ["file"]
+    assert exc.value.message_dict["file"][0].startswith("“responses.csv” is not a CSV or Excel")
+    assert ConsultationResponse.objects.count() == 0
+
+
+def test_console_edit_keeps_what_was_typed(client, consultation, secretariat):
+    client.force_login(secretariat)
+    url = reverse(
+        "console:forum_consultation_edit", args=[consultation.programme.slug, consultation.pk]
+    )
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "title": "Typed title",
+            "audience": "theme_makers",
+            "opens_at": "2030-01-02T10:00",
+            "closes_at": "2030-01-01T10:00",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "The consultation closes before it opens." in body
+    assert "Choose the theme whose commitment makers are consulted." in body
+    assert 'value="Typed title"' in body
+    consultation.refresh_from_db()
+    assert consultation.title == "Inputs on the draft blueprint"

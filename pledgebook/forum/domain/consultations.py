@@ -530,8 +530,19 @@ def parse_import(consultation: Consultation, name: str, data: bytes) -> ParsedIm
             _("The file has more than %(n)s rows: split it.") % {"n": f"{MAX_ROWS:,}"}
         )
         return parsed
-    countries = Countries()
     questions = {q.pk: q for q in consultation.questions.all()}
+    for number, question in enumerate(questions.values(), start=1):
+        if question.required and question.pk not in parsed.columns:
+            parsed.file_errors.append(
+                _(
+                    "The file has no column for the required question “%(q)s”: add one named "
+                    "by its text or q%(n)s."
+                )
+                % {"q": question.text, "n": number}
+            )
+    if parsed.file_errors:
+        return parsed
+    countries = Countries()
     for number, cells in enumerate(table[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -546,11 +557,6 @@ def parse_import(consultation: Consultation, name: str, data: bytes) -> ParsedIm
         for pk, question in questions.items():
             column = parsed.columns.get(pk)
             if column is None:
-                if question.required:
-                    row.error(
-                        question.text,
-                        _("The file has no column for this required question."),
-                    )
                 continue
             problem = _check_answer(question, row.answers.get(pk, ""))
             if problem:
@@ -908,10 +914,6 @@ def grouping_in_progress(consultation: Consultation) -> bool:
 
 
 # Reads -----------------------------------------------------------------------------------------
-
-
-def public_consultations(now: dt.datetime | None = None) -> QuerySet[Consultation]:
-    return Consultation.objects.filter(is_published=True, programme__is_published=True)
 
 
 def themes_by_question(consultation: Consultation) -> list[tuple[ConsultationQuestion, list[Any]]]:
