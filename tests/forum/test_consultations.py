@@ -522,6 +522,7 @@ def test_grouping_nothing_is_refused(consultation, secretariat):
     assert exc.value.messages == ["There is no answer to group yet."]
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker's own transactions
 def test_many_answers_are_grouped_by_a_task(client, consultation, secretariat, database_tasks):
     from django_tasks_db.models import DBTaskResult
 
