@@ -43,7 +43,7 @@ class ResponseForm(forms.Form):
         self.questions = list(consultation.questions.all())
         answer_fields = {
             f"q{q.pk}": forms.CharField(
-                label=q.text,
+                label=_("%(question)s (required)") % {"question": q.text} if q.required else q.text,
                 help_text=q.help_text,
                 required=False,  # the domain says which are required, at the field
                 max_length=ANSWER_MAX_CHARS,
