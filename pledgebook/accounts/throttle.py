@@ -76,6 +76,7 @@ def client_address(request: HttpRequest) -> str:
 LIMITS: dict[str, list[tuple[Any, str]]] = {
     "signup": [("ip", "10/h")],
     "mail": [("ip", "10/h")],  # a new verification link, a password reset
+    "consultation": [("ip", "30/h")],  # responses to a public consultation, not signed in
 }
 
 #: Failed sign-ins allowed per period, counted three ways (see the module's docstring).

@@ -7,9 +7,11 @@ from pledgebook.console.views import (
     coalition_import,
     coalitions,
     forum_cochairs,
+    forum_consultations,
     forum_digest,
     forum_participation,
     forum_proposals,
+    forum_statements,
     forum_summaries,
     home,
     indexing,
@@ -246,5 +248,87 @@ urlpatterns = [
         P + "forum/events/<slug:event>/participation/give-places/",
         forum_participation.give_places,
         name="forum_give_places",
+    ),
+    # Forum: stakeholder statements and consultations.
+    path(
+        P + "forum/events/<slug:event>/statements/",
+        forum_statements.statements,
+        name="forum_statements",
+    ),
+    path(
+        P + "forum/statements/<int:statement>/select/",
+        forum_statements.select,
+        name="forum_statement_select",
+    ),
+    path(
+        P + "forum/statements/<int:statement>/decline/",
+        forum_statements.decline,
+        name="forum_statement_decline",
+    ),
+    path(P + "forum/consultations/", forum_consultations.consultations, name="forum_consultations"),
+    path(
+        P + "forum/consultations/new/",
+        forum_consultations.create,
+        name="forum_consultation_create",
+    ),
+    path(
+        P + "forum/consultations/<int:pk>/",
+        forum_consultations.detail,
+        name="forum_consultation",
+    ),
+    path(
+        P + "forum/consultations/<int:pk>/edit/",
+        forum_consultations.edit,
+        name="forum_consultation_edit",
+    ),
+    path(
+        P + "forum/consultations/<int:pk>/questions/new/",
+        forum_consultations.question_add,
+        name="forum_question_add",
+    ),
+    path(
+        P + "forum/questions/<int:question>/",
+        forum_consultations.question_edit,
+        name="forum_question",
+    ),
+    path(
+        P + "forum/questions/<int:question>/remove/",
+        forum_consultations.question_remove,
+        name="forum_question_remove",
+    ),
+    path(
+        P + "forum/questions/<int:question>/move/<slug:direction>/",
+        forum_consultations.question_move,
+        name="forum_question_move",
+    ),
+    path(
+        P + "forum/consultations/<int:pk>/responses/",
+        forum_consultations.responses,
+        name="forum_consultation_responses",
+    ),
+    path(
+        P + "forum/consultations/<int:pk>/import/",
+        forum_consultations.import_upload,
+        name="forum_consultation_import",
+    ),
+    path(
+        P + "forum/consultations/<int:pk>/import/confirm/",
+        forum_consultations.import_confirm,
+        name="forum_consultation_import_confirm",
+    ),
+    path(
+        P + "forum/consultations/<int:pk>/import/template.csv",
+        forum_consultations.import_template,
+        name="forum_consultation_import_template",
+    ),
+    path(
+        P + "forum/consultations/<int:pk>/themes/",
+        forum_consultations.themes,
+        name="forum_consultation_themes",
+    ),
+    path(
+        P + "forum/consultations/<int:pk>/themes/group/",
+        forum_consultations.group,
+        name="forum_consultation_group",
     ),
 ]

@@ -10,7 +10,8 @@ what                       queue       priority
 mail (verification links,  default     :data:`MAIL_PRIORITY` (50): a person waits for it
 notifications, reminders)
 the annual report, a       default     :data:`INTERACTIVE_PRIORITY` (20): the secretariat watches
-coalition import                       its progress
+coalition import, the                  its progress
+themes of a consultation
 dashboard figures          default     0 (the default)
 similarity indexing        background  :data:`BACKGROUND_PRIORITY` (-50): bulk work, in batches
 =========================  ==========  ===========================================================

@@ -19,4 +19,9 @@ class ForumConfig(AppConfig):
 
         register_check(run_checks)
         # Register the forum's exporters in pledgebook.core.exports.
+        # Consultation responses imported from a CSV or XLSX file (forum/domain/consultations.py).
+        from pledgebook.core.checks import accepts_uploads
         from pledgebook.forum import exports  # noqa: F401
+        from pledgebook.forum.domain.consultations import MAX_BYTES
+
+        accepts_uploads("a consultation import (forum.domain.consultations.MAX_BYTES)", MAX_BYTES)

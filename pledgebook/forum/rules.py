@@ -134,3 +134,37 @@ rules.add_perm("forum.decide_proposal", is_proposal_secretariat)
 rules.add_perm("forum.change_registration", owns_registration | is_registration_secretariat)
 #: A person registered for the event (in person, online or waiting) marks its sessions.
 rules.add_perm("forum.mark_session", registered_for_session_event)
+
+
+# Statements and consultations (forum/domain/statements.py, forum/domain/consultations.py) ---
+# - ``forum.withdraw_statement`` (Statement): a representative of the statement's organisation.
+# - ``forum.decide_statement`` (Statement): the secretariat of the session's programme.
+# - ``forum.manage_consultation`` (Consultation): the secretariat of its programme (questions,
+#   imports, grouping of the answers into themes).
+# Who may *respond* to a consultation is its audience, with its own words of refusal:
+# ``forum.validation.audience_refusal``.
+
+
+@rules.predicate
+def represents_statement_organisation(user: Any, statement: Any) -> bool:
+    return (
+        _signed_in(user)
+        and Representative.objects.filter(
+            user=user, organisation_id=statement.organisation_id
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_statement_secretariat(user: Any, statement: Any) -> bool:
+    return bool(is_secretariat(user, statement.session.event.programme))
+
+
+@rules.predicate
+def is_consultation_secretariat(user: Any, consultation: Any) -> bool:
+    return bool(is_secretariat(user, consultation.programme))
+
+
+rules.add_perm("forum.withdraw_statement", represents_statement_organisation)
+rules.add_perm("forum.decide_statement", is_statement_secretariat)
+rules.add_perm("forum.manage_consultation", is_consultation_secretariat)

@@ -476,3 +476,130 @@ def recommendation_sources(point: dict[str, Any]) -> list[int]:
 def is_merged(point: dict[str, Any]) -> bool:
     """A point an editor may split again: drawn from several recommendations."""
     return len(recommendation_sources(point)) > 1
+
+
+# Statements and consultations (helper "consultations") -----------------------------------------
+
+#: The longest statement and the longest answer to a consultation question (characters).
+STATEMENT_MAX_CHARS = 20_000
+ANSWER_MAX_CHARS = 10_000
+
+
+def check_statement(*, session: Session, title: str, text: str, now: dt.datetime) -> Errors:
+    """A written statement is for a plenary of a published event, before the plenary ends,
+    with a title and a text."""
+    errors: Errors = {}
+    event = session.event
+    if session.kind != Session.Kind.PLENARY:
+        _add(
+            errors,
+            "session",
+            _("Statements are taken for plenary sessions only; “%(title)s” is a %(kind)s.")
+            % {"title": session.title, "kind": session.get_kind_display().lower()},
+        )
+    if session.status == Session.Status.CANCELLED:
+        _add(errors, "session", _("This session is cancelled: it takes no statements."))
+    if not (event.is_published and event.programme.is_published):
+        _add(errors, "session", _("The event is not published: it takes no statements yet."))
+    if session.has_ended(now):
+        _add(
+            errors,
+            "session",
+            _("The session ended on %(end)s (venue time): it takes no more statements.")
+            % {"end": local(event, session.ends_at)},
+        )
+    if not title.strip():
+        _add(errors, "title", _("Give the statement a title."))
+    if not text.strip():
+        _add(errors, "text", _("The statement is empty: write its text."))
+    elif len(text) > STATEMENT_MAX_CHARS:
+        _add(
+            errors,
+            "text",
+            _("The statement is %(n)s characters long; at most %(max)s are taken.")
+            % {"n": len(text), "max": STATEMENT_MAX_CHARS},
+        )
+    return errors
+
+
+def check_consultation(
+    *,
+    programme: Any,
+    title: str,
+    audience: str,
+    theme: Any,
+    event: Any,
+    opens_at: dt.datetime | None,
+    closes_at: dt.datetime | None,
+) -> Errors:
+    from pledgebook.forum.models import Consultation
+
+    errors: Errors = {}
+    if not (title or "").strip():
+        _add(errors, "title", _("Give the consultation a title."))
+    if opens_at is None:
+        _add(errors, "opens_at", _("Give the moment the consultation opens."))
+    if closes_at is None:
+        _add(errors, "closes_at", _("Give the moment the consultation closes."))
+    if opens_at and closes_at and closes_at <= opens_at:
+        _add(errors, "closes_at", _("The consultation closes before it opens."))
+    if audience not in Consultation.Audience.values:
+        _add(errors, "audience", _("Choose who may respond."))
+    if audience == Consultation.Audience.THEME_MAKERS and theme is None:
+        _add(
+            errors,
+            "theme",
+            _("Choose the theme whose commitment makers are consulted."),
+        )
+    if theme is not None and theme.programme_id != programme.pk:
+        _add(errors, "theme", _("This theme is not one of the programme's."))
+    if event is not None and event.programme_id != programme.pk:
+        _add(errors, "event", _("This event is not one of the programme's."))
+    return errors
+
+
+def makes_commitments_in(user: Any, theme: Any) -> bool:
+    """``user`` represents an organisation with a confirmed (or featured) commitment in
+    ``theme``: a commitment maker of the theme, as a consultation on its blueprint asks."""
+    from pledgebook.commitments.models import Commitment
+
+    if not getattr(user, "is_authenticated", False) or theme is None:
+        return False
+    return Commitment.objects.filter(
+        themes=theme,
+        status__in=Commitment.PUBLIC_STATUSES,
+        organisation__representative__user=user,
+    ).exists()
+
+
+def audience_refusal(user: Any, consultation: Any, now: dt.datetime) -> str | None:
+    """Why ``user`` may not respond to ``consultation`` now (None: they may)."""
+    from pledgebook.forum.models import Consultation
+
+    if not consultation.is_published:
+        return _("This consultation is not open: it has not been published.")
+    if now < consultation.opens_at:
+        return _("This consultation opens on %(when)s: come back then.") % {
+            "when": formats.date_format(consultation.opens_at, "DATETIME_FORMAT")
+        }
+    if now >= consultation.closes_at:
+        return _("This consultation closed on %(when)s: it takes no more responses.") % {
+            "when": formats.date_format(consultation.closes_at, "DATETIME_FORMAT")
+        }
+    audience = consultation.audience
+    if audience == Consultation.Audience.SIGNED_IN and not getattr(user, "is_authenticated", False):
+        return _("This consultation is open to people signed in: sign in to respond.")
+    if audience == Consultation.Audience.THEME_MAKERS and not makes_commitments_in(
+        user, consultation.theme
+    ):
+        name = consultation.theme.name if consultation.theme else ""
+        if not getattr(user, "is_authenticated", False):
+            return _(
+                "This consultation is open to the commitment makers of “%(theme)s”: sign in "
+                "as a representative of an organisation with a confirmed commitment in it."
+            ) % {"theme": name}
+        return _(
+            "This consultation is open to the commitment makers of “%(theme)s” only: you do "
+            "not represent an organisation with a confirmed commitment in it."
+        ) % {"theme": name}
+    return None

@@ -5,6 +5,7 @@ from pledgebook.public import (
     views_coalition_page,
     views_coalitions,
     views_forum_cochairs,
+    views_forum_consultations,
     views_forum_digest,
 )
 
@@ -66,5 +67,15 @@ urlpatterns = [
         "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary.docx",
         views_forum_cochairs.cochairs_summary_docx,
         name="cochairs_summary_docx",
+    ),
+    path(
+        "programmes/<slug:programme>/consultations/<slug:slug>/",
+        views_forum_consultations.consultation,
+        name="consultation",
+    ),
+    path(
+        "programmes/<slug:programme>/consultations/<slug:slug>/results/",
+        views_forum_consultations.results,
+        name="consultation_results",
     ),
 ]

@@ -5,6 +5,7 @@ from pledgebook.workspace import (
     views_coalitions,
     views_forum_participation,
     views_forum_proposals,
+    views_forum_statements,
     views_forum_summaries,
     views_reporting,
 )
@@ -129,4 +130,12 @@ urlpatterns = [
     ),
     path("forum/sessions/<int:pk>/mark/", views_forum_participation.mark, name="forum_mark"),
     path("forum/sessions/<int:pk>/unmark/", views_forum_participation.unmark, name="forum_unmark"),
+    # Forum: stakeholder statements for plenaries.
+    path("forum/statements/", views_forum_statements.mine, name="forum_statements"),
+    path("forum/statements/new/", views_forum_statements.submit, name="forum_statement_submit"),
+    path(
+        "forum/statements/<int:pk>/withdraw/",
+        views_forum_statements.withdraw,
+        name="forum_statement_withdraw",
+    ),
 ]
