@@ -270,7 +270,7 @@ def _check_workbook(data: bytes) -> None:
                             raise FileError(
                                 _(
                                     "The workbook has more than %(n)s cells: keep only the "
-                                    "sheet of coalitions and its columns, or save it as CSV."
+                                    "sheet to import and its columns, or save it as CSV."
                                 )
                                 % {"n": f"{MAX_CELLS:,}"}
                             )

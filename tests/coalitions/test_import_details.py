@@ -498,7 +498,7 @@ def test_a_million_row_xlsx_that_does_not_give_its_size_is_refused_before_it_is_
     with pytest.raises(importing.FileError) as exc:
         importing.read_table("wide.xlsx", wide)
     assert str(exc.value) == (
-        "The workbook has more than 500,000 cells: keep only the sheet of coalitions and its "
+        "The workbook has more than 500,000 cells: keep only the sheet to import and its "
         "columns, or save it as CSV."
     )
     client.force_login(secretariat)
