@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledgebook.workspace import views, views_coalitions, views_reporting
+from pledgebook.workspace import views, views_coalitions, views_forum_schedule, views_reporting
 
 app_name = "workspace"
 urlpatterns = [
@@ -79,5 +79,11 @@ urlpatterns = [
         "coalitions/join-requests/<int:pk>/<slug:answer>/",
         views_coalitions.join_request_decide,
         name="coalition_join_request",
+    ),
+    # The forum: the sessions a person marked, as a calendar file.
+    path(
+        "forum/<slug:programme>/<slug:event>/my-sessions.ics",
+        views_forum_schedule.my_sessions_ics,
+        name="forum_my_sessions_ics",
     ),
 ]
