@@ -13,13 +13,14 @@ import datetime as dt
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from pledgebook.forum.models import Event, Session, Speaker
 from pledgebook.organisations.models import Organisation
-from pledgebook.programmes.models import Theme
+from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reference.models import Goal
 
 MAX_TERMS = 12
@@ -46,8 +47,7 @@ def with_listing(queryset: QuerySet[Session]) -> QuerySet[Session]:
     """What a row of the schedule shows: room, organising organisations, SDGs (three queries
     for the whole list)."""
     return queryset.select_related("room").prefetch_related(
-        Prefetch("organisations", queryset=Organisation.objects.only("pk", "name", "slug")),
-        "goals",
+        Prefetch("organisations", queryset=Organisation.objects.order_by("name")), "goals"
     )
 
 
@@ -74,7 +74,7 @@ def public_sessions(event: Event) -> QuerySet[Session]:
 
 class SessionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    day = django_filters.ChoiceFilter(label=_("Day"), method="filter_day", choices=[])
+    day = django_filters.DateFilter(label=_("Day"), method="filter_day")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Session.Kind.choices)
     sdg = django_filters.ModelChoiceFilter(
         label=_("SDG"), queryset=Goal.objects.all(), method="filter_sdg"
@@ -93,9 +93,14 @@ class SessionFilter(django_filters.FilterSet):
     def __init__(self, data: Any = None, queryset: Any = None, *, event: Event, **kwargs: Any):
         super().__init__(data, queryset, **kwargs)
         self.event = event
-        self.filters["day"].extra["choices"] = [
-            (day.isoformat(), formats.date_format(day, "l j F Y")) for day in event.days()
-        ]
+        # Any date is a valid day (the API's clients may ask for any); the page offers the
+        # event's days.
+        self.filters["day"].extra["widget"] = forms.Select(
+            choices=[
+                ("", _("Any")),
+                *[(d.isoformat(), formats.date_format(d, "l j F Y")) for d in event.days()],
+            ]
+        )
         self.filters["theme"].queryset = Theme.objects.filter(
             programme_id=event.programme_id
         ).order_by("position", "name")
@@ -117,8 +122,8 @@ class SessionFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def filter_day(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        start, end = day_bounds(self.event, dt.date.fromisoformat(value))
+    def filter_day(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        start, end = day_bounds(self.event, value)
         return queryset.filter(starts_at__gte=start, starts_at__lt=end)
 
     def filter_sdg(self, queryset: QuerySet, name: str, value: Goal) -> QuerySet:
@@ -128,3 +133,17 @@ class SessionFilter(django_filters.FilterSet):
     def filter_theme(self, queryset: QuerySet, name: str, value: Theme) -> QuerySet:
         links = Session.themes.through.objects.filter(session_id=OuterRef("pk"), theme=value)
         return queryset.filter(Exists(links))
+
+
+class EventFilter(django_filters.FilterSet):
+    """The API's list of events: those of one programme."""
+
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme slug"),
+        queryset=Programme.objects.filter(is_published=True),
+        to_field_name="slug",
+    )
+
+    class Meta:
+        model = Event
+        fields = ["programme"]

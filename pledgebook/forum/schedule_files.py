@@ -46,13 +46,12 @@ def session_url(event: Event, session: Session) -> str:
 
 
 def location(event: Event, session: Session) -> str:
-    """Room and venue; the online link for a session without a room."""
-    parts = [session.room.name] if session.room else []
-    if event.venue and (session.room is None or not session.room.is_virtual):
-        parts.append(event.venue)
-    if not parts and session.online_url:
-        parts.append(session.online_url)
-    return ", ".join(parts)
+    """Room and venue; the online link for a session online only (no room)."""
+    if session.room is None:
+        return session.online_url or event.venue
+    if session.room.is_virtual or not event.venue:
+        return session.room.name
+    return f"{session.room.name}, {event.venue}"
 
 
 def _people(session: Session) -> list[str]:

@@ -87,17 +87,26 @@ def event(request: HttpRequest, programme: str, event: str) -> HttpResponse:
         "valid": valid,
         "zone_name": ev.zone.key,
         "querystring": _query(request),
+        "shown_at_once": SHOWN_AT_ONCE,
     }
     if valid:
+        day = filterset.form.cleaned_data.get("day")
+        # The days and their counts under the other filters (so that every day stays a link).
+        others = {k: v for k, v in filterset.form.cleaned_data.items() if k != "day"}
+        unfiltered_day = public_sessions(ev)
+        for name, value in others.items():
+            if value not in (None, ""):
+                unfiltered_day = filterset.filters[name].filter(unfiltered_day, value)
+        counts = _counts_by_day(ev, unfiltered_day)
+        total = sum(counts.values())
         found = filterset.qs
-        chosen = filterset.form.cleaned_data.get("day") or ""
-        counts = _counts_by_day(ev, found) if not chosen else {}
-        total = sum(counts.values()) if not chosen else None
-        shown_day = chosen
-        if not chosen and total is not None and total > SHOWN_AT_ONCE:
-            shown_day = next((d.isoformat() for d, n in counts.items() if n), "")
-            start, end = day_bounds(ev, dt.date.fromisoformat(shown_day))
-            found = found.filter(starts_at__gte=start, starts_at__lt=end)
+        shown_day = day
+        if day is None and total > SHOWN_AT_ONCE:
+            # Too many at once: the first day with sessions, the others a click away.
+            shown_day = next((d for d, n in counts.items() if n), None)
+            if shown_day is not None:
+                start, end = day_bounds(ev, shown_day)
+                found = found.filter(starts_at__gte=start, starts_at__lt=end)
         sessions = _localise(ev, list(with_listing(found)))
         days: dict[dt.date, list[Session]] = {}
         for s in sessions:
@@ -107,11 +116,12 @@ def event(request: HttpRequest, programme: str, event: str) -> HttpResponse:
                 "days": days,
                 "count": len(sessions),
                 "total": total,
-                "by_day": shown_day != chosen,
+                "by_day": day is None and shown_day is not None,
                 "shown_day": shown_day,
+                "all_days_query": _query(request, day=None, page=None),
                 "day_links": [
-                    (day, n, _query(request, day=day.isoformat(), page=None))
-                    for day, n in counts.items()
+                    (d, n, _query(request, day=d.isoformat(), page=None))
+                    for d, n in counts.items()
                 ],
             }
         )

@@ -31,6 +31,10 @@ PATHS = {
     "/api/v1/coalitions/{slug}/",
     "/api/v1/exports/",
     "/api/v1/exports/{identifier}/",
+    # The forum's schedule.
+    "/api/v1/events/",
+    "/api/v1/events/{id}/",
+    "/api/v1/events/{id}/sessions/",
 }
 COMMITMENT_FILTERS = {"q", "programme", "theme", "type", "category", "country", "region", "sdg"}
 
