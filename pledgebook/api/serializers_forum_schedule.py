@@ -16,6 +16,8 @@ from pledgebook.api.serializers import (
     OrganisationBriefSerializer,
     PublicURLField,
     ReadOnlyModelSerializer,
+    _keys,
+    _slugs,
 )
 from pledgebook.core.site import absolute_url
 from pledgebook.forum.models import Event, Room, Session, Speaker
@@ -33,7 +35,7 @@ class RoomSerializer(ReadOnlyModelSerializer):
 
 class EventSerializer(ReadOnlyModelSerializer):
     url = PublicURLField(help_text="Public programme page of the event.")
-    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    programme = _slugs(slug_field="slug")
     sessions = serializers.SerializerMethodField(help_text="The event's sessions in this API.")
     ical = serializers.SerializerMethodField(help_text="All sessions as an iCalendar file.")
     frab = serializers.SerializerMethodField(
@@ -98,13 +100,11 @@ class SessionSerializer(ReadOnlyModelSerializer):
     starts_at = serializers.SerializerMethodField(help_text="Start, in the event's time zone.")
     ends_at = serializers.SerializerMethodField(help_text="End, in the event's time zone.")
     time_zone = serializers.SerializerMethodField(help_text="IANA name of the event's zone.")
-    room = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    room = _slugs(slug_field="name", allow_null=True, help_text="Name of the room, if any.")
     organisations = OrganisationBriefSerializer(many=True, read_only=True)
     speakers = SpeakerSerializer(many=True, read_only=True)
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    sdgs = serializers.PrimaryKeyRelatedField(
-        source="goals", many=True, read_only=True, help_text="Numbers of the session's SDGs."
-    )
+    themes = _slugs(slug_field="slug", many=True, help_text="Slugs of the session's themes.")
+    sdgs = _keys(source="goals", many=True, help_text="Numbers of the session's SDGs.")
     ical = serializers.SerializerMethodField(help_text="The session as an iCalendar file.")
 
     class Meta:

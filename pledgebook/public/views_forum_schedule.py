@@ -10,6 +10,7 @@ Queries do not grow with the sessions shown (``forum.filters.with_listing`` /
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from typing import Any
 
@@ -17,16 +18,16 @@ from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from pledgebook.forum import schedule_files
+from pledgebook.forum import listing, schedule_files
 from pledgebook.forum.filters import (
     SessionFilter,
     day_bounds,
     public_events,
     public_sessions,
     with_details,
-    with_listing,
 )
 from pledgebook.forum.models import Event, Session
 
@@ -107,25 +108,68 @@ def event(request: HttpRequest, programme: str, event: str) -> HttpResponse:
             if shown_day is not None:
                 start, end = day_bounds(ev, shown_day)
                 found = found.filter(starts_at__gte=start, starts_at__lt=end)
-        sessions = _localise(ev, list(with_listing(found)))
-        days: dict[dt.date, list[Session]] = {}
-        for s in sessions:
-            days.setdefault(s.local_start.date(), []).append(s)  # type: ignore[attr-defined]
+        sessions = listing.rows(ev, found)
+        days: dict[dt.date, list[listing.Row]] = {}
+        for row in sessions:
+            days.setdefault(row.day, []).append(row)
+        words = {
+            "online": _("Online"),
+            "tba": _("Room to be announced"),
+            "organised_by": _("Organised by"),
+            "sdgs": _("SDGs"),
+        }
         context.update(
             {
                 "days": days,
+                "days_html": [(day, _rows_html(found, words)) for day, found in days.items()],
                 "count": len(sessions),
                 "total": total,
                 "by_day": day is None and shown_day is not None,
                 "shown_day": shown_day,
                 "all_days_query": _query(request, day=None, page=None),
                 "day_links": [
-                    (d, n, _query(request, day=d.isoformat(), page=None))
-                    for d, n in counts.items()
+                    (d, n, _query(request, day=d.isoformat(), page=None)) for d, n in counts.items()
                 ],
             }
         )
     return render(request, "public/forum/event.html", context)
+
+
+def _rows_html(rows: list[listing.Row], words: dict[str, str]) -> SafeString:
+    """The ``<li>`` of each session of a day, every value escaped (``html.escape``).
+
+    Built here rather than in a template loop: for a day of 200 sessions the loop alone
+    (about 15 variables and tags a row) took longer than the page's budget of 150 ms; this
+    takes a few milliseconds (docs/BENCHMARKS.md, ``schedule_page``).  The markup is the one
+    ``public/forum/event.html`` expects (``.schedule`` in ``public/forum.css``)."""
+    e = html.escape
+    badges: dict[int, str] = {}  # the badge of each SDG, built once
+    items = []
+    for r in rows:
+        place = r.room or (words["online"] if r.online else words["tba"])
+        meta = r.kind_label + (f" · {r.segment}" if r.segment else "") + f" · {place}"
+        organisations = (
+            f"<p>{e(words['organised_by'])} {e(r.organisations)}</p>" if r.organisations else ""
+        )
+        goals = ""
+        if r.goals:
+            for number, label, title in r.goals:
+                if number not in badges:
+                    badges[number] = (
+                        f'<li class="badge"><abbr title="{e(title)}">{e(label)}</abbr></li>'
+                    )
+            goals = (
+                f'<ul class="tags" aria-label="{e(words["sdgs"])}">'
+                + "".join(badges[number] for number, _label, _title in r.goals)
+                + "</ul>"
+            )
+        items.append(
+            f'<li><p><time datetime="{r.starts_at.isoformat()}">{r.start}</time>–'
+            f'<time datetime="{r.ends_at.isoformat()}">{r.end}</time></p>'
+            f'<div><h4><a href="{e(r.url)}">{e(r.title)}</a></h4>'
+            f'<p class="session-meta">{e(meta)}</p>{organisations}{goals}</div></li>'
+        )
+    return mark_safe("".join(items))  # noqa: S308  (every value above is escaped)
 
 
 def _counts_by_day(event: Event, sessions: Any) -> dict[dt.date, int]:
