@@ -13,11 +13,11 @@ import datetime as dt
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from pledgebook.core.widgets import FastSelect
 from pledgebook.forum.models import Event, Session, Speaker
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Programme, Theme
@@ -95,7 +95,7 @@ class SessionFilter(django_filters.FilterSet):
         self.event = event
         # Any date is a valid day (the API's clients may ask for any); the page offers the
         # event's days.
-        self.filters["day"].extra["widget"] = forms.Select(
+        self.filters["day"].extra["widget"] = FastSelect(
             choices=[
                 ("", _("Any")),
                 *[(d.isoformat(), formats.date_format(d, "l j F Y")) for d in event.days()],

@@ -14,6 +14,7 @@ import html
 import json
 from typing import Any
 
+from django import forms
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from pledgebook.core.widgets import FastSelect
 from pledgebook.forum import listing, schedule_files
 from pledgebook.forum.filters import (
     SessionFilter,
@@ -72,6 +74,8 @@ def _schedule_filter(request: HttpRequest, event: Event) -> SessionFilter:
     for field in form.fields.values():
         if hasattr(field, "empty_label"):  # model choices, and django-filter's choices
             field.empty_label = _("Any")
+        if type(field.widget) is forms.Select:  # options in one pass, not a template each
+            field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
     form.fields["sdg"].label_from_instance = lambda g: str(g)
     return filterset
 

@@ -653,3 +653,13 @@ def test_many_sessions_are_shown_one_day_at_a_time(event, settings, monkeypatch)
     ]
     second = Client().get(_event_url(event, response.context["day_links"][1][2]))
     assert _titles(second) == ["Day 8 morning", "Day 8 afternoon"]
+
+
+def test_event_page_escapes_what_the_secretariat_typed(event, room):
+    org = factories.OrganisationFactory(name="Tom & Jerry <Ltd>")
+    _session(event, title='<script>alert("x")</script>', segment="A & B", organisations=[org])
+    content = Client().get(_event_url(event)).content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
+    assert "Tom &amp; Jerry &lt;Ltd&gt;" in content
+    assert "A &amp; B" in content
