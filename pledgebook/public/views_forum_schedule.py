@@ -74,9 +74,17 @@ def _schedule_filter(request: HttpRequest, event: Event) -> SessionFilter:
     for field in form.fields.values():
         if hasattr(field, "empty_label"):  # model choices, and django-filter's choices
             field.empty_label = _("Any")
-        if type(field.widget) is forms.Select:  # options in one pass, not a template each
-            field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-    form.fields["sdg"].label_from_instance = lambda g: str(g)
+        if type(field.widget) is not forms.Select:
+            continue
+        # Options written in one pass (not a template each), read by one plain query (a
+        # model choice field's own iterator is a server-side cursor on PostgreSQL).
+        choices = field.widget.choices
+        if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+            choices = [
+                ("", _("Any")),
+                *[(field.prepare_value(o), field.label_from_instance(o)) for o in field.queryset],
+            ]
+        field.widget = FastSelect(attrs=field.widget.attrs, choices=choices)
     return filterset
 
 
