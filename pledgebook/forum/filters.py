@@ -61,6 +61,14 @@ def with_details(queryset: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
+def with_file_details(queryset: QuerySet[Session]) -> QuerySet[Session]:
+    """What the schedule files (iCalendar, Frab) show: the listing and the speakers, not the
+    organisers or themes."""
+    return with_listing(queryset).prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.select_related("organisation"))
+    )
+
+
 def public_sessions(event: Event) -> QuerySet[Session]:
     """The scheduled sessions of ``event`` (itself public: the caller checked), in time
     order."""

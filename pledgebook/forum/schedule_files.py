@@ -45,6 +45,17 @@ def session_url(event: Event, session: Session) -> str:
     )
 
 
+class _Addresses:
+    """The absolute address of each session of ``event``, the URL reversed once (a file of
+    1,000 sessions would reverse it 1,000 times)."""
+
+    def __init__(self, event: Event) -> None:
+        self.head, self.tail = session_url(event, Session(pk=0)).rsplit("/0/", 1)
+
+    def __call__(self, session: Session) -> str:
+        return f"{self.head}/{session.pk}/{self.tail}"
+
+
 def location(event: Event, session: Session) -> str:
     """Room and venue; the online link for a session online only (no room)."""
     if session.room is None:
@@ -97,6 +108,7 @@ def calendar(event: Event, sessions: Iterable[Session], *, name: str) -> bytes:
     cal.add("x-wr-timezone", event.zone.key)
     stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
     zone = event.zone
+    address = _Addresses(event)
     for session in sessions:
         item = CalendarEvent()
         item.add("uid", session_uid(session))
@@ -107,7 +119,7 @@ def calendar(event: Event, sessions: Iterable[Session], *, name: str) -> bytes:
         place = location(event, session)
         if place:
             item.add("location", place)
-        item.add("url", session_url(event, session))
+        item.add("url", address(session))
         item.add("description", description(session))
         item.add("categories", [str(session.get_kind_display())])
         if session.status == Session.Status.CANCELLED:
@@ -139,7 +151,7 @@ def room_key(session: Session) -> str:
     return ONLINE_ROOM if session.online_url else OTHER_ROOM
 
 
-def _frab_session(event: Event, session: Session) -> dict[str, Any]:
+def _frab_session(event: Event, session: Session, address: _Addresses) -> dict[str, Any]:
     start = session.starts_at.astimezone(event.zone)
     speakers = [
         {"id": s.pk, "guid": str(uuid.uuid5(NAMESPACE, f"speaker-{s.pk}")), "public_name": s.name}
@@ -154,7 +166,7 @@ def _frab_session(event: Event, session: Session) -> dict[str, Any]:
         "duration": _hhmm(session.ends_at - session.starts_at),
         "room": room_key(session),
         "slug": f"{event.slug}-{session.pk}",
-        "url": session_url(event, session),
+        "url": address(session),
         "title": session.title,
         "subtitle": session.segment,
         "track": session.segment or str(session.get_kind_display()),
@@ -173,10 +185,11 @@ def frab(event: Event, sessions: Sequence[Session], *, version: str) -> dict[str
     zone = event.zone
     days = event.days()
     by_day: dict[dt.date, dict[str, list[dict[str, Any]]]] = {day: {} for day in days}
+    address = _Addresses(event)
     for session in sessions:
         day = session.starts_at.astimezone(zone).date()
         by_day.setdefault(day, {}).setdefault(room_key(session), []).append(
-            _frab_session(event, session)
+            _frab_session(event, session, address)
         )
     rooms = [room.name for room in event.rooms.all()]
     extra = sorted({key for rooms_of in by_day.values() for key in rooms_of} - set(rooms))

@@ -30,6 +30,7 @@ from pledgebook.forum.filters import (
     public_events,
     public_sessions,
     with_details,
+    with_file_details,
 )
 from pledgebook.forum.models import Event, Session
 
@@ -243,7 +244,7 @@ def _filtered(request: HttpRequest, event: Event) -> Any:
 
 def event_ics(request: HttpRequest, programme: str, event: str) -> HttpResponse:
     ev = _event(programme, event)
-    sessions = with_details(_filtered(request, ev))
+    sessions = with_file_details(_filtered(request, ev))
     content = schedule_files.calendar(ev, sessions, name=ev.name)
     return _ics_response(content, f"{ev.slug}.ics")
 
@@ -256,7 +257,7 @@ def session_ics(request: HttpRequest, programme: str, event: str, session: int) 
 
 def event_frab(request: HttpRequest, programme: str, event: str) -> HttpResponse:
     ev = _event(programme, event)
-    sessions = list(with_details(_filtered(request, ev)))
+    sessions = list(with_file_details(_filtered(request, ev)))
     changed = Session.objects.filter(event=ev).aggregate(at=Max("updated_at"), n=Count("pk"))
     version = (
         f"{changed['at'].astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}/{changed['n']}"

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from pledgebook.forum import schedule_files
-from pledgebook.forum.filters import public_events, with_details
+from pledgebook.forum.filters import public_events, with_file_details
 from pledgebook.forum.models import Session
 
 
@@ -22,7 +22,7 @@ from pledgebook.forum.models import Session
 def my_sessions_ics(request: HttpRequest, programme: str, event: str) -> HttpResponse:
     user: Any = request.user  # signed in: login_required
     found = get_object_or_404(public_events(), programme__slug=programme, slug=event)
-    sessions = with_details(
+    sessions = with_file_details(
         Session.objects.filter(event=found, marks__user=user)
         .select_related("event__programme")
         .order_by("starts_at", "title", "pk")
