@@ -3,8 +3,10 @@ session, and the schedule as files (iCalendar, Frab JSON).
 
 Read only.  Only published events of published programmes; the list shows scheduled sessions;
 a cancelled session keeps its page, which says so.  Times are the venue's (``event.zone``).
-Queries do not grow with the sessions shown (``forum.filters.with_listing`` /
-``with_details``).
+Queries do not grow with the sessions shown (``forum.listing.rows`` for the programme,
+``forum.filters.with_details`` / ``with_file_details`` for the session page and the files).
+Past ``SHOWN_AT_ONCE`` sessions found, the programme shows one day at a time
+(docs/BENCHMARKS.md, ``schedule_page``).
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ def event(request: HttpRequest, programme: str, event: str) -> HttpResponse:
         context.update(
             {
                 "days": days,
-                "days_html": [(day, _rows_html(found, words)) for day, found in days.items()],
+                "days_html": [(d, _rows_html(of_day, words)) for d, of_day in days.items()],
                 "count": len(sessions),
                 "total": total,
                 "by_day": day is None and shown_day is not None,
