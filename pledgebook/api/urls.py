@@ -2,9 +2,9 @@
 
 URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme-list``,
 ``theme-detail``, ``organisation-list``, ``organisation-detail``, ``commitment-list``,
-``commitment-detail``, ``coalition-list``, ``coalition-detail``, ``exports``, ``export``
-(kwarg ``identifier``), ``cochairs-summary`` (kwargs ``programme``, ``event``), ``schema``,
-``docs``.
+``commitment-detail``, ``coalition-list``, ``coalition-detail``, ``event-list``,
+``event-detail``, ``event-sessions`` (the forum's schedule), ``cochairs-summary`` (kwargs
+``programme``, ``event``), ``exports``, ``export`` (kwarg ``identifier``), ``schema``, ``docs``.
 """
 
 from django.urls import path
@@ -12,7 +12,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from pledgebook.api import docs, views, views_forum_cochairs
+from pledgebook.api import docs, views, views_forum_cochairs, views_forum_schedule
 
 app_name = "api"
 
@@ -22,6 +22,7 @@ router.register("v1/themes", views.ThemeViewSet, basename="theme")
 router.register("v1/organisations", views.OrganisationViewSet, basename="organisation")
 router.register("v1/commitments", views.CommitmentViewSet, basename="commitment")
 router.register("v1/coalitions", views.CoalitionViewSet, basename="coalition")
+router.register("v1/events", views_forum_schedule.EventViewSet, basename="event")
 
 urlpatterns = [
     # Someone who types /api/ meets the documentation.

@@ -11,6 +11,7 @@ from pledgebook.console.views import (
     forum_digest,
     forum_participation,
     forum_proposals,
+    forum_schedule,
     forum_statements,
     forum_summaries,
     home,
@@ -330,5 +331,30 @@ urlpatterns = [
         P + "forum/consultations/<int:pk>/themes/group/",
         forum_consultations.group,
         name="forum_consultation_group",
+    ),
+    # The forum: events, rooms and sessions.
+    path(P + "forum/", forum_schedule.events, name="forum_events"),
+    path(P + "forum/events/new/", forum_schedule.event_create, name="forum_event_create"),
+    path(P + "forum/events/<slug:event>/", forum_schedule.event_detail, name="forum_event"),
+    path(P + "forum/events/<slug:event>/edit/", forum_schedule.event_edit, name="forum_event_edit"),
+    path(
+        P + "forum/events/<slug:event>/rooms/new/",
+        forum_schedule.room_create,
+        name="forum_room_create",
+    ),
+    path(
+        P + "forum/events/<slug:event>/sessions/new/",
+        forum_schedule.session_create,
+        name="forum_session_create",
+    ),
+    path(
+        P + "forum/events/<slug:event>/sessions/<int:session>/",
+        forum_schedule.session_edit,
+        name="forum_session",
+    ),
+    path(
+        P + "forum/events/<slug:event>/sessions/<int:session>/cancel/",
+        forum_schedule.session_cancel,
+        name="forum_session_cancel",
     ),
 ]

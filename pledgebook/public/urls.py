@@ -7,6 +7,7 @@ from pledgebook.public import (
     views_forum_cochairs,
     views_forum_consultations,
     views_forum_digest,
+    views_forum_schedule,
 )
 
 app_name = "public"
@@ -77,5 +78,31 @@ urlpatterns = [
         "programmes/<slug:programme>/consultations/<slug:slug>/results/",
         views_forum_consultations.results,
         name="consultation_results",
+    ),
+    # The forum's schedule: an event's programme, its sessions, the schedule as files.
+    path(
+        "programmes/<slug:programme>/events/<slug:event>/",
+        views_forum_schedule.event,
+        name="event",
+    ),
+    path(
+        "programmes/<slug:programme>/events/<slug:event>/schedule.ics",
+        views_forum_schedule.event_ics,
+        name="event_ics",
+    ),
+    path(
+        "programmes/<slug:programme>/events/<slug:event>/schedule.json",
+        views_forum_schedule.event_frab,
+        name="event_schedule_json",
+    ),
+    path(
+        "programmes/<slug:programme>/events/<slug:event>/sessions/<int:session>/",
+        views_forum_schedule.session,
+        name="session",
+    ),
+    path(
+        "programmes/<slug:programme>/events/<slug:event>/sessions/<int:session>/session.ics",
+        views_forum_schedule.session_ics,
+        name="session_ics",
     ),
 ]

@@ -46,6 +46,7 @@ from pledgebook.commitments.validation import CommitmentData
 from pledgebook.core import exports
 from pledgebook.core.pagination import CountedPaginator
 from pledgebook.core.widgets import FastSelect
+from pledgebook.forum.filters import public_events
 from pledgebook.organisations.models import Organisation, grouped_choices
 from pledgebook.programmes.models import Action, Programme, Theme
 from pledgebook.reference.models import Country
@@ -243,6 +244,7 @@ def programme(request: HttpRequest, programme: str) -> HttpResponse:
             "registration_open": prog.registration_is_open(),
             "themes": _themes_with_counts(prog).prefetch_related("goals"),
             "types": prog.commitment_types.all(),
+            "events": public_events(prog),
         },
     )
 

@@ -5,6 +5,7 @@ from pledgebook.workspace import (
     views_coalitions,
     views_forum_participation,
     views_forum_proposals,
+    views_forum_schedule,
     views_forum_statements,
     views_forum_summaries,
     views_reporting,
@@ -137,5 +138,11 @@ urlpatterns = [
         "forum/statements/<int:pk>/withdraw/",
         views_forum_statements.withdraw,
         name="forum_statement_withdraw",
+    ),
+    # The forum: the sessions a person marked, as a calendar file.
+    path(
+        "forum/<slug:programme>/<slug:event>/my-sessions.ics",
+        views_forum_schedule.my_sessions_ics,
+        name="forum_my_sessions_ics",
     ),
 ]

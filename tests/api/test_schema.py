@@ -32,6 +32,10 @@ PATHS = {
     "/api/v1/exports/",
     "/api/v1/exports/{identifier}/",
     "/api/v1/forum/{programme}/{event}/cochairs-summary/",
+    # The forum's schedule.
+    "/api/v1/events/",
+    "/api/v1/events/{id}/",
+    "/api/v1/events/{id}/sessions/",
 }
 COMMITMENT_FILTERS = {"q", "programme", "theme", "type", "category", "country", "region", "sdg"}
 
