@@ -55,17 +55,17 @@ urlpatterns = [
     ),
     # The published Co-Chairs' Summary of a forum event (forum/cochairs_document.py).
     path(
-        "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary/",
+        "programmes/<slug:programme>/events/<slug:event>/cochairs-summary/",
         views_forum_cochairs.cochairs_summary,
         name="cochairs_summary",
     ),
     path(
-        "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary.pdf",
+        "programmes/<slug:programme>/events/<slug:event>/cochairs-summary.pdf",
         views_forum_cochairs.cochairs_summary_pdf,
         name="cochairs_summary_pdf",
     ),
     path(
-        "programmes/<slug:programme>/forum/<slug:event>/cochairs-summary.docx",
+        "programmes/<slug:programme>/events/<slug:event>/cochairs-summary.docx",
         views_forum_cochairs.cochairs_summary_docx,
         name="cochairs_summary_docx",
     ),

@@ -101,7 +101,7 @@ def test_secretariat_edits_splits_publishes_and_the_public_reads_it(live_server,
     # The public reads the page and downloads the PDF.
     visitor = browser.new_context(accept_downloads=True).new_page()
     visitor.set_viewport_size({"width": 375, "height": 800})
-    visitor.goto(f"{base}/programmes/{programme.slug}/forum/{event.slug}/cochairs-summary/")
+    visitor.goto(f"{base}/programmes/{programme.slug}/events/{event.slug}/cochairs-summary/")
     visitor.get_by_role(
         "heading", name="Co-Chairs' Summary of the Partnership Forum 2025"
     ).wait_for()
