@@ -611,7 +611,7 @@ def test_summary_page_before_the_first_draft_and_an_old_version(signed_in, edito
     assert signed_in.get(_console("forum_cochairs_version", summary, number=9)).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_editors_saving_at_once_one_is_refused():
     """Two editors save from version 1 at the same moment (two connections, PostgreSQL): the
     summary's row lock makes the second wait, read version 2, and be refused in words; there

@@ -902,7 +902,7 @@ def test_the_summary_pages_say_which_announcements_are_not_on_the_platform_yet(
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_at_once_send_each_mail_once() -> None:
     """Two workers run the periodic check at the same instant (threads, each with its own
     connection): one task and one reminder per summary, one mail each.  PostgreSQL only:
