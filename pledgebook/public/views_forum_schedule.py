@@ -25,7 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from pledgebook.core.widgets import FastSelect
-from pledgebook.forum import listing, schedule_files
+from pledgebook.forum import impact, listing, schedule_files
+from pledgebook.forum.domain.statements import statements_context
 from pledgebook.forum.filters import (
     SessionFilter,
     day_bounds,
@@ -34,7 +35,7 @@ from pledgebook.forum.filters import (
     with_details,
     with_file_details,
 )
-from pledgebook.forum.models import Event, Session
+from pledgebook.forum.models import CoChairsSummary, Event, Session, SessionSummary
 
 #: Past this many sessions found, the page shows one day at a time (the first day with
 #: sessions unless a day is chosen), with the other days as links.
@@ -104,6 +105,10 @@ def event(request: HttpRequest, programme: str, event: str) -> HttpResponse:
         "zone_name": ev.zone.key,
         "querystring": _query(request),
         "shown_at_once": SHOWN_AT_ONCE,
+        "cochairs_published": CoChairsSummary.objects.filter(
+            event=ev, status=CoChairsSummary.Status.PUBLISHED
+        ).exists(),
+        "has_ended": impact.has_ended(ev),
     }
     if valid:
         day = filterset.form.cleaned_data.get("day")
@@ -220,10 +225,17 @@ def session(request: HttpRequest, programme: str, event: str, session: int) -> H
             "zone_name": ev.zone.key,
             "zone_abbreviation": found.local_start.tzname(),  # type: ignore[attr-defined]
             "cancelled": found.status == Session.Status.CANCELLED,
+            "session_over": found.ends_at <= timezone.now(),
             # People by their name only: an organiser without one is not shown (no e-mail).
             "organiser_names": [
                 name for u in found.organisers.all() if (name := u.get_full_name().strip())
             ],
+            # What the session concluded (submitted summaries only: the include checks) and the
+            # stakeholder statements the secretariat selected.
+            "summary": SessionSummary.objects.filter(session=found)
+            .prefetch_related("recommendations")
+            .first(),
+            **statements_context(found),
         },
     )
 
