@@ -20,7 +20,8 @@ Order: segments by the kind of their sessions (plenary, SDG action segment, brea
 event, fireside chat, pitch, other; a segment of mixed kinds takes its first kind in that
 order), then by their first session's start; within a segment, one section per theme (a
 session's first theme, else its first SDG, else none) in the order of their first session.
-A section holds the key messages of its sessions (one point a line), then its recommendations.
+A section holds the key messages of its sessions (one point a line), then its recommendations;
+a section left without points (its recommendations merged into earlier points) is dropped.
 
 Recommendations that say the same thing, anywhere in the event, are one point (``merged``):
 complete-linkage clustering of their embeddings (:func:`cluster`) at the cosine
@@ -59,7 +60,7 @@ from pledgebook.forum.models import (
 #: recall it gives, are in the file).
 THRESHOLD_FILE = Path(__file__).with_name("merge_threshold.json")
 
-KIND_ORDER = [
+KIND_ORDER: list[str] = [
     Session.Kind.PLENARY,
     Session.Kind.SDG_SEGMENT,
     Session.Kind.BREAKOUT,
@@ -238,7 +239,7 @@ def format_amount(amount: Decimal) -> str:
 
 
 def _segment_sections(
-    sessions: list[Session],
+    sessions: list[Session], deattribute: Callable[[str], str]
 ) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """Empty sections in order, and the section key of each session."""
     segments: dict[str, list[Session]] = {}
@@ -260,7 +261,8 @@ def _segment_sections(
         for session in members:
             by_theme.setdefault(_theme_label(session), []).append(session)
         for theme, theme_sessions in by_theme.items():
-            base = slugify(f"{label} {theme}", allow_unicode=True) or "segment"
+            segment, theme_label = deattribute(label), deattribute(theme)
+            base = slugify(f"{segment} {theme_label}", allow_unicode=True) or "segment"
             key, n = base, 2
             while key in keys:
                 key, n = f"{base}-{n}", n + 1
@@ -269,9 +271,9 @@ def _segment_sections(
                 {
                     "key": key,
                     "kind": "segment",
-                    "title": f"{label}: {theme}" if theme else label,
-                    "segment": label,
-                    "theme": theme,
+                    "title": f"{segment}: {theme_label}" if theme_label else segment,
+                    "segment": segment,
+                    "theme": theme_label,
                     "points": [],
                 }
             )
@@ -298,7 +300,7 @@ def build_draft(event: Event) -> dict[str, Any]:
     deattribute = for_event(event)
     sessions = submitted_sessions(event)
     order = {session.pk: n for n, session in enumerate(sessions)}
-    sections, section_of = _segment_sections(sessions)
+    sections, section_of = _segment_sections(sessions, deattribute)
     by_key = {section["key"]: section for section in sections}
 
     for session in sessions:
@@ -333,6 +335,8 @@ def build_draft(event: Event) -> dict[str, Any]:
     for key, section_points in points.items():
         by_key[key]["points"].extend(section_points)
 
+    # A section whose recommendations were all merged into points made earlier is dropped.
+    sections = [section for section in sections if section["points"]]
     consultation = _consultation_section(event, deattribute)
     if consultation["points"]:
         sections.append(consultation)

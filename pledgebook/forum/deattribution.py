@@ -89,7 +89,7 @@ def normal(text: str) -> str:
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
-    parts = []
+    parts: list[str] = []
     for char in name:
         if char.isspace():
             if not parts or parts[-1] != r"\s+":
@@ -151,9 +151,9 @@ class Deattributor:
                     found.append((m.start(), m.end(), kind))
         for word in _WORD.finditer(text):
             for pattern, kind in self._by_first_word.get(word.group().casefold(), ()):
-                m = pattern.match(text, word.start())
-                if m:
-                    found.append((m.start(), m.end(), kind))
+                hit = pattern.match(text, word.start())
+                if hit:
+                    found.append((hit.start(), hit.end(), kind))
                     break
         # Longest first, then leftmost; overlapping ones dropped.
         found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
@@ -212,7 +212,7 @@ def _collapse(pieces: list[str | _Mention]) -> list[str | _Mention]:
                 i += 1
                 continue
             out.append(_Mention(PERSON, ""))
-            pieces = pieces[: i + 3] + [after] + pieces[i + 4 :]
+            pieces = [*pieces[: i + 3], after, *pieces[i + 4 :]]
             i += 3
             continue
         out.append(piece)
