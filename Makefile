@@ -117,6 +117,7 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/similarity.py
 	$(PY) bench/annual.py
+	$(PY) bench/cochairs.py
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install
