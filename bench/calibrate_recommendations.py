@@ -35,6 +35,9 @@ if str(BASE_DIR) not in sys.path:
 
 PAIRS = BASE_DIR / "tests" / "forum" / "data" / "recommendation_pairs.csv"
 OUT = BASE_DIR / "pledgebook" / "forum" / "merge_threshold.json"
+#: The set's vectors as stored (float16), so that the test of the threshold need not run the
+#: model over 320 texts; the test re-embeds a sample and checks them against it.
+VECTORS = BASE_DIR / "tests" / "forum" / "data" / "recommendation_pairs_vectors.npz"
 TARGET_PRECISION = 0.95
 CANDIDATES = [round(0.80 + 0.005 * i, 3) for i in range(40)]  # 0.800 ... 0.995
 
@@ -60,13 +63,45 @@ def setup() -> None:
     django.setup()
 
 
+def texts_of(pairs: list[dict[str, str]]) -> list[str]:
+    return [p[side] for p in pairs for side in ("text_a", "text_b")]
+
+
+def digests(texts: list[str]) -> list[str]:
+    return [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+
+
 def pair_vectors(pairs: list[dict[str, str]]) -> np.ndarray:
     """(pairs, 2, DIM): both texts of each pair, embedded as the compiler's vectors are."""
     from pledgebook.similarity import embedding
 
-    texts = [p[side] for p in pairs for side in ("text_a", "text_b")]
-    vectors = as_stored(embedding.embed(texts))
+    vectors = as_stored(embedding.embed(texts_of(pairs)))
     return vectors.reshape(len(pairs), 2, -1)
+
+
+def save_vectors(pairs: list[dict[str, str]], vectors: np.ndarray) -> None:
+    from pledgebook.similarity import embedding
+
+    np.savez_compressed(
+        VECTORS,
+        model=np.array(embedding.model_id()),
+        digests=np.array(digests(texts_of(pairs))),
+        vectors=vectors.reshape(len(pairs) * 2, -1).astype("<f2"),
+    )
+
+
+def stored_vectors(pairs: list[dict[str, str]]) -> np.ndarray | None:
+    """The saved vectors of these very texts under the current model, else None."""
+    from pledgebook.similarity import embedding
+
+    if not VECTORS.exists():
+        return None
+    saved = np.load(VECTORS, allow_pickle=False)
+    if str(saved["model"]) != embedding.model_id():
+        return None
+    if saved["digests"].tolist() != digests(texts_of(pairs)):
+        return None
+    return as_stored(saved["vectors"].astype(np.float32)).reshape(len(pairs), 2, -1)
 
 
 def merges(vectors: np.ndarray, threshold: float) -> np.ndarray:
@@ -142,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     from pledgebook.similarity import embedding
 
     pairs = load_pairs()
-    result = measure(pairs, pair_vectors(pairs))
+    vectors = pair_vectors(pairs)
+    result = measure(pairs, vectors)
     print("threshold  train P/R      held-out P/R   all P/R", file=sys.stderr)
     for row in result["table"]:
         mark = "  <- chosen" if row["threshold"] == result["threshold"] else ""
@@ -183,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     print("wrongly merged or missed (id, cosine):", result["errors"], file=sys.stderr)
     if not args.dry_run:
         OUT.write_text(json.dumps(document, indent=1) + "\n")
-        print(f"written {OUT.relative_to(BASE_DIR)}", file=sys.stderr)
+        save_vectors(pairs, vectors)
+        print(
+            f"written {OUT.relative_to(BASE_DIR)}, {VECTORS.relative_to(BASE_DIR)}", file=sys.stderr
+        )
     return 0
 
 

@@ -282,6 +282,15 @@ def _segment_sections(
     return sections, section_of
 
 
+def _submitted_rows(event: Event) -> dict[str, Any]:
+    """Filter of the rows of a summary (recommendations, announcements) that is compiled."""
+    return {
+        "summary__session__event": event,
+        "summary__session__status": Session.Status.SCHEDULED,
+        "summary__status": SessionSummary.Status.SUBMITTED,
+    }
+
+
 def submitted_sessions(event: Event) -> list[Session]:
     return list(
         Session.objects.filter(
@@ -318,7 +327,7 @@ def build_draft(event: Event) -> dict[str, Any]:
             )
 
     rows = list(
-        Recommendation.objects.filter(summary__session_id__in=list(order)).values_list(
+        Recommendation.objects.filter(**_submitted_rows(event)).values_list(
             "pk", "text", "summary__session_id", "position"
         )
     )
@@ -340,7 +349,7 @@ def build_draft(event: Event) -> dict[str, Any]:
     consultation = _consultation_section(event, deattribute)
     if consultation["points"]:
         sections.append(consultation)
-    commitments = _commitments_section(sessions, deattribute)
+    commitments = _commitments_section(event, sessions, deattribute)
     if commitments["points"]:
         sections.append(commitments)
 
@@ -398,13 +407,11 @@ def _consultation_section(event: Event, deattribute: Callable[[str], str]) -> di
 
 
 def _commitments_section(
-    sessions: list[Session], deattribute: Callable[[str], str]
+    event: Event, sessions: list[Session], deattribute: Callable[[str], str]
 ) -> dict[str, Any]:
     order = {session.pk: n for n, session in enumerate(sessions)}
     announcements = sorted(
-        AnnouncedCommitment.objects.filter(summary__session_id__in=list(order)).select_related(
-            "summary"
-        ),
+        AnnouncedCommitment.objects.filter(**_submitted_rows(event)).select_related("summary"),
         key=lambda a: (order[a.summary.session_id], a.position, a.pk),
     )
     points: list[dict[str, Any]] = []

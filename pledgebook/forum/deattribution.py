@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
 PERSON = "person"
@@ -318,7 +319,7 @@ def names_of_event(event: Any) -> list[tuple[str, str]]:
     from pledgebook.organisations.models import Organisation
 
     names: list[tuple[str, str]] = []
-    user_model = event.sessions.model.organisers.field.related_model
+    user_model = get_user_model()
     for first, last in (
         user_model.objects.filter(organised_sessions__event=event)
         .distinct()

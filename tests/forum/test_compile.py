@@ -18,7 +18,16 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.calibrate_recommendations import OUT, PAIRS, as_stored, load_pairs, measure
+from bench.calibrate_recommendations import (
+    OUT,
+    PAIRS,
+    as_stored,
+    load_pairs,
+    measure,
+    pair_vectors,
+    stored_vectors,
+    texts_of,
+)
 from pledgebook.core.models import AuditEntry
 from pledgebook.forum import compiling, similar
 from pledgebook.forum.compiling import RecommendationSource, cluster, recommendation_points
@@ -64,11 +73,25 @@ FUNDING_B = "Women's rights organisations need more flexible, long-term core fun
 
 @pytest.fixture(scope="session")
 def labelled_vectors():
-    """The labelled pairs and their vectors as stored (embedded once for the session)."""
+    """The labelled pairs and their vectors as stored: read from the file the calibration
+    wrote when it is of these texts and this model (else embedded now, once a session)."""
     pairs = load_pairs()
-    texts = [p[side] for p in pairs for side in ("text_a", "text_b")]
-    vectors = as_stored(embedding.embed(texts))
-    return pairs, vectors.reshape(len(pairs), 2, -1), dict(zip(texts, vectors, strict=True))
+    vectors = stored_vectors(pairs)
+    if vectors is None:
+        vectors = pair_vectors(pairs)
+    texts = texts_of(pairs)
+    flat = vectors.reshape(len(texts), -1)
+    return pairs, vectors, dict(zip(texts, flat, strict=True))
+
+
+def test_stored_vectors_of_the_labelled_pairs_are_the_models(labelled_vectors):
+    """The saved vectors are what the model gives (it is deterministic): a sample re-embedded."""
+    pairs, _, by_text = labelled_vectors
+    assert stored_vectors(pairs) is not None  # the file matches the set and the model
+    sample = [pairs[i]["text_a"] for i in (0, 41, 90, 133)] + [pairs[159]["text_b"]]
+    again = as_stored(embedding.embed(sample))
+    for text, vector in zip(sample, again, strict=True):
+        assert np.allclose(by_text[text], vector, atol=1e-3), text
 
 
 @pytest.fixture
