@@ -104,16 +104,23 @@ def _components(adjacent: np.ndarray) -> list[list[int]]:
 
 def _complete_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
     """Agglomerative clustering, complete linkage: two clusters join while the LEAST similar
-    pair across them is at least ``threshold``; so every two members of a cluster are."""
+    pair across them is at least ``threshold``; so every two members of a cluster are.
+
+    Each row keeps its most similar other cluster (``best``, ``partner``); after a merge only
+    the rows that pointed at one of the two merged clusters are looked at again (a merge only
+    lowers similarities to the merged cluster, so every other row's best is unchanged): about
+    m² work in all instead of m² a merge."""
     m = sim.shape[0]
     s = sim.astype(np.float64, copy=True)
     np.fill_diagonal(s, -np.inf)
+    partner = np.argmax(s, axis=1)
+    best = s[np.arange(m), partner]
     members: list[list[int] | None] = [[i] for i in range(m)]
     while True:
-        flat = int(np.argmax(s))
-        i, j = divmod(flat, m)
-        if s[i, j] < threshold:
+        i = int(np.argmax(best))
+        if best[i] < threshold:
             break
+        j = int(partner[i])
         i, j = min(i, j), max(i, j)
         row = np.minimum(s[i], s[j])
         s[i, :] = row
@@ -121,10 +128,17 @@ def _complete_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
         s[i, i] = -np.inf
         s[j, :] = -np.inf
         s[:, j] = -np.inf
+        best[j] = -np.inf
         kept = members[i]
         assert kept is not None
         kept += members[j] or []
         members[j] = None
+        stale = np.nonzero((partner == i) | (partner == j))[0]
+        stale = stale[stale != j]
+        if i not in stale:
+            stale = np.append(stale, i)
+        partner[stale] = np.argmax(s[stale], axis=1)
+        best[stale] = s[stale, partner[stale]]
     return [sorted(group) for group in members if group]
 
 

@@ -789,3 +789,40 @@ def test_merge_threshold_keeps_precision_on_the_labelled_pairs(labelled_vectors)
     assert row["held_out"]["precision"] >= STATED_PRECISION
     assert row["all"]["recall"] >= STATED_RECALL
     assert row["all"] == stored["measured"]["all"]
+
+
+def _reference_complete_linkage(vectors: np.ndarray, threshold: float) -> list[list[int]]:
+    """Complete linkage as written in a textbook: join the two most similar clusters (the
+    similarity of two clusters: their least similar pair) while it reaches the threshold."""
+    groups = [[i] for i in range(len(vectors))]
+    sim = vectors @ vectors.T
+    while len(groups) > 1:
+        pairs = [
+            (float(sim[np.ix_(a, b)].min()), x, y)
+            for x, a in enumerate(groups)
+            for y, b in enumerate(groups)
+            if x < y
+        ]
+        value, x, y = max(pairs, key=lambda p: p[0])
+        if value < threshold:
+            break
+        groups[x] = sorted(groups[x] + groups[y])
+        del groups[y]
+    return sorted(groups)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    count=st.integers(min_value=1, max_value=25),
+    centres=st.integers(min_value=1, max_value=5),
+    noise=st.floats(min_value=0.05, max_value=0.8),
+    threshold=st.floats(min_value=0.2, max_value=0.98),
+    seed=st.integers(min_value=0, max_value=2**16),
+)
+def test_cluster_is_complete_linkage(count, centres, noise, threshold, seed):
+    """The fast clustering gives the textbook's groups (continuous random vectors: no ties)."""
+    rng = np.random.default_rng(seed)
+    base = rng.normal(size=(centres, 8))
+    vectors = base[rng.integers(0, centres, size=count)] + noise * rng.normal(size=(count, 8))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float64)
+    assert sorted(cluster(vectors, threshold)) == _reference_complete_linkage(vectors, threshold)
