@@ -1,8 +1,8 @@
 """Choose the cosine from which two recommendations of session summaries are merged into one
 point of the Co-Chairs' Summary, on the labelled pairs of
 ``tests/forum/data/recommendation_pairs.csv`` (pairs that should merge: the same
-recommendation in other words; pairs that should not: the same topic with a different ask, or
-different topics).
+recommendation in other words; pairs that should not: the same topic with a different ask,
+the same sentence frame with a different ask, or different topics).
 
     .venv/bin/python bench/calibrate_recommendations.py            # measure, write the file
     .venv/bin/python bench/calibrate_recommendations.py --dry-run  # measure only
@@ -38,7 +38,12 @@ OUT = BASE_DIR / "pledgebook" / "forum" / "merge_threshold.json"
 #: The set's vectors as stored (float16), so that the test of the threshold need not run the
 #: model over 320 texts; the test re-embeds a sample and checks them against it.
 VECTORS = BASE_DIR / "tests" / "forum" / "data" / "recommendation_pairs_vectors.npz"
-TARGET_PRECISION = 0.95
+#: Why not higher: the model cannot tell two asks written in one frame apart ("Countries should
+#: ban single-use plastic bags" / "... tax single-use plastic bags": cosine 0.98); the set's
+#: "same_frame" pairs score as high as its paraphrases (medians 0.949 and 0.960), so a
+#: precision of 0.95 on the train half is only reached at 0.985, where 3 % of the paraphrases
+#: merge.  A wrong merge is shown to editors, who split it (the merge is reversible).
+TARGET_PRECISION = 0.90
 CANDIDATES = [round(0.80 + 0.005 * i, 3) for i in range(40)]  # 0.800 ... 0.995
 
 
