@@ -554,6 +554,7 @@ def worker(argv: list[str]) -> None:
         merged_points=compiled["merged_points"],
         points=sum(len(s["points"]) for s in version.content["sections"]),
         sections=len(version.content["sections"]),
+        load=[round(x, 2) for x in os.getloadavg()],
     )
     if not args.no_cold:
         Vector.objects.filter(kind=RECOMMENDATION_KIND).delete()
@@ -568,6 +569,7 @@ def worker(argv: list[str]) -> None:
             round(cold, 2),
             embedded=n,
             threads=embedding.threads(),
+            load=[round(x, 2) for x in os.getloadavg()],
         )
 
 
