@@ -75,6 +75,7 @@ _NOT_A_NAME_ALONE = {
     "jr",
     "sr",
 }
+_TITLES = {"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "hon", "he", "h.e", "amb"}
 _WORD = re.compile(r"\w+")
 _APOSTROPHES = "'’ʼ"
 _HYPHENS = "-‐‑–"
@@ -218,6 +219,26 @@ def _collapse(pieces: list[str | _Mention]) -> list[str | _Mention]:
             continue
         out.append(piece)
         i += 1
+    # Two names of people side by side with only spaces between them are one person
+    # ("Lucía" "Pérez" when only the parts are known).
+    joined: list[str | _Mention] = []
+    for piece in out:
+        if (
+            isinstance(piece, _Mention)
+            and piece.kind == PERSON
+            and len(joined) >= 2
+            and isinstance(joined[-1], str)
+            and joined[-1] != ""
+            and not joined[-1].strip()
+            and isinstance(joined[-2], _Mention)
+            and joined[-2].kind == PERSON  # type: ignore[union-attr]
+            and not joined[-2].possessive  # type: ignore[union-attr]
+        ):
+            joined.pop()
+            joined[-1] = piece
+            continue
+        joined.append(piece)
+    out = joined
     # Lists: M (", " M)* (", and " | " and " | " or ") M, all of one kind, none possessive but
     # maybe the last.
     merged: list[str | _Mention] = []
@@ -284,6 +305,9 @@ def _person_names(full: str, first: str = "", last: str = "") -> list[tuple[str,
     """A person's full name, and each part of it alone (first, last, other given names)."""
     full = " ".join(full.split())
     names = [(full, PERSON)] if full else []
+    untitled = [p for p in full.split() if p.casefold().rstrip(".") not in _TITLES]
+    if 1 < len(untitled) < len(full.split()):  # "Dr. Lucía Pérez" also as "Lucía Pérez"
+        names.append((" ".join(untitled), PERSON))
     parts = [p for p in (first, last) if p] + full.split()
     for part in parts:
         part = part.strip(",")

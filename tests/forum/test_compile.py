@@ -591,6 +591,10 @@ def test_deattribution_of_names_inside_ordinary_words():
     assert strip("Ana Lima (UN Women) said so") == "A participant said so"
     assert strip("Ana Lima of UN Women, Bo Chen and Sam urged it") == "Participants urged it"
     assert strip("ana lima's proposal") == "A participant's proposal"
+    parts = Deattributor([("Lucía", PERSON), ("Pérez", PERSON), ("UN Women", ORGANISATION)])
+    assert parts("Lucía Pérez (UN Women) spoke; Pérez agreed.") == (
+        "A participant spoke; a participant agreed."
+    )
     assert strip("Nothing to remove here.") == "Nothing to remove here."
 
 
@@ -688,6 +692,7 @@ def test_no_name_of_the_sources_in_the_draft(event, editor):
         assert word in text, word
     assert "A participant opened the partnership dialogue with an article on the arts." in text
     assert "Dialogue with a participating organisation" in text
+    assert "A participant and a participating organisation called for action" in text
 
 
 _letters = "abcdefghijklmnopqrstuvwxyzāéñöłç"
