@@ -118,6 +118,7 @@ bench: install
 	$(PY) bench/similarity.py
 	$(PY) bench/annual.py
 	$(PY) bench/schedule.py
+	$(PY) bench/cochairs.py
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install
