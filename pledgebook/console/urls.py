@@ -49,35 +49,50 @@ urlpatterns = [
     path(P + "commitments/<int:pk>/<slug:action>/", review.act, name="commitment_action"),
     path(P + "audit/", audit.audit_log, name="audit"),
     # The Co-Chairs' Summary of a forum event after its first draft (forum/domain/cochairs.py).
-    path(P + "forum/<slug:event>/cochairs/", forum_cochairs.summary_page, name="forum_cochairs"),
-    path(P + "forum/<slug:event>/cochairs/edit/", forum_cochairs.edit, name="forum_cochairs_edit"),
     path(
-        P + "forum/<slug:event>/cochairs/versions/",
+        P + "forum/events/<slug:event>/cochairs/",
+        forum_cochairs.summary_page,
+        name="forum_cochairs",
+    ),
+    path(
+        P + "forum/events/<slug:event>/cochairs/compile/",
+        forum_cochairs.compile_draft,
+        name="forum_cochairs_compile",
+    ),
+    path(
+        P + "forum/events/<slug:event>/cochairs/edit/",
+        forum_cochairs.edit,
+        name="forum_cochairs_edit",
+    ),
+    path(
+        P + "forum/events/<slug:event>/cochairs/versions/",
         forum_cochairs.versions,
         name="forum_cochairs_versions",
     ),
     path(
-        P + "forum/<slug:event>/cochairs/versions/<int:number>/",
+        P + "forum/events/<slug:event>/cochairs/versions/<int:number>/",
         forum_cochairs.version_page,
         name="forum_cochairs_version",
     ),
     path(
-        P + "forum/<slug:event>/cochairs/versions/<int:number>/restore/",
+        P + "forum/events/<slug:event>/cochairs/versions/<int:number>/restore/",
         forum_cochairs.restore,
         name="forum_cochairs_restore",
     ),
     path(
-        P + "forum/<slug:event>/cochairs/versions/<int:number>/publish/",
+        P + "forum/events/<slug:event>/cochairs/versions/<int:number>/publish/",
         forum_cochairs.publish,
         name="forum_cochairs_publish",
     ),
     path(
-        P + "forum/<slug:event>/cochairs/unpublish/",
+        P + "forum/events/<slug:event>/cochairs/unpublish/",
         forum_cochairs.unpublish,
         name="forum_cochairs_unpublish",
     ),
     path(
-        P + "forum/<slug:event>/cochairs/split/", forum_cochairs.split, name="forum_cochairs_split"
+        P + "forum/events/<slug:event>/cochairs/split/",
+        forum_cochairs.split,
+        name="forum_cochairs_split",
     ),
     # Import of existing coalitions (coalitions/importing.py).
     path(P + "coalitions/import/", coalition_import.upload, name="coalition_import"),

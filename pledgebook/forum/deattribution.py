@@ -188,7 +188,8 @@ class Deattributor:
 
 
 def _collapse(pieces: list[str | _Mention]) -> list[str | _Mention]:
-    """Drop an organisation given as a person's affiliation; make lists of names plural."""
+    """Drop an organisation given as a person's affiliation (or any name in brackets after a
+    person's); make lists of names plural."""
     out: list[str | _Mention] = []
     i = 0
     while i < len(pieces):
@@ -201,8 +202,12 @@ def _collapse(pieces: list[str | _Mention]) -> list[str | _Mention]:
             and i + 2 < len(pieces)
             and isinstance(pieces[i + 1], str)
             and isinstance(pieces[i + 2], _Mention)
-            and pieces[i + 2].kind == ORGANISATION  # type: ignore[union-attr]
             and _AFFILIATION_OPEN.match(pieces[i + 1])  # type: ignore[arg-type]
+            # an organisation after a person, or any name in brackets after one
+            and (
+                pieces[i + 2].kind == ORGANISATION  # type: ignore[union-attr]
+                or "(" in str(pieces[i + 1])
+            )
         ):
             opener = str(pieces[i + 1])
             after = str(pieces[i + 3]) if i + 3 < len(pieces) else ""

@@ -87,3 +87,18 @@ def vectors(kind: str, items: Sequence[tuple[int, str]]) -> np.ndarray:
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out
+
+
+def missing(kind: str, items: Sequence[tuple[int, str]]) -> list[int]:
+    """The ids of ``items`` whose stored vector is missing or belongs to another text."""
+    model = engine.model_id()
+    wanted = {pk: engine.digest(text) for pk, text in items}
+    stored: dict[int, str] = {}
+    ids = list(wanted)
+    for start in range(0, len(ids), 900):
+        stored.update(
+            Vector.objects.filter(
+                kind=kind, model_id=model, object_id__in=ids[start : start + 900]
+            ).values_list("object_id", "text_digest")
+        )
+    return [pk for pk, digest in wanted.items() if stored.get(pk) != digest]

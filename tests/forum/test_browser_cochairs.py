@@ -48,7 +48,7 @@ def test_secretariat_edits_splits_publishes_and_the_public_reads_it(live_server,
         summary=summary, content=factories.cochairs_content(merged=[first, second])
     )
     base = live_server.url
-    console = f"{base}/console/{programme.slug}/forum/{event.slug}/cochairs/"
+    console = f"{base}/console/{programme.slug}/forum/events/{event.slug}/cochairs/"
 
     page = browser.new_page()
     page.set_viewport_size({"width": 375, "height": 800})  # every page readable on a phone

@@ -184,7 +184,7 @@ def test_split_makes_one_point_per_recommendation_in_place(editor, summary, merg
     assert points[2:] == [
         {
             "id": "m1.1",
-            "text": "Recommends blended finance for water utilities.",
+            "text": "A participating organisation recommends blended finance for water utilities.",
             "sources": [{"kind": "recommendation", "id": first.pk}],
             "merged": False,
         },
@@ -657,9 +657,9 @@ def test_two_editors_saving_at_once_one_is_refused():
     assert list(summary.versions.order_by("number").values_list("number", flat=True)) == [1, 2]
 
 
-def test_provisional_deattribution_removes_whole_names_only(event):
-    """The default of ``split_point`` until the compile branch's de-attribution is plugged in:
-    organisers, organisations and speakers of the event's sessions, as whole words."""
+def test_split_points_are_deattributed_as_the_draft_is(event):
+    """The default of ``split_point``: the de-attribution of the compiled draft (organisers,
+    organisations and speakers of the event's sessions, as whole words)."""
     ode = factories.OrganisationFactory(name="Ode")
     person = factories.UserFactory(first_name="Li", last_name="Wei")
     session = factories.SessionFactory(event=event)
@@ -667,8 +667,9 @@ def test_provisional_deattribution_removes_whole_names_only(event):
     session.organisers.set([person])
     session.speakers.create(name="Maria Santos")
     text = "ODE and Li Wei (Maria Santos) ask for a code of conduct for episodes of drought."
-    assert cochairs.provisional_deattribute(text, event) == (
-        "And ask for a code of conduct for episodes of drought."
+    assert cochairs.deattribute(text, event) == (
+        "A participating organisation and a participant ask for a code of conduct for "
+        "episodes of drought."
     )
     other_event = factories.EventFactory()
-    assert cochairs.provisional_deattribute(text, other_event) == text
+    assert cochairs.deattribute(text, other_event) == text

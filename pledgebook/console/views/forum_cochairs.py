@@ -19,7 +19,7 @@ from pledgebook.console.access import Console, console_view
 from pledgebook.console.forms_forum_cochairs import CochairsEditForm, CompareForm
 from pledgebook.core.forms import act, attempt
 from pledgebook.forum import cochairs_diff, cochairs_provenance
-from pledgebook.forum.domain import cochairs
+from pledgebook.forum.domain import cochairs, compile
 from pledgebook.forum.models import CoChairsSummary, Event, SummaryVersion
 
 EDIT = "forum.edit_cochairs"
@@ -266,5 +266,19 @@ def unpublish(request: HttpRequest, console: Console, event: str) -> HttpRespons
         request,
         lambda: cochairs.unpublish(actor=request.user, summary=summary),
         success=_("The summary is no longer published."),
+        to=_url("forum_cochairs", console, found),
+    )
+
+
+@require_POST
+@console_view()
+def compile_draft(request: HttpRequest, console: Console, event: str) -> HttpResponse:
+    found = _event(console, event)
+    return act(
+        request,
+        lambda: compile.compile_draft(actor=request.user, event=found),
+        success=lambda version: (
+            _("Version %(n)s compiled from the session summaries.") % {"n": version.number}
+        ),
         to=_url("forum_cochairs", console, found),
     )

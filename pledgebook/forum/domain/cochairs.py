@@ -13,7 +13,6 @@ secretariat).  Audit actions: ``cochairs_summary.version_saved``, ``.point_split
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,41 +24,19 @@ from django.utils.translation import gettext_lazy
 
 from pledgebook.core import audit
 from pledgebook.core.permissions import require
+from pledgebook.forum.deattribution import for_event
 from pledgebook.forum.models import CoChairsSummary, Event, Recommendation, SummaryVersion
 from pledgebook.forum.validation import clean_summary_content, is_merged, recommendation_sources
-from pledgebook.organisations.models import Organisation
 
 PERM = "forum.edit_cochairs"
 
 Deattribute = Callable[[str, Event], str]
 
 
-def provisional_deattribute(text: str, event: Event) -> str:
-    """LEAD: replace this default by ``pledgebook.forum.deattribution``'s function once the
-    compile branch is merged (``split_point(..., deattribute=...)`` takes any
-    ``(text, event) -> str``).
-
-    Until then it removes, as whole words only and whatever their case, the names of the
-    event's session organisers (people), organising organisations and speakers, so a
-    recommendation brought back by a split does not bring its authors' names with it."""
-    names: set[str] = set()
-    sessions = event.sessions.all()
-    names.update(
-        Organisation.objects.filter(forum_sessions__in=sessions).values_list("name", flat=True)
-    )
-    for session in sessions.prefetch_related("organisers", "speakers"):
-        for person in session.organisers.all():
-            names.update(n for n in (person.get_full_name(), person.email) if n)
-        names.update(s.name for s in session.speakers.all())
-    found = text
-    for name in sorted((n.strip() for n in names if n and n.strip()), key=len, reverse=True):
-        found = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "", found, flags=re.IGNORECASE)
-    found = re.sub(r"\(\s*\)", "", found)
-    found = re.sub(r"\s+([,.;:])", r"\1", found)
-    found = re.sub(r"\s{2,}", " ", found).strip(" ,;:")
-    if found != text.strip() and found[:1].islower() and text.strip()[:1].isupper():
-        found = found[0].upper() + found[1:]
-    return found
+def deattribute(text: str, event: Event) -> str:
+    """``text`` without the names of the event's organisers, speakers, people and
+    organisations (``forum.deattribution``, the rule the compiled draft follows)."""
+    return for_event(event)(text)
 
 
 #: The refusal when another editor saved a version after the one this change started from.
@@ -173,7 +150,7 @@ def split_point(
     summary: CoChairsSummary,
     point_id: str,
     based_on: SummaryVersion | int | None,
-    deattribute: Deattribute = provisional_deattribute,
+    deattribute: Deattribute = deattribute,
 ) -> SummaryVersion:
     """Undo a merge: the merged point ``point_id`` of the latest version becomes one point per
     recommendation it came from, in its place and in the order of its sources, each with the
