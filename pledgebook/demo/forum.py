@@ -40,7 +40,8 @@ from pledgebook.commitments.models import Commitment
 from pledgebook.demo import data
 from pledgebook.demo import forum_data as fd
 from pledgebook.demo.loaded import Loaded
-from pledgebook.forum.domain import schedule
+from pledgebook.forum import similar
+from pledgebook.forum.domain import cochairs, compile, consultations, digest, schedule
 from pledgebook.forum.models import (
     AnnouncedCommitment,
     Answer,
@@ -62,6 +63,7 @@ from pledgebook.forum.models import (
 )
 from pledgebook.organisations.models import Organisation
 from pledgebook.reference.models import Country, Goal
+from pledgebook.similarity import engine
 
 PARTICIPANT = "participant-{:03d}"
 SEED = 2025
@@ -86,9 +88,43 @@ class ForumLoader:
             self.load_event(spec)
         forum = self.events[fd.PARTNERSHIP_FORUM_2025.slug]
         self.load_registrations(forum)
-        self.load_consultation(forum, fd.PF_CONSULTATION)
+        consultation = self.load_consultation(forum, fd.PF_CONSULTATION)
         for spec in fd.EVENTS:
             self.load_subscribers(self.events[spec.slug])
+        self.embed_texts()
+        consultations.group_responses(actor=self.secretariat, consultation=consultation)
+        for spec in fd.EVENTS:
+            self.load_cochairs_summary(self.events[spec.slug])
+
+    # Outcomes (domain functions): themes, Co-Chairs' Summaries, the digest --------------------
+
+    def embed_texts(self) -> None:
+        """The vectors of the recommendations and answers, in batches (as the background
+        indexing computes them after each submission), so that grouping and compiling read
+        them instead of embedding one text at a time."""
+        programmes = [event.programme for event in self.events.values()]
+        recommendation_ids, answer_ids = recommendation_and_answer_ids(programmes)
+        engine.index_many(
+            similar.RECOMMENDATION_KIND,
+            Recommendation.objects.filter(pk__in=recommendation_ids).values_list("pk", "text"),
+        )
+        engine.index_many(
+            similar.ANSWER_KIND, Answer.objects.filter(pk__in=answer_ids).values_list("pk", "text")
+        )
+
+    def load_cochairs_summary(self, event: Event) -> None:
+        draft = compile.compile_draft(actor=self.secretariat, event=event, wait_for=None)
+        content = {**draft.content, "introduction": fd.COCHAIRS_INTRODUCTIONS[event.slug]}
+        edited = cochairs.save_version(
+            actor=self.secretariat,
+            summary=draft.summary,
+            content=content,
+            note="Introduction written by the Co-Chairs' team",
+            based_on=draft,
+        )
+        cochairs.publish(actor=self.secretariat, summary=draft.summary, version=edited)
+        if event.slug in fd.DIGEST_EVENTS:
+            digest.send_digest(actor=self.secretariat, summary=draft.summary)
 
     # Helpers ---------------------------------------------------------------------------------
 

@@ -1548,3 +1548,24 @@ CIVIL_SOCIETY_CONFERENCE_2024 = EventSpec(
 )
 
 EVENTS = [PARTNERSHIP_FORUM_2025, CIVIL_SOCIETY_CONFERENCE_2024]
+
+# The Co-Chairs' Summaries: compiled from the summaries, the introduction written by the
+# editors (an editor's version on top of the compiled draft), then published.  The digest of
+# the 2025 Forum is sent to the programme's subscribers.
+
+COCHAIRS_INTRODUCTIONS = {
+    PARTNERSHIP_FORUM_2025.slug: (
+        "This summary presents the key messages and recommendations of the 2025 ECOSOC "
+        "Partnership Forum collectively and without attribution to any individual participant. "
+        "It draws on the summaries of the plenaries, the four SDG Action Segments, the thematic "
+        "breakouts, the fireside chat, the pitch segment and the side events, and on the "
+        "responses to the global consultation held before the Forum."
+    ),
+    CIVIL_SOCIETY_CONFERENCE_2024.slug: (
+        "The Co-Chairs of the 2024 UN Civil Society Conference in Nairobi present this summary "
+        "of the discussions, compiled from the summaries written by the organisers of each "
+        "session. It reflects the views expressed, presented collectively and without "
+        "attribution, and is submitted as an input to the Summit of the Future."
+    ),
+}
+DIGEST_EVENTS = [PARTNERSHIP_FORUM_2025.slug]

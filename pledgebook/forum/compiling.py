@@ -285,7 +285,7 @@ def _segment_sections(
                 {
                     "key": key,
                     "kind": "segment",
-                    "title": f"{segment}: {theme_label}" if theme_label else segment,
+                    "title": section_title(segment, theme_label),
                     "segment": segment,
                     "theme": theme_label,
                     "points": [],
@@ -316,6 +316,18 @@ def submitted_sessions(event: Event) -> list[Session]:
         .prefetch_related("themes", "goals")
         .order_by("starts_at", "title", "pk")
     )
+
+
+def section_title(segment: str, theme: str) -> str:
+    """ "Segment: theme", without saying twice what both say: the theme alone when it names
+    the segment already ("SDG Action Segment: Goal 3" and the theme "SDG Action Segment: Good
+    health (SDG 3)"), the segment alone without a theme."""
+    if not theme:
+        return segment
+    lead = segment.split(":", 1)[0].strip().casefold()
+    if theme.casefold().startswith(lead) or segment.casefold() == theme.casefold():
+        return theme
+    return f"{segment}: {theme}"
 
 
 def build_draft(event: Event) -> dict[str, Any]:

@@ -36,6 +36,9 @@ from django.utils.translation import gettext
 
 PERSON = "person"
 ORGANISATION = "organisation"
+#: One word of a person's name said alone ("Young" of "Grace Young"): removed only as written,
+#: capitalised, so that the ordinary words "young", "grace" or "will" of a text survive.
+PERSON_PART = "person_part"
 
 #: Parts of a person's name never removed on their own (a title, a particle): "Dr" or "de"
 #: alone identifies nobody, and removing them would damage ordinary text.
@@ -90,7 +93,7 @@ def normal(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _name_pattern(name: str) -> re.Pattern[str]:
+def _name_body(name: str) -> str:
     parts: list[str] = []
     for char in name:
         if char.isspace():
@@ -102,7 +105,15 @@ def _name_pattern(name: str) -> re.Pattern[str]:
             parts.append("[" + _HYPHENS + "]")
         else:
             parts.append(re.escape(char))
-    return re.compile("".join(parts) + r"(?!\w)", re.IGNORECASE)
+    return "".join(parts)
+
+
+def _name_pattern(name: str, *, ignore_case: bool = True) -> re.Pattern[str]:
+    """``name`` as a whole word; whatever its case, or (``ignore_case`` False) as written or in
+    capitals ("Pérez", "PÉREZ", not "pérez")."""
+    if ignore_case:
+        return re.compile(_name_body(name) + r"(?!\w)", re.IGNORECASE)
+    return re.compile(f"(?:{_name_body(name)}|{_name_body(name.upper())})" + r"(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,8 @@ class Deattributor:
         self._by_first_word: dict[str, list[tuple[re.Pattern[str], str]]] = {}
         self._anywhere: list[tuple[re.Pattern[str], str]] = []
         for name, kind in self.names:
-            entry = (_name_pattern(name), kind)
+            part = kind == PERSON_PART
+            entry = (_name_pattern(name, ignore_case=not part), PERSON if part else kind)
             if _WORD.match(name):
                 first = _WORD.match(name)
                 assert first is not None
@@ -317,7 +329,7 @@ def _person_names(full: str, first: str = "", last: str = "") -> list[tuple[str,
     for part in parts:
         part = part.strip(",")
         if len(part) >= 2 and part.casefold().rstrip(".") not in _NOT_A_NAME_ALONE:
-            names.append((part, PERSON))
+            names.append((part, PERSON_PART))
     return names
 
 

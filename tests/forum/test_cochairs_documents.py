@@ -119,8 +119,8 @@ def test_the_outline_is_the_versions_text_in_order(world):
     ]
     assert doc.sections[0].points == (
         "Aquatic ecosystems should count in national water plans.",
-        "Urges open data on river basins.",
-        "Proposed public guarantees for water utilities.",
+        "A participating organisation urges open data on river basins.",
+        "A participant proposed public guarantees for water utilities.",
     )
     assert doc.introduction == (
         "The Forum brought together governments, the United Nations system and stakeholders "

@@ -831,3 +831,14 @@ def test_cluster_is_complete_linkage(count, centres, noise, threshold, seed):
     vectors = base[rng.integers(0, centres, size=count)] + noise * rng.normal(size=(count, 8))
     vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float64)
     assert sorted(cluster(vectors, threshold)) == _reference_complete_linkage(vectors, threshold)
+
+
+def test_a_section_title_does_not_say_twice_what_segment_and_theme_both_say():
+    assert compiling.section_title("Plenary", "Financing") == "Plenary: Financing"
+    assert compiling.section_title("Plenary", "") == "Plenary"
+    assert (
+        compiling.section_title(
+            "SDG Action Segment: Goal 3", "SDG Action Segment: Good health and well-being (SDG 3)"
+        )
+        == "SDG Action Segment: Good health and well-being (SDG 3)"
+    )
