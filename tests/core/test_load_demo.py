@@ -36,6 +36,8 @@ from pledgebook.forum.models import (
     CoChairsSummary,
     Consultation,
     ConsultationResponse,
+    ConsultationTheme,
+    Digest,
     Event,
     ForumSettings,
     Recommendation,
@@ -48,6 +50,7 @@ from pledgebook.forum.models import (
     Statement,
     Subscriber,
     SummaryReminder,
+    SummaryVersion,
 )
 from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
 from pledgebook.organisations.models import Organisation, Representative
@@ -66,7 +69,6 @@ from pledgebook.reporting.models import (
     ReportingCycle,
 )
 from pledgebook.reporting.queries import active_commitments
-from pledgebook.similarity import engine
 from pledgebook.similarity.models import Vector
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,6 +169,9 @@ def snapshot() -> dict[str, object]:
         "responses": counts(ConsultationResponse, "source"),
         "answers": Answer.objects.count(),
         "cochairs": counts(CoChairsSummary, "event__slug", "status"),
+        "cochairs_versions": counts(SummaryVersion, "summary__event__slug"),
+        "digests": counts(Digest, "summary__event__slug"),
+        "consultation_themes": ConsultationTheme.objects.count(),
         "subscribers": counts(Subscriber, "programme__slug"),
     }
 
@@ -191,7 +196,26 @@ def test_loading_twice_gives_the_same_data():
     assert first["eois"] == EXPECTED_EOIS
     assert first["coalitions"] == EXPECTED_COALITIONS
     assert first["annual_reports"] == {"done": 1}
-    assert first["vectors"] == {"eoi": 12, "coalition": 6}
+    # The forum's recommendations and consultation answers are embedded once, in batches,
+    # before the consultation is grouped and the Co-Chairs' Summaries compiled.
+    assert first["vectors"] == {
+        "eoi": 12,
+        "coalition": 6,
+        "forum_recommendation": 61,
+        "forum_answer": 181,
+    }
+    # Both Co-Chairs' Summaries compiled (version 1), introduced by their editors and
+    # published (version 2); the Forum's digest sent.
+    assert first["cochairs"] == {
+        ("partnership-forum-2025", "published"): 1,
+        ("civil-society-conference-2024", "published"): 1,
+    }
+    assert first["cochairs_versions"] == {
+        "partnership-forum-2025": 2,
+        "civil-society-conference-2024": 2,
+    }
+    assert first["digests"] == {"partnership-forum-2025": 1}
+    assert first["consultation_themes"] > 0
     assert first["sessions"] == {
         ("partnership-forum-2025", "plenary"): 2,
         ("partnership-forum-2025", "sdg_segment"): 4,
@@ -229,11 +253,8 @@ def test_reset_deletes_and_loads_the_same_demo_again():
     first = snapshot()
     out = StringIO()
     files = [f.path for r in AnnualReport.objects.all() for f in (r.pdf, r.docx, r.xlsx, r.csv)]
-    # Vectors of forum texts are kept by kind and id: the reset removes them too.
-    recommendation = Recommendation.objects.first()
-    answer = Answer.objects.first()
-    assert engine.index_text(RECOMMENDATION_KIND, recommendation.pk, recommendation.text)
-    assert engine.index_text(ANSWER_KIND, answer.pk, answer.text)
+    # Vectors of forum texts are kept by kind and id: the reset removes those of the old texts.
+    assert Vector.objects.filter(kind=RECOMMENDATION_KIND).count() == 61
     # A published Co-Chairs' Summary (its published version is protected) does not stop it.
     cochairs, _ = CoChairsSummary.objects.get_or_create(
         event=Event.objects.get(slug="partnership-forum-2025"),
@@ -244,7 +265,15 @@ def test_reset_deletes_and_loads_the_same_demo_again():
     cochairs.status = "published"
     cochairs.save()
     call_command("load_demo", "--reset", stdout=out)
-    assert not Vector.objects.filter(kind__in=[RECOMMENDATION_KIND, ANSWER_KIND]).exists()
+    # The old texts' vectors are gone; the new ones' computed again.
+    stored = set(
+        Vector.objects.filter(kind__in=[RECOMMENDATION_KIND, ANSWER_KIND]).values_list(
+            "kind", "object_id"
+        )
+    )
+    assert stored == {
+        (RECOMMENDATION_KIND, pk) for pk in Recommendation.objects.values_list("pk", flat=True)
+    } | {(ANSWER_KIND, pk) for pk in Answer.objects.values_list("pk", flat=True)}
     assert snapshot() == first
     assert "Deleted the demo" in out.getvalue()
     assert "and 4 generated files" in out.getvalue()
@@ -738,7 +767,13 @@ def test_the_forum_has_proposals_statements_participation_and_a_consultation():
     assert consultation.closes_at < forum.sessions.order_by("starts_at").first().starts_at
     assert consultation.questions.count() == 2
     assert consultation.responses.count() == 96
-    assert consultation.themes_found.count() == 0  # grouped by the lead's action later
+    # Grouped into recurring themes by the consultation's own action; every answer in one.
+    themes = consultation.themes_found.all()
+    assert themes.count() > 1
+    assert (
+        sum(t.count for t in themes)
+        == Answer.objects.filter(response__consultation=consultation).count()
+    )
     first_question, second_question = consultation.questions.all()
     assert first_question.answers.count() == 96
     assert 70 <= second_question.answers.count() < 96

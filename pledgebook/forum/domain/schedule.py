@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pledgebook.core import audit
 from pledgebook.core.permissions import require
@@ -54,7 +56,8 @@ def create_event(*, actor: Any, programme: Any, slug: str, **fields: Any) -> Eve
     data = {k: fields[k] for k in EVENT_FIELDS if k in fields}
     _raise_if(check_event(**{"time_zone": "UTC", "starts_on": None, "ends_on": None, **data}))
     if Event.objects.filter(programme=programme, slug=slug).exists():
-        raise ValidationError({"slug": [f"An event of this programme already uses “{slug}”."]})
+        used = _("An event of this programme already uses “%(slug)s”.") % {"slug": slug}
+        raise ValidationError({"slug": [used]})
     with transaction.atomic():
         event = Event.objects.create(programme=programme, slug=slug, **data)
         audit.record(actor=actor, action="event.created", obj=event, programme=programme)
@@ -86,9 +89,10 @@ def add_room(
     require(actor, "forum.manage_event", event)
     name = name.strip()
     if not name:
-        raise ValidationError({"name": ["Give the room a name."]})
+        raise ValidationError({"name": [_("Give the room a name.")]})
     if event.rooms.filter(name__iexact=name).exists():
-        raise ValidationError({"name": [f"The event already has a room named “{name}”."]})
+        taken = _("The event already has a room named “%(name)s”.") % {"name": name}
+        raise ValidationError({"name": [taken]})
     with transaction.atomic():
         room = Room.objects.create(
             event=event,
@@ -126,7 +130,7 @@ def save_session(
     ends_at: dt.datetime | None = data.get("ends_at", current.ends_at)
     room = data.get("room", current.room if session else None)
     if not starts_at or not ends_at:
-        raise ValidationError({"starts_at": ["Give the session's start and end."]})
+        raise ValidationError({"starts_at": [_("Give the session's start and end.")]})
     _raise_if(
         check_slot(event=event, starts_at=starts_at, ends_at=ends_at, room=room, exclude=session)
     )
@@ -165,7 +169,7 @@ def cancel_session(*, actor: Any, session: Session, reason: str = "") -> Session
         allowed_from=[Session.Status.SCHEDULED],
         to=Session.Status.CANCELLED,
         action="cancel",
-        refusal="This session is already cancelled.",
+        refusal=gettext_lazy("This session is already cancelled."),
         audit_action="session.cancelled",
         programme=session.event.programme,
         reason=reason,
