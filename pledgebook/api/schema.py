@@ -62,6 +62,10 @@ def _typed(values: list[str], schema: dict[str, Any]) -> list[Any]:
     return values
 
 
+#: A free-text filter's value: some character that is not a space, and no NUL character.
+FREE_TEXT = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
 def live_filter_values(
     result: dict[str, Any], generator: Any, request: Any, public: bool, **kwargs: Any
 ) -> dict[str, Any]:
@@ -82,7 +86,10 @@ def live_filter_values(
                 continue
             values = accepted_values(filterset, parameter["name"], live=request is not None)
             if not values:
+                # Free text: what the filter's form field takes (django.forms.CharField
+                # strips the text, and refuses it empty or with a NUL character).
                 schema["minLength"] = 1
+                schema["pattern"] = FREE_TEXT
                 continue
             schema["enum"] = _typed(values, schema)
             for example in parameter.get("examples", {}).values():
