@@ -170,6 +170,13 @@ class EventFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
+def upcoming_event(**kwargs):
+    """An event still to come (in a month, three days), which takes registrations and
+    side-event proposals."""
+    first = timezone.localdate() + dt.timedelta(days=30)
+    return EventFactory(**{"starts_on": first, "ends_on": first + dt.timedelta(days=2), **kwargs})
+
+
 class RoomFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Room

@@ -180,8 +180,7 @@ def build(event: Event) -> ImpactReport:
 
 def has_ended(event: Event, now: dt.datetime | None = None) -> bool:
     """Whether the event's last day is over, in the event's own time zone."""
-    now = now or timezone.now()
-    return now.astimezone(event.zone).date() > event.ends_on
+    return event.has_ended(now or timezone.now())
 
 
 def money(amount: Decimal) -> str:

@@ -135,6 +135,10 @@ class Event(models.Model):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
 
+    def has_ended(self, now: dt.datetime) -> bool:
+        """Whether the event's last day is over, as the venue's clock reads ``now``."""
+        return now.astimezone(self.zone).date() > self.ends_on
+
     def days(self) -> list[dt.date]:
         count = (self.ends_on - self.starts_on).days + 1
         return [self.starts_on + dt.timedelta(days=i) for i in range(max(count, 0))]

@@ -9,7 +9,7 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from pledgebook.commitments.models import Commitment
@@ -295,6 +295,8 @@ def check_proposal(
         _add(errors, "description", _("Describe the side event."))
     if starts_at is None:
         _add(errors, "starts_at", _("Give the time the side event starts."))
+    elif starts_at <= timezone.now():
+        _add(errors, "starts_at", _("This time has passed: propose a side event still to come."))
     if ends_at is None:
         _add(errors, "ends_at", _("Give the time the side event ends."))
     if expected_participants is None or expected_participants < 1:
@@ -339,9 +341,12 @@ def check_registration(
     category: str = "",
     gender: str = "",
 ) -> Errors:
-    """A registration: a mode the event offers, an organisation the person acts for, a known
-    stakeholder category and gender (all optional but the mode)."""
+    """A registration: for an event that is not over, a mode the event offers, an
+    organisation the person acts for, a known stakeholder category and gender (all optional
+    but the mode)."""
     errors: Errors = {}
+    if event.has_ended(timezone.now()):
+        _add(errors, "__all__", _("This event is over: it takes no more registrations."))
     if mode not in Registration.Mode.values:
         _add(errors, "mode", _("Choose to take part in person or online."))
     elif mode == Registration.Mode.ONLINE and not event.is_hybrid:

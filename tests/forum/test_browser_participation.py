@@ -23,7 +23,7 @@ pytestmark = [
 
 
 def test_side_events_proposed_decided_and_people_registering(live_server, browser):
-    event = factories.EventFactory(
+    event = factories.upcoming_event(
         name="Partnership Forum 2025", proposals_open=True, in_person_capacity=1
     )
     room = factories.RoomFactory(event=event, name="Conference Room 4", capacity=80)

@@ -27,7 +27,7 @@ M, S = Registration.Mode, Registration.Status
 
 @pytest.fixture
 def event():
-    return factories.EventFactory(in_person_capacity=2, name="Partnership Forum 2025")
+    return factories.upcoming_event(in_person_capacity=2, name="Partnership Forum 2025")
 
 
 def person(name: str = ""):
@@ -351,7 +351,7 @@ def test_two_people_taking_the_last_place_at_once_one_gets_it():
     the second then counts the first's place and joins the waiting list."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks between two connections are tested on PostgreSQL")
-    event = factories.EventFactory(in_person_capacity=1)
+    event = factories.upcoming_event(in_person_capacity=1)
     ada, bea = person("ada"), person("bea")
     first_done = threading.Event()
     outcomes: dict[str, object] = {}
@@ -592,7 +592,7 @@ def test_the_console_page_shows_the_figures_of_figures_py(event):
 def test_the_registrations_csv_for_the_secretariat_only(event):
     ada = person("ada")
     participation.register(actor=ada, event=event, mode=M.IN_PERSON, category=Category.WOMEN)
-    elsewhere = factories.EventFactory()
+    elsewhere = factories.upcoming_event()
     participation.register(actor=person(), event=elsewhere, mode=M.ONLINE)
     url = reverse("api:export", kwargs={"identifier": "forum-registrations-csv"})
     params = {"programme": event.programme.slug, "event": event.slug}

@@ -31,7 +31,7 @@ def at(event, day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 @pytest.fixture
 def event():
-    return factories.EventFactory(proposals_open=True, in_person_capacity=100)
+    return factories.upcoming_event(proposals_open=True, in_person_capacity=100)
 
 
 @pytest.fixture
@@ -326,7 +326,7 @@ def test_two_acceptances_into_one_room_at_once_schedule_one():
     room's lock; the second then reads the first's session and is refused."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks between two connections are tested on PostgreSQL")
-    event = factories.EventFactory(proposals_open=True)
+    event = factories.upcoming_event(proposals_open=True)
     room = factories.RoomFactory(event=event, name="Conference Room 4", capacity=50)
     organisation = factories.OrganisationFactory()
     user = factories.representative(organisation)
