@@ -480,20 +480,9 @@ def store_vectors() -> None:
 
 def reset_database() -> None:
     """Drop this benchmark's database and create it empty (never another bench's)."""
-    from django.db import connection
+    from bench.worker import drop_and_create
 
-    from bench.worker import _pg_admin
-
-    connection.close()
-    if connection.vendor == "sqlite":
-        name = Path(connection.settings_dict["NAME"])
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
-    else:
-        name = connection.settings_dict["NAME"]
-        with _pg_admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
+    drop_and_create()
 
 
 def worker(argv: list[str]) -> None:

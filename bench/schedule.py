@@ -90,21 +90,10 @@ def meta_path() -> Path:
 
 
 def reset_database() -> None:
-    from django.db import connection
+    """Drop this benchmark's database and create it empty (never another bench's)."""
+    from bench.worker import drop_and_create
 
-    from bench.worker import _pg_admin
-
-    connection.close()
-    if connection.vendor == "sqlite":
-        name = Path(connection.settings_dict["NAME"])
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
-    else:
-        name = connection.settings_dict["NAME"]
-        with _pg_admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
-    meta_path().unlink(missing_ok=True)
+    drop_and_create(meta_path())
 
 
 # Data ----------------------------------------------------------------------------------------

@@ -70,8 +70,10 @@ def ensure_database() -> None:
             admin.execute(f'CREATE DATABASE "{name}"')
 
 
-def reset_database() -> None:
-    """Drop the benchmark database and create it empty."""
+def drop_and_create(meta: Path | None = None) -> None:
+    """Drop the current connection's benchmark database and create it empty (SQLite: its
+    files; PostgreSQL: the database, by the admin connection); forget ``meta``, the record of
+    what it held.  Every benchmark resets only its own database through this."""
     from django.db import connection
 
     connection.close()
@@ -84,7 +86,13 @@ def reset_database() -> None:
         with _pg_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}"')
-    meta_path().unlink(missing_ok=True)
+    if meta is not None:
+        meta.unlink(missing_ok=True)
+
+
+def reset_database() -> None:
+    """Drop the benchmark database and create it empty."""
+    drop_and_create(meta_path())
 
 
 def migrate() -> bool:
