@@ -26,6 +26,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -135,7 +136,7 @@ def measure(pairs: list[dict[str, str]], vectors: np.ndarray) -> dict:
     wanted = np.array([p["merge"] == "1" for p in pairs])
     train = np.array([int(p["id"]) % 2 == 1 for p in pairs])
     cosines = np.einsum("ij,ij->i", vectors[:, 0], vectors[:, 1])
-    table = []
+    table: list[dict[str, Any]] = []
     for threshold in CANDIDATES:
         predicted = cosines >= threshold - 1e-6
         table.append(
