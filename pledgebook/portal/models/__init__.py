@@ -1,0 +1,2 @@
+"""The portal's models, one module per part (map facts, partner finder, pitch pipeline,
+knowledge hub)."""
