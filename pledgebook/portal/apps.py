@@ -7,4 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Partnership portal"
 
     def ready(self) -> None:
-        pass
+        # Partner finder: commitments' texts in the similarity engine, indexed when confirmed.
+        from pledgebook.commitments.domain import on_confirmed
+        from pledgebook.portal.finder import index_commitment, register_text_sources
+
+        register_text_sources()
+        on_confirmed(index_commitment)

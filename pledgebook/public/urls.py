@@ -8,6 +8,7 @@ from pledgebook.public import (
     views_forum_consultations,
     views_forum_digest,
     views_forum_schedule,
+    views_portal_finder,
 )
 
 app_name = "public"
@@ -22,6 +23,17 @@ urlpatterns = [
     path("coalitions/", views_coalitions.directory, name="coalitions"),
     path("how-commitments-are-assessed/", views.assessment_rules, name="assessment_rules"),
     path("coalitions/<slug:slug>/", views_coalition_page.coalition, name="coalition"),
+    # Partner finder (portal): ranked suggestions with reasons.
+    path(
+        "commitments/<int:pk>/partners/",
+        views_portal_finder.commitment_partners,
+        name="commitment_partners",
+    ),
+    path(
+        "coalitions/<slug:slug>/partners/",
+        views_portal_finder.coalition_partners,
+        name="coalition_partners",
+    ),
     # Forum: follow-up digest and impact report
     path(
         "programmes/<slug:programme>/digests/subscribe/",

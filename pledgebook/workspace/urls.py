@@ -8,6 +8,7 @@ from pledgebook.workspace import (
     views_forum_schedule,
     views_forum_statements,
     views_forum_summaries,
+    views_portal_finder,
     views_reporting,
 )
 
@@ -29,6 +30,29 @@ urlpatterns = [
     path("commitments/assessment/", views.commitment_assessment, name="commitment_assessment"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment_edit"),
+    # Partner finder (portal): suggestions, contact requests through the platform.
+    path("partners/", views_portal_finder.home, name="partners"),
+    path(
+        "partners/organisations/<slug:slug>/",
+        views_portal_finder.find_for_organisation,
+        name="partners_organisation",
+    ),
+    path(
+        "partners/commitments/<int:pk>/",
+        views_portal_finder.find_for_commitment,
+        name="partners_commitment",
+    ),
+    path(
+        "partners/coalitions/<slug:slug>/",
+        views_portal_finder.find_for_coalition,
+        name="partners_coalition",
+    ),
+    path("partners/contact/<slug:slug>/", views_portal_finder.contact, name="partner_contact"),
+    path(
+        "partners/requests/<int:pk>/",
+        views_portal_finder.contact_request,
+        name="partner_request",
+    ),
     path("co-makers/<int:pk>/confirm/", views.co_maker_confirm, name="co_maker_confirm"),
     path("co-makers/<int:pk>/decline/", views.co_maker_decline, name="co_maker_decline"),
     # Progress reports (the personal link's pages, signed in).
