@@ -294,7 +294,7 @@ def test_the_contact_page_remembers_what_the_request_is_about(people, programme)
     coalition = ff.coalition(programme, "Clean oceans", [people["a"]], index=False)
     client = client_for(people["alice"])
     page = client.get(contact_url(people["b"], coalition=coalition.pk))
-    assert 'name="coalition" value="%d"' % coalition.pk in page.content.decode()
+    assert f'name="coalition" value="{coalition.pk}"' in page.content.decode()
     client.post(
         contact_url(people["b"]),
         {"sender": people["a"].pk, "message": "Join us", "coalition": coalition.pk},
