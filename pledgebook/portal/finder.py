@@ -210,6 +210,29 @@ def _side(subject: Subject) -> _Side:
     return _Side([subject], False, _("this organisation"))
 
 
+def _partners_already(org: Organisation) -> set[int]:
+    """The organisations ``org`` already works with: the active members of its live coalitions,
+    the leads and confirmed co-makers of its commitments and of those it co-makes.  One query."""
+    coalitions = Membership.objects.filter(
+        organisation=org, status=Membership.Status.ACTIVE, coalition__state__in=_LIVE
+    ).values("coalition_id")
+    commitments = Commitment.objects.filter(
+        Q(organisation=org) | Q(co_makers__organisation=org, co_makers__confirmed_at__isnull=False)
+    ).values("pk")
+    rows = Organisation.objects.filter(
+        Q(
+            coalition_memberships__coalition_id__in=coalitions,
+            coalition_memberships__status=Membership.Status.ACTIVE,
+        )
+        | Q(commitments__in=commitments)
+        | Q(co_commitments__commitment__in=commitments, co_commitments__confirmed_at__isnull=False)
+    ).values_list("pk", flat=True)
+    return set(rows)
+
+
+_LIVE = [s for s in Coalition.State if s not in Coalition.ENDED_STATES]
+
+
 def commitment_text(commitment: Commitment) -> str:
     """What a commitment is compared by: its title and description."""
     return "\n".join(p.strip() for p in (commitment.title, commitment.description) if p.strip())
@@ -248,8 +271,9 @@ def public_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(Q(pk__in=led) | Q(pk__in=co) | Q(pk__in=member))
 
 
-def _vectors(subject: Subject) -> list[np.ndarray]:
-    """The subject's text vectors (a commitment's text is indexed now when it is missing)."""
+def _vectors(subject: Subject) -> tuple[list[np.ndarray], set[tuple[str, int]]]:
+    """The subject's text vectors (a commitment's text is indexed now when it is missing), and
+    the keys of its own texts (never a source of "similar work")."""
     index = engine.get_index()
     keys: list[tuple[str, int]] = []
     if isinstance(subject, Coalition):
@@ -268,12 +292,12 @@ def _vectors(subject: Subject) -> list[np.ndarray]:
         keys = [(COALITION_KIND, pk) for pk in coalitions if pk is not None]
         keys += [(COMMITMENT_KIND, pk) for pk in commitments]
     found = [index.vector(kind, pk) for kind, pk in keys]
-    return [v for v in found if v is not None]
+    return [v for v in found if v is not None], set(keys)
 
 
 def _similar_work(subject: Subject) -> list[engine.Hit]:
     """The engine's top-k coalitions and commitments nearest the subject, public ones only."""
-    vectors = _vectors(subject)
+    vectors, own = _vectors(subject)
     if not vectors:
         return []
     query = np.mean(np.stack(vectors), axis=0)
@@ -284,16 +308,11 @@ def _similar_work(subject: Subject) -> list[engine.Hit]:
         COALITION_KIND: list(Coalition.objects.public().values_list("pk", flat=True)),
         COMMITMENT_KIND: list(public_commitments().values_list("pk", flat=True)),
     }
-    exclude: set[tuple[str, int]] = set()
-    if isinstance(subject, Coalition):
-        exclude.add((COALITION_KIND, subject.pk))
-    elif isinstance(subject, Commitment):
-        exclude.add((COMMITMENT_KIND, subject.pk))
     hits = engine.get_index().nearest(
         (query / norm).astype(np.float32),
         {COALITION_KIND, COMMITMENT_KIND},
         k=TOP_K,
-        exclude=exclude,
+        exclude=own,
         allowed_ids=allowed,
     )
     scored = [(kind, pk, engine.calibrated(cosine)) for kind, pk, cosine in hits]
@@ -350,11 +369,11 @@ def _cross_border(mine: Iterable[Country], theirs: Country) -> Reason | None:
         if country.is_developed != theirs.is_developed:
             return Reason(
                 "cross_border",
-                _("North-South: %(north)s (developed) and %(south)s (developing)")
+                _("North-South: %(north)s, a developed country, and %(south)s")
                 % (
-                    {"north": _named(country), "south": _named(theirs)}
+                    {"north": country.name, "south": _named(theirs)}
                     if country.is_developed
-                    else {"north": _named(theirs), "south": _named(country)}
+                    else {"north": theirs.name, "south": _named(country)}
                 ),
                 NORTH_SOUTH_POINTS,
             )
@@ -444,6 +463,8 @@ def suggest(subject: Subject, *, limit: int = SHOWN) -> list[Suggestion]:
     """Ranked partner suggestions for ``subject``, best first (score, then name)."""
     side = _side(subject)
     mine = {m.pk for m in side.members}
+    if isinstance(subject, Organisation):
+        mine |= _partners_already(subject)
     work = _work_of(_similar_work(subject))
     categories: set[str] = {str(m.category) for m in side.members}
     wanted: set[str] = {

@@ -53,6 +53,15 @@ def coalition(
     return found
 
 
+def coalition_member(found: Coalition, organisation: Organisation) -> Membership:
+    return Membership.objects.create(
+        coalition=found,
+        organisation=organisation,
+        role=Membership.Role.MEMBER,
+        status=Membership.Status.ACTIVE,
+    )
+
+
 def public_commitment(theme: Any, organisation: Organisation, **kwargs: Any) -> Commitment:
     return factories.CommitmentFactory(
         theme=theme, organisation=organisation, status=Commitment.Status.CONFIRMED, **kwargs

@@ -92,7 +92,7 @@ def test_a_coalition_gets_ranked_suggestions_with_their_reasons(world):
                     "communities and funding (Kenya Women Network with Nordic Foundation)",
                     4,
                 ),
-                ("cross_border", "North-South: Norway (developed) and Kenya (developing)", 3),
+                ("cross_border", "North-South: Norway, a developed country, and Kenya", 3),
                 (
                     "lacking",
                     "Unusual partner: the coalition has no philanthropy and foundations yet",
@@ -169,6 +169,16 @@ def test_an_organisation_is_compared_by_its_own_work(world):
     assert [r.kind for r in found["Fiji Ocean Institute"].reasons] == ["similar", "cross_border"]
     # "Lacks a category" is for a coalition or a commitment, not for one organisation.
     assert all(r.kind != "lacking" for s in found.values() for r in s.reasons)
+
+
+def test_an_organisation_is_not_offered_the_partners_it_already_has(world, theme):
+    ff.coalition_member(world["coalition"], world["farmers"])
+    led = ff.public_commitment(theme, world["women"])
+    CoMaker.objects.create(
+        commitment=led, organisation=world["nordic"], confirmed_at=led.created_at
+    )
+    names = {s.organisation.name for s in suggest(world["women"])}
+    assert names == {"Fiji Ocean Institute"}
 
 
 def test_grassroots_next_to_a_funder_is_complementary(programme, theme):
