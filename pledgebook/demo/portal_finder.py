@@ -11,6 +11,7 @@ from pledgebook.coalitions.indexing import COALITION_KIND
 from pledgebook.coalitions.models import Coalition
 from pledgebook.coalitions.similar import similarity_text
 from pledgebook.commitments.models import Commitment
+from pledgebook.core.models import AuditEntry
 from pledgebook.portal.domain import finder as contact
 from pledgebook.portal.finder import COMMITMENT_KIND, commitment_text
 from pledgebook.portal.models import ContactRequest
@@ -87,6 +88,18 @@ def load(loader: Any) -> None:
             contact.reply_contact_request(
                 actor=loader.people[recipient], request=request, reply=answer
             )
+
+
+def forget(programmes: Any, organisations: Any) -> None:
+    """Before the demo is deleted (``load_demo --reset``): the vectors of its commitments and
+    the audit entries of its contact requests (kept by id, with no programme, so the deletion
+    of the programmes and organisations leaves them)."""
+    for pk in Commitment.objects.filter(programme__in=programmes).values_list("pk", flat=True):
+        engine.remove(COMMITMENT_KIND, pk)
+    requests = ContactRequest.objects.filter(sender__in=organisations).values_list("pk", flat=True)
+    AuditEntry.objects.filter(
+        object_type=ContactRequest._meta.label_lower, object_id__in=list(requests)
+    ).delete()
 
 
 def counts(programmes: list[Any]) -> dict[str, int]:

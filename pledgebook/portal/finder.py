@@ -62,6 +62,12 @@ INTRA_REGIONAL_POINTS = 2
 LACKING_CATEGORY_POINTS = 2
 GRASSROOTS_POINTS = 2
 
+#: The lowest calibrated score that counts as similar work.  Lower than the engine's "related"
+#: threshold (0.34, calibrated for initiatives that may merge): a partner need not do the same
+#: thing, only work on nearby subjects.  0 is as close as two unrelated proposals usually are
+#: (docs/SIMILARITY.md); on the demo, women's rights texts score 0.2-0.3 against each other and
+#: under 0.1 against ocean or youth governance texts.
+SIMILAR_WORK_MIN = 0.2
 #: Nearest texts asked of the engine.
 TOP_K = 20
 #: At most this many organisations of complementary or unusual categories are considered.
@@ -316,7 +322,7 @@ def _similar_work(subject: Subject) -> list[engine.Hit]:
         allowed_ids=allowed,
     )
     scored = [(kind, pk, engine.calibrated(cosine)) for kind, pk, cosine in hits]
-    return [h for h in scored if h[2] >= engine.RELATED_THRESHOLD]
+    return [h for h in scored if h[2] >= SIMILAR_WORK_MIN]
 
 
 def _work_of(hits: list[engine.Hit]) -> dict[int, tuple[float, str]]:
@@ -406,7 +412,11 @@ def _reasons(side: _Side, org: Organisation, work: tuple[float, str] | None) -> 
         reasons.append(
             Reason(
                 "similar",
-                _("Similar work: “%(name)s” is close in meaning to %(subject)s")
+                (
+                    _("Similar work: “%(name)s” is close in meaning to %(subject)s")
+                    if score >= engine.RELATED_THRESHOLD
+                    else _("Similar work: “%(name)s” works on subjects near %(subject)s's")
+                )
                 % {"name": name, "subject": side.label},
                 max(1, round(score * SIMILAR_WORK_POINTS)),
             )
