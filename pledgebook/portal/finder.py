@@ -310,24 +310,21 @@ def _similar_work(subject: Subject) -> list[engine.Hit]:
     norm = float(np.linalg.norm(query))
     if norm == 0:
         return []
-    allowed = {
-        COALITION_KIND: list(Coalition.objects.public().values_list("pk", flat=True)),
-        COMMITMENT_KIND: list(public_commitments().values_list("pk", flat=True)),
-    }
+    # No list of every public id (100,000 commitments would be read on each page): the
+    # nearest texts, then only the public ones among them are kept by the queries of _work_of.
     hits = engine.get_index().nearest(
         (query / norm).astype(np.float32),
         {COALITION_KIND, COMMITMENT_KIND},
         k=TOP_K,
         exclude=own,
-        allowed_ids=allowed,
     )
     scored = [(kind, pk, engine.calibrated(cosine)) for kind, pk, cosine in hits]
     return [h for h in scored if h[2] >= SIMILAR_WORK_MIN]
 
 
 def _work_of(hits: list[engine.Hit]) -> dict[int, tuple[float, str]]:
-    """For each organisation of the similar coalitions and commitments: the best score and the
-    name of that coalition or commitment.  Two queries."""
+    """For each organisation of the similar coalitions and commitments that the public sees: the
+    best score and the name of that coalition or commitment.  Two queries."""
     best: dict[int, tuple[float, str]] = {}
 
     def keep(org_id: int | None, score: float, name: str) -> None:
@@ -339,15 +336,18 @@ def _work_of(hits: list[engine.Hit]) -> dict[int, tuple[float, str]]:
     if coalition_scores:
         rows = Membership.objects.filter(
             coalition_id__in=list(coalition_scores),
+            coalition__in=Coalition.objects.public(),
             status=Membership.Status.ACTIVE,
             organisation__isnull=False,
         ).values_list("organisation_id", "coalition_id", "coalition__name")
         for org_id, coalition_id, name in rows:
             keep(org_id, coalition_scores[coalition_id], name)
     if commitment_scores:
-        for pk, org_id, title in Commitment.objects.filter(
-            pk__in=list(commitment_scores)
-        ).values_list("pk", "organisation_id", "title"):
+        for pk, org_id, title in (
+            public_commitments()
+            .filter(pk__in=list(commitment_scores))
+            .values_list("pk", "organisation_id", "title")
+        ):
             keep(org_id, commitment_scores[pk], title)
     return best
 

@@ -225,9 +225,9 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_candidates(
         assert len(suggest(coalition)) == finder.SHOWN
 
 
-#: members, the engine's freshness check, public coalition ids, public commitment ids, the
+#: members, the engine's freshness check, the
 #: organisations of similar coalitions and commitments (2), the pool, the candidates.
-QUERIES = 8
+QUERIES = 6
 
 
 def test_an_ended_coalition_is_not_a_source_of_similar_work(world, programme):
