@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -263,18 +263,20 @@ def index_commitment(*, actor: Any = None, commitment: Commitment, now: Any = No
 
 def public_organisations() -> QuerySet[Organisation]:
     """Organisations with public work: a public commitment (led or confirmed co-maker), or an
-    active membership of a public coalition."""
+    active membership of a public coalition.  Correlated ``EXISTS`` (each organisation checked
+    through its own index) rather than ``IN`` over every public commitment: the pool and the
+    candidates read a few dozen organisations, not the whole directory."""
     public = public_commitments()
-    co = CoMaker.objects.filter(confirmed_at__isnull=False, commitment__in=public).values(
-        "organisation_id"
+    led = public.filter(organisation=OuterRef("pk"))
+    co = CoMaker.objects.filter(
+        organisation=OuterRef("pk"), confirmed_at__isnull=False, commitment__in=public
     )
-    led = public.values("organisation_id")
     member = Membership.objects.filter(
+        organisation=OuterRef("pk"),
         status=Membership.Status.ACTIVE,
-        organisation__isnull=False,
         coalition__in=Coalition.objects.public(),
-    ).values("organisation_id")
-    return Organisation.objects.filter(Q(pk__in=led) | Q(pk__in=co) | Q(pk__in=member))
+    )
+    return Organisation.objects.filter(Exists(led) | Exists(co) | Exists(member))
 
 
 def _vectors(subject: Subject) -> tuple[list[np.ndarray], set[tuple[str, int]]]:
