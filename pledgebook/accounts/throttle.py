@@ -77,6 +77,9 @@ LIMITS: dict[str, list[tuple[Any, str]]] = {
     "signup": [("ip", "10/h")],
     "mail": [("ip", "10/h")],  # a new verification link, a password reset
     "consultation": [("ip", "30/h")],  # responses to a public consultation, not signed in
+    # Partner finder contact requests, per person (each organisation also has a daily limit,
+    # portal.domain.finder: this one stops a person who registered many organisations).
+    "contact": [("user", "20/h")],
 }
 
 #: Failed sign-ins allowed per period, counted three ways (see the module's docstring).

@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pledgebook.accounts.forms import Throttled
 from pledgebook.organisations.models import Organisation
 from pledgebook.portal.domain.finder import MAX_MESSAGE
 
 
-class ContactForm(forms.Form):
+class ContactForm(Throttled, forms.Form):
     error_css_class = "field-error"
 
     sender = forms.ModelChoiceField(

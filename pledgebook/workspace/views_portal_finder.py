@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from pledgebook.accounts import throttle
 from pledgebook.coalitions.models import Coalition, Membership
 from pledgebook.commitments.filters import public_commitments
 from pledgebook.commitments.models import Commitment
@@ -148,6 +149,8 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
         )
     commitment, coalition = _about(user, request.POST if request.method == "POST" else request.GET)
     form = ContactForm(request.POST or None, senders=senders)
+    if request.method == "POST":
+        form.throttled = throttle.limited(request, "contact")
     if request.method == "POST" and (
         done := attempt(
             form,
@@ -177,6 +180,7 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
             "coalition": coalition,
             "limit": domain.daily_limit(),
         },
+        status=429 if form.throttled else 200,
     )
 
 

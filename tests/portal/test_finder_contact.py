@@ -281,6 +281,21 @@ def test_the_contact_page_keeps_what_was_typed_and_says_why(people):
     assert ContactRequest.objects.count() == 1
 
 
+def test_a_person_sending_too_fast_is_refused_and_keeps_the_message(people, monkeypatch):
+    from pledgebook.accounts import throttle
+
+    monkeypatch.setitem(throttle.LIMITS, "contact", [("user", "2/h")])
+    client = client_for(people["alice"])
+    for org in (people["b"], people["c"]):
+        client.post(contact_url(org), {"sender": people["a"].pk, "message": "Hi"})
+    fourth = ff.org("Fourth Org", C.SCIENCE, "DE")
+    page = client.post(contact_url(fourth), {"sender": people["a"].pk, "message": "Third one"})
+    assert page.status_code == 429
+    assert "Too many attempts from here in a short time." in page.content.decode()
+    assert ">\nThird one</textarea>" in page.content.decode()
+    assert ContactRequest.objects.count() == 2
+
+
 def test_contacting_ones_own_organisation_is_refused_on_the_page(people):
     page = client_for(people["alice"]).post(
         contact_url(people["a"]), {"sender": people["a"].pk, "message": "Me?"}
