@@ -9,6 +9,7 @@ import threading
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
@@ -72,7 +73,7 @@ def test_send_mails_the_recipients_from_the_platform_without_the_senders_address
     [message] = mail.outbox
     assert sorted(message.to) == [BEA, BOB]
     assert message.reply_to == []
-    assert message.from_email == "Pledgebook <no-reply@pledgebook.local>"
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL  # the platform's own address
     assert "Reply-To" not in message.extra_headers
     assert message.subject == "Kenya Women Network would like to partner with you"
     assert "We run women's fisheries; would you fund a pilot?" in message.body
