@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = "Partnership portal"
 
     def ready(self) -> None:
-        pass
+        from pledgebook.portal.pitch import rules as pitch_rules  # noqa: F401
