@@ -84,7 +84,8 @@ def plan_data(**overrides: Any) -> dict[str, Any]:
 def plan(commitment: Any, user: Any, *, submit: bool = True, **overrides: Any) -> ScaleUpPlan:
     row = domain.save_plan(actor=user, partnership=commitment, **plan_data(**overrides))
     if submit:
-        open_call(commitment.programme)
+        if not PitchCall.objects.filter(programme=commitment.programme).exists():
+            open_call(commitment.programme)
         row = domain.submit_plan(actor=user, plan=row)
     return row
 
