@@ -119,6 +119,7 @@ bench: install
 	$(PY) bench/annual.py
 	$(PY) bench/schedule.py
 	$(PY) bench/cochairs.py
+	$(PY) bench/pitch.py
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install

@@ -139,8 +139,9 @@ def test_investor_ranking_never_shows_a_plan_violating_a_hard_constraint(
     assert [m.score for m in ranking.matches] == sorted(
         (m.score for m in ranking.matches), reverse=True
     )
+    assert ranking.matched == len(ranking.matches)
     for m in ranking.matches:
-        assert m.score == sum(r.weight for r in m.reasons)
+        assert m.score == sum(r.weight for r in m.reasons) == m.ranked_by
         plan = next(p for p in made if p.pk == m.plan_id)
         assert m.reasons == matching.reasons(matching.PlanFacts.of(plan), profile)
     # what each hard constraint filtered out

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Least
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -113,6 +115,8 @@ class Match:
     plan_id: int
     investor_id: int
     reasons: list[Reason]
+    #: the score SQL ranked it by (one investor's ranking; tests hold it to :attr:`score`)
+    ranked_by: int | None = None
 
     @property
     def score(self) -> int:
@@ -123,6 +127,7 @@ class Match:
 class Ranking:
     matches: list[Match]
     considered: int = 0
+    matched: int = 0
     #: constraint code → how many of the others it excluded (one may be excluded by several)
     filtered: dict[str, int] = field(default_factory=dict)
     excluded: int = 0
@@ -224,6 +229,40 @@ def _conditions(
     return annotated, conditions
 
 
+def _score(profile: InvestorProfile) -> Any:
+    """The score of :func:`reasons` in SQL, to rank before reading: only the plans shown are
+    read back and given their reasons in Python."""
+    terms: list[Any] = [Value(0)]
+
+    def when(mask_field: str, bit: int, weight: int) -> Any:
+        return Case(
+            When(GreaterThan(F(mask_field).bitand(bit), 0), then=Value(weight)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+
+    for n in sdgs_of(profile.sdg_mask):
+        terms.append(when("sdg_mask", 1 << (n - 1), WEIGHTS["sdg"]))
+    stages = stages_of(profile.stage_mask)
+    if stages:
+        terms.append(
+            Case(
+                When(stage__in=stages, then=Value(WEIGHTS["stage"])),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    # every instrument in common beyond the first (a match has at least one)
+    for code in instruments_of(profile.instrument_mask):
+        terms.append(when("instrument_mask", INSTRUMENT_BITS[code], WEIGHTS["instrument"]))
+    terms.append(Value(-WEIGHTS["instrument"]))
+    terms.append(Least(F("evidence_count"), Value(EVIDENCE_COUNTED)) * WEIGHTS["evidence"])
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
 def investor_matches(
     profile: InvestorProfile,
     *,
@@ -231,8 +270,9 @@ def investor_matches(
     limit: int | None = None,
 ) -> Ranking:
     """The plans in the pipeline (or ``plans``) that pass every hard constraint of
-    ``profile``, best first (score, then the most recent), and how many each constraint
-    filtered out.  Two queries: the counts, and the plans that pass."""
+    ``profile``, best first (score, then the most recent), at most ``limit``, and how many
+    each constraint filtered out.  Two queries: the counts, and the best plans that pass,
+    ranked by the score in SQL; the reasons of those shown are computed in Python."""
     base, conditions = _conditions(plans if plans is not None else pipeline(), profile)
     passing = Q()
     for condition in conditions.values():
@@ -242,17 +282,24 @@ def investor_matches(
         excluded=Count("pk", filter=~passing),
         **{f"x_{code}": Count("pk", filter=~c) for code, c in conditions.items() if c},
     )
-    rows = base.filter(passing).values_list(
-        "pk", "instrument_mask", "amount_usd", "sdg_mask", "stage", "evidence_count"
+    rows = (
+        base.filter(passing)
+        .annotate(score=_score(profile))
+        .order_by("-score", "-pk")
+        .values_list(
+            "pk", "instrument_mask", "amount_usd", "sdg_mask", "stage", "evidence_count", "score"
+        )
     )
     matches = []
-    for pk, instruments, amount, sdgs, stage, evidence in rows.iterator(chunk_size=2000):
+    for pk, instruments, amount, sdgs, stage, evidence, score in (
+        rows[:limit] if limit is not None else rows
+    ):
         facts = PlanFacts(pk, instruments, amount, geo.EMPTY, sdgs, stage, evidence)
-        matches.append(Match(pk, profile.pk, reasons(facts, profile)))
-    matches.sort(key=lambda m: (-m.score, -m.plan_id))
+        matches.append(Match(pk, profile.pk, reasons(facts, profile), ranked_by=score))
     return Ranking(
-        matches=matches[:limit] if limit is not None else matches,
+        matches=matches,
         considered=counts["considered"],
+        matched=counts["considered"] - counts["excluded"],
         filtered={code: counts.get(f"x_{code}", 0) for code in CONSTRAINTS},
         excluded=counts["excluded"],
     )
@@ -277,4 +324,5 @@ def plan_matches(
         else:
             ranking.matches.append(Match(plan.pk, profile.pk, reasons(facts, profile)))
     ranking.matches.sort(key=lambda m: (-m.score, m.investor_id))
+    ranking.matched = len(ranking.matches)
     return ranking
