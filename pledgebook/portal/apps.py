@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = "Partnership portal"
 
     def ready(self) -> None:
+        from pledgebook.portal.pitch import index as pitch_index  # noqa: F401  (its signals)
         from pledgebook.portal.pitch import rules as pitch_rules  # noqa: F401

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from pledgebook.organisations.models import Category
 from pledgebook.portal.models.pitch import InvestorKind, InvestorProfile, ScaleUpPlan, Stage
-from pledgebook.portal.pitch import geo, matching
+from pledgebook.portal.pitch import geo, index, matching
 from pledgebook.reference.models import Region
 from tests import factories
 from tests.portal import factories_pitch as fp
@@ -115,7 +115,9 @@ def _plans(base: dict[str, Any], specs: list[dict[str, Any]]) -> list[ScaleUpPla
                 geo4=g[4],
             )
         )
-    return ScaleUpPlan.objects.bulk_create(rows)
+    made = ScaleUpPlan.objects.bulk_create(rows)
+    index.changed()  # bulk_create sends no signal
+    return made
 
 
 @settings(

@@ -26,6 +26,7 @@ __all__ = [
     "InvestorKind",
     "InvestorProfile",
     "PitchCall",
+    "PitchIndexState",
     "PitchInvitation",
     "PitchOutcome",
     "ScaleUpPlan",
@@ -362,3 +363,14 @@ class PitchOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.get_status_display()}"
+
+
+class PitchIndexState(models.Model):
+    """One row: a token that changes, in the same transaction, whenever a plan is saved or
+    deleted (``portal.pitch.index``), so that each process knows its in-memory columns of
+    the pipeline are out of date (a rolled-back change restores the earlier token)."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -8,9 +8,10 @@
 - ``area``: the plan's countries (a region counts as all its countries) share a country with the
   investor's area; an investor without an area invests anywhere.
 
-:func:`violations` says it in Python; :func:`_conditions` says the same in SQL (bitmasks and
-the stored dollar amounts, ``portal.pitch.geo``), so that ranking one investor's matches
-reads only the plans that pass; tests hold the two to each other.
+:func:`violations` says it for one plan; :func:`investor_matches` says the same over every
+plan of the pipeline at once, vectorised over the in-memory columns of ``portal.pitch.index``
+(bitmasks and the stored dollar amounts, ``portal.pitch.geo``, ``portal.pitch.money``); tests
+hold the two to each other.
 
 **Score**: the sum of the weights of the :class:`Reason`\\ s, each shown on the page
 (:data:`WEIGHTS`): every SDG in common (10), the plan's stage among those the investor funds
@@ -26,9 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Least
-from django.db.models.lookups import GreaterThan
+import numpy as np
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -38,7 +38,7 @@ from pledgebook.portal.models.pitch import (
     ScaleUpPlan,
     Stage,
 )
-from pledgebook.portal.pitch import geo
+from pledgebook.portal.pitch import geo, index
 
 INSTRUMENT_BITS = {code: 1 << i for i, code in enumerate(Instrument.values)}
 STAGE_BITS = {code: 1 << i for i, code in enumerate(Stage.values)}
@@ -200,7 +200,7 @@ def reasons(plan: PlanFacts, profile: InvestorProfile) -> list[Reason]:
     return found
 
 
-# One investor's matches, in SQL ------------------------------------------------------------
+# One investor's matches, over the in-memory columns of the pipeline ------------------------
 
 
 def pipeline() -> QuerySet[ScaleUpPlan]:
@@ -208,100 +208,66 @@ def pipeline() -> QuerySet[ScaleUpPlan]:
     return ScaleUpPlan.objects.filter(status__in=ScaleUpPlan.IN_PIPELINE)
 
 
-def _conditions(
-    plans: QuerySet[ScaleUpPlan], profile: InvestorProfile
-) -> tuple[QuerySet[ScaleUpPlan], dict[str, Q]]:
-    """``plans`` annotated with what the conditions read, and each hard constraint as a
-    condition that holds when the plan passes it (the SQL of :func:`violations`)."""
-    annotated = plans.annotate(m_instrument=F("instrument_mask").bitand(profile.instrument_mask))
-    conditions = {
-        "instrument": ~Q(m_instrument=0),
-        "ticket": Q(amount_usd__gte=profile.ticket_min_usd, amount_usd__lte=profile.ticket_max_usd),
-        "area": Q(),
-    }
-    if not geo.is_empty(profile.geo):
-        area = Q()
-        for i, word in enumerate(profile.geo):
-            if word:
-                annotated = annotated.annotate(**{f"m_geo{i}": F(f"geo{i}").bitand(word)})
-                area |= ~Q(**{f"m_geo{i}": 0})
-        conditions["area"] = area
-    return annotated, conditions
+def _popcount(values: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(values).astype(np.int64)
 
 
-def _score(profile: InvestorProfile) -> Any:
-    """The score of :func:`reasons` in SQL, to rank before reading: only the plans shown are
-    read back and given their reasons in Python."""
-    terms: list[Any] = [Value(0)]
+def investor_matches(profile: InvestorProfile, *, limit: int | None = None) -> Ranking:
+    """The plans in the pipeline that pass every hard constraint of ``profile``, best first
+    (score, then the newest), at most ``limit``, and how many each constraint filtered out.
 
-    def when(mask_field: str, bit: int, weight: int) -> Any:
-        return Case(
-            When(GreaterThan(F(mask_field).bitand(bit), 0), then=Value(weight)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-
-    for n in sdgs_of(profile.sdg_mask):
-        terms.append(when("sdg_mask", 1 << (n - 1), WEIGHTS["sdg"]))
-    stages = stages_of(profile.stage_mask)
-    if stages:
-        terms.append(
-            Case(
-                When(stage__in=stages, then=Value(WEIGHTS["stage"])),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-    # every instrument in common beyond the first (a match has at least one)
-    for code in instruments_of(profile.instrument_mask):
-        terms.append(when("instrument_mask", INSTRUMENT_BITS[code], WEIGHTS["instrument"]))
-    terms.append(Value(-WEIGHTS["instrument"]))
-    terms.append(Least(F("evidence_count"), Value(EVIDENCE_COUNTED)) * WEIGHTS["evidence"])
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
-def investor_matches(
-    profile: InvestorProfile,
-    *,
-    plans: QuerySet[ScaleUpPlan] | None = None,
-    limit: int | None = None,
-) -> Ranking:
-    """The plans in the pipeline (or ``plans``) that pass every hard constraint of
-    ``profile``, best first (score, then the most recent), at most ``limit``, and how many
-    each constraint filtered out.  Two queries: the counts, and the best plans that pass,
-    ranked by the score in SQL; the reasons of those shown are computed in Python."""
-    base, conditions = _conditions(plans if plans is not None else pipeline(), profile)
-    passing = Q()
-    for condition in conditions.values():
-        passing &= condition
-    counts = base.aggregate(
-        considered=Count("pk"),
-        excluded=Count("pk", filter=~passing),
-        **{f"x_{code}": Count("pk", filter=~c) for code, c in conditions.items() if c},
+    :func:`violations` and the score of :func:`reasons`, vectorised over the columns of
+    ``portal.pitch.index`` (no plan row is read); the reasons of the plans returned are then
+    computed one by one by :func:`reasons` itself, and each :class:`Match` keeps the
+    vectorised score it was ranked by (``ranked_by``; the tests hold the two equal)."""
+    cols = index.current()
+    instrument_ok = (cols.instruments & profile.instrument_mask) != 0
+    low = int(profile.ticket_min_usd * 100)
+    high = int(profile.ticket_max_usd * 100)
+    ticket_ok = (cols.cents >= low) & (cols.cents <= high)
+    if geo.is_empty(profile.geo):
+        area_ok = np.ones(len(cols), dtype=bool)
+    else:
+        area_ok = ((cols.geo & np.array(profile.geo, dtype=np.int64)) != 0).any(axis=1)
+    passing = instrument_ok & ticket_ok & area_ok
+    chosen = np.flatnonzero(passing)
+    stage_bits = np.array([STAGE_BITS[code] for code in Stage.values], dtype=np.int64)
+    stage_fit = (stage_bits[cols.stage[chosen]] & profile.stage_mask) != 0
+    scores = (
+        WEIGHTS["sdg"] * _popcount(cols.sdg[chosen] & profile.sdg_mask)
+        + WEIGHTS["stage"] * stage_fit
+        + WEIGHTS["instrument"]
+        * (_popcount(cols.instruments[chosen] & profile.instrument_mask) - 1)
+        + WEIGHTS["evidence"] * np.minimum(cols.evidence[chosen], EVIDENCE_COUNTED)
     )
-    rows = (
-        base.filter(passing)
-        .annotate(score=_score(profile))
-        .order_by("-score", "-pk")
-        .values_list(
-            "pk", "instrument_mask", "amount_usd", "sdg_mask", "stage", "evidence_count", "score"
-        )
-    )
+    order = np.lexsort((-cols.pk[chosen], -scores))
+    if limit is not None:
+        order = order[:limit]
+    shown = chosen[order]
     matches = []
-    for pk, instruments, amount, sdgs, stage, evidence, score in (
-        rows[:limit] if limit is not None else rows
-    ):
-        facts = PlanFacts(pk, instruments, amount, geo.EMPTY, sdgs, stage, evidence)
-        matches.append(Match(pk, profile.pk, reasons(facts, profile), ranked_by=score))
+    for row, score in zip(shown, scores[order], strict=True):
+        pk = int(cols.pk[row])
+        facts = PlanFacts(
+            pk,
+            int(cols.instruments[row]),
+            Decimal(int(cols.cents[row])) / 100,
+            geo.EMPTY,
+            int(cols.sdg[row]),
+            Stage.values[int(cols.stage[row])],
+            int(cols.evidence[row]),
+        )
+        matches.append(Match(pk, profile.pk, reasons(facts, profile), ranked_by=int(score)))
+    considered = len(cols)
     return Ranking(
         matches=matches,
-        considered=counts["considered"],
-        matched=counts["considered"] - counts["excluded"],
-        filtered={code: counts.get(f"x_{code}", 0) for code in CONSTRAINTS},
-        excluded=counts["excluded"],
+        considered=considered,
+        matched=int(passing.sum()),
+        filtered={
+            "instrument": int((~instrument_ok).sum()),
+            "ticket": int((~ticket_ok).sum()),
+            "area": int((~area_ok).sum()),
+        },
+        excluded=considered - int(passing.sum()),
     )
 
 
