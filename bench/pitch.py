@@ -1,6 +1,6 @@
 """Benchmark of the pitch pipeline: one investor's ranked matches (``investor_matches``) over
 100,000 scale-up plans in the pipeline, as the investor's page asks for them (the hard
-constraints in SQL, the counts of what each filtered out, the best 50 ranked by score, their
+constraints in SQL, the counts of what each filtered out, the best 25 ranked by score, their
 reasons), on SQLite and PostgreSQL.  Target: p95 <= 100 ms.
 
     .venv/bin/python bench/pitch.py                   # both databases
@@ -269,6 +269,13 @@ def report(
     p50, p95 = statistics.median(timings), percentile(timings, 95)
     emit(name, db, n, "p50_ms", round(p50, 2))
     emit(name, db, n, "p95_ms", round(p95, 2))
+    if cpu:
+        emit(name, db, n, "cpu_p50_ms", round(statistics.median(cpu), 2))
+        emit(name, db, n, "cpu_p95_ms", round(percentile(cpu, 95), 2))
+        extra = {
+            "CPU p50/p95": f"{statistics.median(cpu):.1f}/{percentile(cpu, 95):.1f} ms",
+            **extra,
+        }
     if queries is not None:
         emit(name, db, n, "queries", queries)
     log(
@@ -302,12 +309,15 @@ def measure(args: argparse.Namespace) -> None:
         clients[p.pk] = client
     asked = [rng.choice(profiles) for _ in range(args.warmup + args.requests)]
 
+    cpu: list[float] = []
+
     def page(profile: Any) -> float:
         url = reverse("workspace:pitch_matches", args=[profile.organisation.slug])
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = clients[profile.pk].get(url)
         body(response)
         elapsed = (time.perf_counter() - t) * 1000
+        cpu.append((time.process_time() - c) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"GET {url} answered {response.status_code}")
         return elapsed
@@ -315,24 +325,27 @@ def measure(args: argparse.Namespace) -> None:
     for p in asked[: args.warmup]:
         page(p)
     gc.collect()
+    cpu.clear()
     timings = [page(p) for p in asked[args.warmup :]]
     url = reverse("workspace:pitch_matches", args=[profiles[0].organisation.slug])
     with CaptureQueriesContext(connection) as ctx:
         clients[profiles[0].pk].get(url)
-    matched = [matching.investor_matches(p, limit=50).matched for p in profiles]
+    matched = [matching.investor_matches(p, limit=25).matched for p in profiles]
     report(
         "investor_matches",
         args.plans,
         timings,
         len(ctx.captured_queries),
+        cpu,
         matched=f"{min(matched)}-{max(matched)} plans pass an investor's constraints",
     )
-    ranking = []
+    ranking, ranking_cpu = [], []
     for p in asked[args.warmup :]:
-        t = time.perf_counter()
-        matching.investor_matches(p, limit=50)
+        t, c = time.perf_counter(), time.process_time()
+        matching.investor_matches(p, limit=25)
         ranking.append((time.perf_counter() - t) * 1000)
-    report("investor_matches_ranking", args.plans, ranking)
+        ranking_cpu.append((time.process_time() - c) * 1000)
+    report("investor_matches_ranking", args.plans, ranking, cpu=ranking_cpu)
     # After a change of any plan, each process reloads the columns once (portal.pitch.index).
     reloads = []
     for _ in range(5):

@@ -27,12 +27,13 @@ from pledgebook.portal.models.pitch import (
     PitchInvitation,
     PitchOutcome,
     ScaleUpPlan,
+    Stage,
 )
 from pledgebook.portal.pitch import domain, matching
 from pledgebook.portal.pitch.rules import INVESTOR_CATEGORIES
 from pledgebook.workspace.forms_portal_pitch import OutcomeForm, PlanForm, ProfileForm
 
-SHOWN_MATCHES = 50
+SHOWN_MATCHES = 25
 
 
 def _partnerships(user: Any) -> list[Any]:
@@ -240,13 +241,35 @@ def matches(request: HttpRequest, slug: str) -> HttpResponse:
     if investor is None:
         return redirect("workspace:pitch_profile", slug=slug)
     ranking = matching.investor_matches(investor, limit=SHOWN_MATCHES)
-    plans = ScaleUpPlan.objects.select_related("programme", "currency", "organisation").in_bulk(
-        [m.plan_id for m in ranking.matches]
-    )
+    shown = [m.plan_id for m in ranking.matches]
+    plans = {
+        row["pk"]: row
+        for row in ScaleUpPlan.objects.filter(pk__in=shown).values(
+            "pk",
+            "title",
+            "amount",
+            "currency_id",
+            "stage",
+            "status",
+            "organisation__name",
+            "programme__name",
+        )
+    }
+    stages, statuses = dict(Stage.choices), dict(ScaleUpPlan.Status.choices)
+    for row in plans.values():
+        row["stage_label"] = stages.get(row["stage"], "")
+        row["status_label"] = statuses.get(row["status"], "")
     interests = set(
-        InvestorInterest.objects.filter(investor=investor).values_list("plan_id", flat=True)
+        InvestorInterest.objects.filter(investor=investor, plan_id__in=shown).values_list(
+            "plan_id", flat=True
+        )
     )
-    outcomes = {o.plan_id: o for o in PitchOutcome.objects.filter(investor=investor)}
+    outcomes = dict(
+        PitchOutcome.objects.filter(investor=investor, plan_id__in=shown).values_list(
+            "plan_id", "status"
+        )
+    )
+    labels = dict(PitchOutcome.Status.choices)
     return render(
         request,
         "workspace/pitch/matches.html",
@@ -255,10 +278,16 @@ def matches(request: HttpRequest, slug: str) -> HttpResponse:
             "investor": investor,
             "ranking": ranking,
             "rows": [
-                (plans[m.plan_id], m, m.plan_id in interests, outcomes.get(m.plan_id))
+                (
+                    plans[m.plan_id],
+                    m,
+                    m.plan_id in interests,
+                    outcomes.get(m.plan_id, ""),
+                    labels.get(outcomes.get(m.plan_id, ""), ""),
+                )
                 for m in ranking.matches
+                if m.plan_id in plans
             ],
-            "outcome_form": OutcomeForm(),
         },
     )
 
