@@ -260,7 +260,12 @@ def _db() -> str:
 
 
 def report(
-    name: str, n: int, timings: list[float], queries: int | None = None, **extra: Any
+    name: str,
+    n: int,
+    timings: list[float],
+    queries: int | None = None,
+    cpu: list[float] | None = None,
+    **extra: Any,
 ) -> None:
     from bench.measure import percentile
     from bench.worker import emit
