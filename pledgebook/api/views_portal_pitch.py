@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +18,9 @@ from pledgebook.portal.models.pitch import Instrument, PitchOutcome, ScaleUpPlan
 from pledgebook.portal.pitch.public import pitch_outcome_figures, public_fields, ready_to_scale
 from pledgebook.programmes.models import Programme
 
+NO_PROGRAMME = OpenApiResponse(
+    response=OpenApiTypes.OBJECT, description="No published programme of this slug."
+)
 PROGRAMME = OpenApiParameter(
     "programme", str, description="Slug of a published programme: its plans only."
 )
@@ -45,10 +49,13 @@ class ReadyToScaleSerializer(serializers.Serializer):
     session = serializers.CharField(allow_null=True, help_text="The pitch session, once scheduled.")
     submitted_at = serializers.DateTimeField(allow_null=True)
 
+    def to_representation(self, instance: Any) -> Any:
+        return super().to_representation(public_fields(instance))
+
 
 class InstrumentFigureSerializer(serializers.Serializer):
-    instrument = serializers.ChoiceField(choices=Instrument.values)
-    label = serializers.CharField()
+    instrument = serializers.CharField(help_text="One of: " + ", ".join(Instrument.values) + ".")
+    label = serializers.CharField(help_text="The instrument's name.")  # type: ignore[assignment]
     count = serializers.IntegerField()
     amount_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
 
@@ -80,16 +87,16 @@ def _programme(request: Request) -> Any:
         "public fields only."
     ),
     parameters=[PROGRAMME],
-    responses={200: ReadyToScaleSerializer(many=True)},
+    responses={200: ReadyToScaleSerializer(many=True), 404: NO_PROGRAMME},
 )
-class ReadyToScaleView(APIView):
+class ReadyToScaleView(generics.ListAPIView):
     authentication_classes: list[type] = []
+    serializer_class = ReadyToScaleSerializer
+    pagination_class = StrictPageNumberPagination
+    filter_backends: list[type] = []
 
-    def get(self, request: Request) -> Response:
-        pages = StrictPageNumberPagination()
-        page = pages.paginate_queryset(ready_to_scale(_programme(request)), request, view=self)
-        rows = [public_fields(plan) for plan in page or []]
-        return pages.get_paginated_response(ReadyToScaleSerializer(rows, many=True).data)
+    def get_queryset(self) -> Any:
+        return ready_to_scale(_programme(self.request))
 
 
 @extend_schema(
@@ -100,7 +107,7 @@ class ReadyToScaleView(APIView):
         "declined) and the money funded in US dollars, in total and by instrument."
     ),
     parameters=[PROGRAMME],
-    responses={200: PitchFiguresSerializer},
+    responses={200: PitchFiguresSerializer, 404: NO_PROGRAMME},
 )
 class PitchFiguresView(APIView):
     authentication_classes: list[type] = []

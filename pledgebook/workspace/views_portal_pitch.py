@@ -49,7 +49,9 @@ def _partnerships(user: Any) -> list[Any]:
     plans = ScaleUpPlan.objects.exclude(status=ScaleUpPlan.Status.WITHDRAWN)
     by_commitment = {p.commitment_id: p for p in plans.filter(commitment__in=commitments)}
     by_coalition = {p.coalition_id: p for p in plans.filter(coalition__in=coalitions)}
-    rows = [(c, _("Commitment"), by_commitment.get(c.pk), "commitment") for c in commitments]
+    rows: list[tuple[Any, str, ScaleUpPlan | None, str]] = [
+        (c, _("Commitment"), by_commitment.get(c.pk), "commitment") for c in commitments
+    ]
     rows += [
         (c, _("Coalition"), by_coalition.get(c.pk), "coalition") for c in coalitions.distinct()
     ]
@@ -242,8 +244,8 @@ def matches(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("workspace:pitch_profile", slug=slug)
     ranking = matching.investor_matches(investor, limit=SHOWN_MATCHES)
     shown = [m.plan_id for m in ranking.matches]
-    plans = {
-        row["pk"]: row
+    plans: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
         for row in ScaleUpPlan.objects.filter(pk__in=shown).values(
             "pk",
             "title",

@@ -155,10 +155,12 @@ def open_call(programme: Any) -> PitchCall | None:
 
 
 def accepted_invitation(plan: ScaleUpPlan) -> PitchInvitation | None:
+    key: dict[str, Any] = (
+        {"commitment": plan.commitment} if plan.commitment_id else {"coalition": plan.coalition}
+    )
     return PitchInvitation.objects.filter(
         programme=plan.programme,
-        commitment_id=plan.commitment_id,
-        coalition_id=plan.coalition_id,
+        **key,
         status=PitchInvitation.Status.ACCEPTED,
     ).first()
 
@@ -300,13 +302,14 @@ def invite(*, actor: Any, programme: Any, partnership: Any, message: str) -> Pit
     else:
         if partnership.state not in (Coalition.State.ACCEPTED, Coalition.State.ACTIVE):
             raise ValidationError(_("Only an accepted or active coalition can be invited."))
-        organisation = Organisation.objects.filter(
+        lead = Organisation.objects.filter(
             coalition_memberships__coalition=partnership,
             coalition_memberships__role=Membership.Role.LEAD,
             coalition_memberships__status=Membership.Status.ACTIVE,
         ).first()
-        if organisation is None:
+        if lead is None:
             raise ValidationError(_("This coalition has no lead organisation to invite."))
+        organisation = lead
         key = {"coalition": partnership}
     if PitchInvitation.objects.filter(
         programme=programme, status__in=["pending", "accepted"], **key

@@ -49,7 +49,7 @@ def public_fields(plan: ScaleUpPlan) -> dict[str, Any]:
         "regions": sorted(r.m49 for r in plan.regions.all()),
         "status": plan.status,
         "evidence_count": plan.evidence_count,
-        "session": plan.session.title if plan.session_id else None,
+        "session": plan.session.title if plan.session is not None else None,
         "submitted_at": plan.submitted_at,
     }
 
