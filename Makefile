@@ -120,6 +120,7 @@ bench: install
 	$(PY) bench/schedule.py
 	$(PY) bench/cochairs.py
 	$(PY) bench/finder.py
+	$(PY) bench/pitch.py
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install

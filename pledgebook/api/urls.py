@@ -12,7 +12,13 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from pledgebook.api import docs, views, views_forum_cochairs, views_forum_schedule
+from pledgebook.api import (
+    docs,
+    views,
+    views_forum_cochairs,
+    views_forum_schedule,
+    views_portal_pitch,
+)
 
 app_name = "api"
 
@@ -34,6 +40,14 @@ urlpatterns = [
         "v1/forum/<slug:programme>/<slug:event>/cochairs-summary/",
         views_forum_cochairs.CochairsSummaryView.as_view(),
         name="cochairs-summary",
+    ),
+    path(
+        "v1/pitch/ready-to-scale/",
+        views_portal_pitch.ReadyToScaleView.as_view(),
+        name="pitch-ready",
+    ),
+    path(
+        "v1/pitch/outcomes/", views_portal_pitch.PitchFiguresView.as_view(), name="pitch-outcomes"
     ),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", docs.docs, name="docs"),

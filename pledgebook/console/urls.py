@@ -1,5 +1,6 @@
 from django.urls import path
 
+from pledgebook.console import views_portal_pitch
 from pledgebook.console.views import (
     annual,
     applications,
@@ -48,6 +49,15 @@ urlpatterns = [
     ),
     path(P + "commitments/<int:pk>/<slug:action>/", review.act, name="commitment_action"),
     path(P + "audit/", audit.audit_log, name="audit"),
+    # The pitch segment (portal.pitch)
+    path(P + "pitch/", views_portal_pitch.pitch, name="pitch"),
+    path(P + "pitch/call/", views_portal_pitch.call, name="pitch_call"),
+    path(P + "pitch/invite/", views_portal_pitch.invite, name="pitch_invite"),
+    path(
+        P + "pitch/plans/<int:pk>/shortlist/", views_portal_pitch.shortlist, name="pitch_shortlist"
+    ),
+    path(P + "pitch/plans/<int:pk>/schedule/", views_portal_pitch.schedule, name="pitch_schedule"),
+    path(P + "pitch/plans/<int:pk>/outcome/", views_portal_pitch.outcome, name="pitch_outcome"),
     # The Co-Chairs' Summary of a forum event after its first draft (forum/domain/cochairs.py).
     path(
         P + "forum/events/<slug:event>/cochairs/",

@@ -59,6 +59,12 @@ SUBJECTS = {
     "exchange_rate": _("Exchange rate"),
     "exchange_rates": _("Exchange rates"),
     "indicator": _("Indicator"),
+    "investor_interest": _("Investor's interest"),
+    "investor_profile": _("Investor profile"),
+    "pitch_call": _("Call for scale-up plans"),
+    "pitch_invitation": _("Invitation to pitch"),
+    "pitch_outcome": _("Pitch outcome"),
+    "pitch_plan": _("Scale-up plan"),
     "membership": _("Membership"),
     "organisation": _("Organisation"),
     "programme": _("Programme"),
@@ -148,6 +154,11 @@ EVENTS = {
     "updated": _("updated"),
     "verified": _("verified"),
     "withdrawn": _("withdrawn"),
+    "shortlisted": _("shortlisted"),
+    "recorded": _("recorded"),
+    "met": _("met"),
+    "due_diligence": _("in due diligence"),
+    "funded": _("funded"),
 }
 
 

@@ -55,6 +55,13 @@ LOGINS: list[tuple[str, str, str]] = [
         "Console → Create a programme: creates a programme with its settings and runs it "
         "(the 'Programme managers' group, given in /admin/)",
     ),
+    (
+        "Investor",
+        email("investor"),
+        "Bridge Partners Impact Capital: ranked matches of the Partnership Forum's pitch "
+        "segment with their reasons and what the hard constraints filtered out; interest, "
+        "an outcome in due diligence",
+    ),
     ("Platform staff", email("admin"), "/admin/ (staff and superuser)"),
 ]
 
@@ -776,6 +783,16 @@ ORGANISATIONS = [
         "NG",
         "African women's fund giving small grants to girl-led groups.",
         ("baobab", "Ngozi", "Okafor"),
+    ),
+    OrgSpec(
+        "bridge-partners",
+        "Bridge Partners Impact Capital",
+        "private_sector",
+        "GB",
+        "Impact investment firm: loans, equity and blended finance for partnerships that have "
+        "outgrown grants, in Asia, the Pacific and small island developing States.",
+        ("investor", "Kofi", "Ward"),
+        website="https://bridge-partners.example.org",
     ),
     # UN agencies, international and regional organisations, IFIs
     OrgSpec(

@@ -13,3 +13,5 @@ class PortalConfig(AppConfig):
 
         register_text_sources()
         on_confirmed(index_commitment)
+        from pledgebook.portal.pitch import index as pitch_index  # noqa: F401  (its signals)
+        from pledgebook.portal.pitch import rules as pitch_rules  # noqa: F401

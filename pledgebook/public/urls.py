@@ -9,6 +9,7 @@ from pledgebook.public import (
     views_forum_digest,
     views_forum_schedule,
     views_portal_finder,
+    views_portal_pitch,
 )
 
 app_name = "public"
@@ -17,6 +18,11 @@ urlpatterns = [
     path("programmes/", views.programmes, name="programmes"),
     path("programmes/<slug:programme>/", views.programme, name="programme"),
     path("programmes/<slug:programme>/themes/<slug:theme>/", views.theme, name="theme"),
+    path(
+        "programmes/<slug:programme>/ready-to-scale/",
+        views_portal_pitch.ready,
+        name="pitch_ready",
+    ),
     path("commitments/", views.directory, name="directory"),
     path("commitments/<int:pk>/", views.commitment, name="commitment"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),

@@ -9,6 +9,7 @@ from pledgebook.workspace import (
     views_forum_statements,
     views_forum_summaries,
     views_portal_finder,
+    views_portal_pitch,
     views_reporting,
 )
 
@@ -26,6 +27,33 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("applications/", views.applications, name="applications"),
     path("commitments/", views.commitments, name="commitments"),
+    # Pitch pipeline (portal.pitch)
+    path("pitch/", views_portal_pitch.index, name="pitch"),
+    path("pitch/plans/new/", views_portal_pitch.plan_new, name="pitch_plan_new"),
+    path("pitch/plans/<int:pk>/", views_portal_pitch.plan_edit, name="pitch_plan"),
+    path("pitch/plans/<int:pk>/submit/", views_portal_pitch.plan_submit, name="pitch_plan_submit"),
+    path(
+        "pitch/plans/<int:pk>/withdraw/",
+        views_portal_pitch.plan_withdraw,
+        name="pitch_plan_withdraw",
+    ),
+    path(
+        "pitch/invitations/<int:pk>/",
+        views_portal_pitch.invitation_answer,
+        name="pitch_invitation_answer",
+    ),
+    path("pitch/investors/<slug:slug>/", views_portal_pitch.matches, name="pitch_matches"),
+    path("pitch/investors/<slug:slug>/profile/", views_portal_pitch.profile, name="pitch_profile"),
+    path(
+        "pitch/investors/<slug:slug>/plans/<int:pk>/interest/",
+        views_portal_pitch.interest,
+        name="pitch_interest",
+    ),
+    path(
+        "pitch/investors/<slug:slug>/plans/<int:pk>/outcome/",
+        views_portal_pitch.outcome,
+        name="pitch_outcome",
+    ),
     path("commitments/new/", views.commitment_create, name="commitment_create"),
     path("commitments/assessment/", views.commitment_assessment, name="commitment_assessment"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),

@@ -34,6 +34,8 @@ PATHS = {
     "/api/v1/forum/{programme}/{event}/cochairs-summary/",
     # The forum's schedule.
     "/api/v1/events/",
+    "/api/v1/pitch/ready-to-scale/",
+    "/api/v1/pitch/outcomes/",
     "/api/v1/events/{id}/",
     "/api/v1/events/{id}/sessions/",
 }

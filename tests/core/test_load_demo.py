@@ -185,14 +185,14 @@ def test_loading_twice_gives_the_same_data():
     assert snapshot() == first
     assert "Demo data loaded" in first_output
     assert "Demo data already loaded: nothing to do" in second_output
-    assert first["users"] == 30 + forum_data.PF_REGISTRATIONS
+    assert first["users"] == 31 + forum_data.PF_REGISTRATIONS
     assert first["programmes"] == 3
     assert first["themes"] == 21
     assert first["actions"] == 61
-    assert first["organisations"] == 26
+    assert first["organisations"] == 27
     assert first["applications"] == EXPECTED_APPLICATIONS
     assert first["commitments"] == EXPECTED_COMMITMENTS
-    assert first["indicators"] == 3
+    assert first["indicators"] == 7  # 3 of Generation Equality, 4 of the Forum (the pitch)
     assert first["eois"] == EXPECTED_EOIS
     assert first["coalitions"] == EXPECTED_COALITIONS
     assert first["annual_reports"] == {"done": 1}

@@ -2,3 +2,4 @@
 knowledge hub)."""
 
 from pledgebook.portal.models.finder import ContactRequest  # noqa: F401
+from pledgebook.portal.models.pitch import *  # noqa: F403

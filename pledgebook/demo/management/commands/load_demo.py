@@ -47,6 +47,7 @@ from pledgebook.demo import coalitions as demo_coalitions
 from pledgebook.demo import data
 from pledgebook.demo import forum as demo_forum
 from pledgebook.demo import portal_finder as demo_portal_finder
+from pledgebook.demo import portal_pitch as demo_pitch
 from pledgebook.demo import reporting as demo_reporting
 from pledgebook.forum.models import CoChairsSummary
 from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
@@ -208,6 +209,8 @@ class Loader:
             demo_forum.ForumLoader(self).load()
         with explained("partner finder"):
             demo_portal_finder.load(self)
+        with explained("pitch"):
+            demo_pitch.load(self)
 
     def summary(self) -> dict[str, int]:
         rows: dict[str, int] = {
@@ -232,6 +235,7 @@ class Loader:
         rows.update(demo_coalitions.counts(programmes))
         rows.update(demo_forum.counts(programmes))
         rows.update(demo_portal_finder.counts(programmes))
+        rows.update(demo_pitch.counts(programmes))
         rows["audit entries"] = AuditEntry.objects.filter(programme__in=programmes).count()
         return rows
 

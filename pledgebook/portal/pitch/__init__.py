@@ -1,0 +1,1 @@
+"""The pitch pipeline: scale-up plans, investor profiles, matching, the pitch segment."""
