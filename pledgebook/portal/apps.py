@@ -7,4 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Partnership portal"
 
     def ready(self) -> None:
-        pass
+        # The knowledge hub: its permissions, and the text of a case study for the similarity
+        # engine's background indexing.
+        from pledgebook.portal.hub import rules  # noqa: F401
+        from pledgebook.portal.hub.indexing import register_text_sources
+
+        register_text_sources()

@@ -8,6 +8,7 @@ from pledgebook.public import (
     views_forum_consultations,
     views_forum_digest,
     views_forum_schedule,
+    views_portal_hub,
 )
 
 app_name = "public"
@@ -22,6 +23,9 @@ urlpatterns = [
     path("coalitions/", views_coalitions.directory, name="coalitions"),
     path("how-commitments-are-assessed/", views.assessment_rules, name="assessment_rules"),
     path("coalitions/<slug:slug>/", views_coalition_page.coalition, name="coalition"),
+    # Knowledge hub: case studies of replicable models.
+    path("knowledge/", views_portal_hub.hub, name="knowledge"),
+    path("knowledge/<int:pk>/", views_portal_hub.case_study, name="case_study"),
     # Forum: follow-up digest and impact report
     path(
         "programmes/<slug:programme>/digests/subscribe/",
