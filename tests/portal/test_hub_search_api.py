@@ -65,7 +65,7 @@ def test_found_by_meaning_in_other_words(two):
 
 
 def test_without_a_vector_a_case_study_is_searched_by_words_and_the_page_says_so(two):
-    clinics, youth = two
+    _clinics, youth = two
     engine.remove(KIND, youth.pk)
     response = _hub(semantic="volunteers flood maps")
     result = response.context["semantic_result"]
@@ -102,7 +102,7 @@ PUBLIC_LIST_FIELDS = {
 
 
 def test_api_list_and_detail_public_fields_only(two, world):
-    clinics, youth = two
+    clinics, _youth = two
     data = Client().get("/api/v1/case-studies/").json()
     assert data["count"] == 2
     row = next(r for r in data["results"] if r["id"] == clinics.pk)
