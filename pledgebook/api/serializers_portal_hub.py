@@ -12,20 +12,14 @@ from rest_framework import serializers
 
 from pledgebook.api.serializers import (
     CycleBriefSerializer,
+    OrganisationBriefSerializer,
     ReadOnlyModelSerializer,
     _keys,
     _slugs,
 )
 from pledgebook.core.site import absolute_url
-from pledgebook.organisations.models import Category, Organisation
 from pledgebook.portal.hub.reads import results
 from pledgebook.portal.models import CaseStudy
-
-
-class OrganisationBriefSerializer(ReadOnlyModelSerializer):
-    class Meta:
-        model = Organisation
-        fields = ["slug", "name", "category"]
 
 
 class CitedValueSerializer(serializers.Serializer):
@@ -66,7 +60,9 @@ class CaseStudySerializer(ReadOnlyModelSerializer):
     goals = _keys(many=True, help_text="SDG numbers.")
     countries = _keys(many=True, help_text="ISO 3166-1 alpha-2 codes.")
     regions = _keys(many=True, help_text="UN M49 codes.")
-    categories = serializers.SerializerMethodField(help_text="Stakeholder categories involved.")
+    categories = serializers.SerializerMethodField(
+        help_text="Codes of the stakeholder categories involved (those of /api/v1/organisations/)."
+    )
 
     class Meta:
         model = CaseStudy
@@ -88,9 +84,7 @@ class CaseStudySerializer(ReadOnlyModelSerializer):
     def get_url(self, obj: CaseStudy) -> str:
         return absolute_url(obj.get_absolute_url())
 
-    @extend_schema_field(
-        serializers.ListField(child=serializers.ChoiceField(choices=Category.choices))
-    )
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_categories(self, obj: CaseStudy) -> list[str]:
         return sorted(c.category for c in obj.categories.all())
 

@@ -111,6 +111,7 @@ def test_api_list_and_detail_public_fields_only(two, world):
         "slug": world.organisation.slug,
         "name": "Sunline Energy",
         "category": "civil_society",
+        "country": "KE",
     }
     assert row["goals"] == [3, 7]
     assert row["categories"] == ["financial_institution", "private_sector"]

@@ -46,6 +46,7 @@ from pledgebook.core.models import AuditEntry
 from pledgebook.demo import coalitions as demo_coalitions
 from pledgebook.demo import data
 from pledgebook.demo import forum as demo_forum
+from pledgebook.demo import portal_hub as demo_hub
 from pledgebook.demo import reporting as demo_reporting
 from pledgebook.forum.models import CoChairsSummary
 from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
@@ -204,6 +205,8 @@ class Loader:
             demo_coalitions.CoalitionLoader(self).load()
         with explained("forum"):
             demo_forum.ForumLoader(self).load()
+        with explained("knowledge hub"):
+            demo_hub.load(self)
 
     def summary(self) -> dict[str, int]:
         rows: dict[str, int] = {
@@ -227,6 +230,7 @@ class Loader:
         rows.update(demo_reporting.counts(programmes))
         rows.update(demo_coalitions.counts(programmes))
         rows.update(demo_forum.counts(programmes))
+        rows.update(demo_hub.counts(programmes))
         rows["audit entries"] = AuditEntry.objects.filter(programme__in=programmes).count()
         return rows
 
@@ -456,6 +460,7 @@ def forget_vectors() -> None:
         engine.remove(EOI_KIND, pk)
     for pk in Coalition.objects.filter(programme__in=programmes).values_list("pk", flat=True):
         engine.remove(COALITION_KIND, pk)
+    demo_hub.forget_vectors(programmes)
     recommendations, answers = demo_forum.recommendation_and_answer_ids(programmes)
     for pk in recommendations:
         engine.remove(RECOMMENDATION_KIND, pk)
