@@ -157,6 +157,11 @@ class CaseStudyForm(forms.Form):
                 pk__in=[*programmes.values_list("pk", flat=True), case_study.programme_id]
             ).order_by("name")
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+        # One organisation, one programme: chosen already.
+        if case_study is None and len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0]
+        if case_study is None and len(programmes) == 1:
+            self.fields["programme"].initial = programmes[0]
         several_orgs = case_study is None and organisations.count() > 1
         # The boxes list only one's own commitments and their reported values; the fields
         # accept any, so that another organisation's is refused by the content rule, at the

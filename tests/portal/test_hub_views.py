@@ -336,3 +336,22 @@ def test_a_bad_filter_is_shown_at_the_field(world):
     response = Client().get(reverse("public:knowledge"), {"sdg": "18"})
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["sdg"]
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_hub_and_the_api_make_as_many_queries_for_three_rows_as_for_one(world):
+    published(world)
+    one = (_queries(Client(), "/knowledge/"), _queries(Client(), "/api/v1/case-studies/"))
+    published(world, title="Second")
+    published(world, title="Third")
+    assert CaseStudy.objects.published().count() == 3
+    three = (_queries(Client(), "/knowledge/"), _queries(Client(), "/api/v1/case-studies/"))
+    assert three == one
