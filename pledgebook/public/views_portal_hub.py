@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from pledgebook.core import exports
 from pledgebook.portal.hub.filters import CaseStudyFilter, public_case_studies
 from pledgebook.portal.hub.indexing import KIND
 from pledgebook.portal.hub.reads import results, with_page_relations, with_relations
@@ -55,6 +56,9 @@ def hub(request: HttpRequest) -> HttpResponse:
         page.object_list = list(page.object_list)
         context["page_obj"] = page
         context["semantic_result"] = filterset.semantic_result
+        context["exporters"] = exports.available(
+            request.user, form.cleaned_data.get("programme"), subject="case_studies"
+        )
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx and not htmx.history_restore_request and htmx.target == "case-studies")
     template = "public/portal/_hub_body.html" if partial else "public/portal/hub.html"

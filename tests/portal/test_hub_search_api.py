@@ -157,3 +157,20 @@ def test_the_openapi_document_has_the_case_studies_with_free_text_patterns(db):
     assert parameters["q"]["pattern"] == FREE_TEXT
     assert parameters["semantic"]["pattern"] == FREE_TEXT
     assert 13 in parameters["sdg"]["enum"]
+
+
+def test_the_csv_export_holds_the_hubs_rows_public_fields_only(two, world):
+    import csv
+    import io
+
+    _clinics, youth = two
+    response = Client().get("/api/v1/exports/case-studies-csv/", {"sdg": 13})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["id", "url", "title"]
+    assert [r[0] for r in rows[1:]] == [str(youth.pk)]
+    everything = b"".join(Client().get("/api/v1/exports/case-studies-csv/").streaming_content)
+    assert world.author.email.encode() not in everything
+    assert Client().get("/api/v1/exports/case-studies-csv/", {"sdg": 18}).status_code == 400
+    page = Client().get(reverse("public:knowledge"), {"sdg": 13}).content.decode()
+    assert 'href="/api/v1/exports/case-studies-csv/?sdg=13"' in page
