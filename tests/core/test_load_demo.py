@@ -203,6 +203,7 @@ def test_loading_twice_gives_the_same_data():
         "coalition": 6,
         "forum_recommendation": 61,
         "forum_answer": 181,
+        "case_study": 5,  # the knowledge hub's published case studies
     }
     # Both Co-Chairs' Summaries compiled (version 1), introduced by their editors and
     # published (version 2); the Forum's digest sent.
