@@ -62,7 +62,9 @@ def hub(request: HttpRequest) -> HttpResponse:
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx and not htmx.history_restore_request and htmx.target == "case-studies")
     template = "public/portal/_hub_body.html" if partial else "public/portal/hub.html"
-    response = render(request, template, context, status=200 if valid else 400)
+    # A refused filter is a 400, except to htmx, which swaps only successful answers.
+    status = 200 if valid or partial else 400
+    response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
 

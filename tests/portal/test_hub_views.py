@@ -355,3 +355,15 @@ def test_the_hub_and_the_api_make_as_many_queries_for_three_rows_as_for_one(worl
     assert CaseStudy.objects.published().count() == 3
     three = (_queries(Client(), "/knowledge/"), _queries(Client(), "/api/v1/case-studies/"))
     assert three == one
+
+
+def test_a_bad_filter_asked_by_htmx_still_shows_its_error(world):
+    response = Client().get(
+        reverse("public:knowledge"),
+        {"sdg": "18"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="case-studies",
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["sdg"]
+    assert "Some filters could not be used" in response.content.decode()
