@@ -18,6 +18,7 @@ from drf_spectacular.generators import SchemaGenerator
 from pledgebook.api.views import public_organisations, published_programmes
 from pledgebook.coalitions.filters import public_coalitions
 from pledgebook.commitments.filters import public_commitments
+from pledgebook.portal.hub.filters import public_case_studies
 from pledgebook.programmes.models import Theme
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -128,6 +129,7 @@ def _live_samples() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
     organisation = public_organisations().order_by("slug").values_list("slug", flat=True).first()
     commitment = public_commitments().order_by("-id").values_list("id", flat=True).first()
     coalition = public_coalitions().order_by("slug").values_list("slug", flat=True).first()
+    case_study = public_case_studies().order_by("-id").values_list("id", flat=True).first()
     by_path = {
         ("/api/v1/programmes/{slug}/", "slug"): programme,
         ("/api/v1/themes/{id}/", "id"): theme,
@@ -135,6 +137,7 @@ def _live_samples() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
         ("/api/v1/commitments/{id}/", "id"): commitment,
         ("/api/v1/commitments/{id}/progress/", "id"): commitment,
         ("/api/v1/coalitions/{slug}/", "slug"): coalition,
+        ("/api/v1/case-studies/{id}/", "id"): case_study,
     }
     by_query = {"programme": programme, "theme": theme}
     return (

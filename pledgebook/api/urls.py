@@ -3,7 +3,8 @@
 URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme-list``,
 ``theme-detail``, ``organisation-list``, ``organisation-detail``, ``commitment-list``,
 ``commitment-detail``, ``coalition-list``, ``coalition-detail``, ``event-list``,
-``event-detail``, ``event-sessions`` (the forum's schedule), ``cochairs-summary`` (kwargs
+``event-detail``, ``event-sessions`` (the forum's schedule), ``case-study-list``,
+``case-study-detail`` (the knowledge hub), ``cochairs-summary`` (kwargs
 ``programme``, ``event``), ``exports``, ``export`` (kwarg ``identifier``), ``schema``, ``docs``.
 """
 
@@ -18,6 +19,7 @@ from pledgebook.api import (
     views_forum_cochairs,
     views_forum_schedule,
     views_portal_pitch,
+    views_portal_hub,
 )
 
 app_name = "api"
@@ -29,6 +31,7 @@ router.register("v1/organisations", views.OrganisationViewSet, basename="organis
 router.register("v1/commitments", views.CommitmentViewSet, basename="commitment")
 router.register("v1/coalitions", views.CoalitionViewSet, basename="coalition")
 router.register("v1/events", views_forum_schedule.EventViewSet, basename="event")
+router.register("v1/case-studies", views_portal_hub.CaseStudyViewSet, basename="case-study")
 
 urlpatterns = [
     # Someone who types /api/ meets the documentation.

@@ -17,6 +17,7 @@ from pledgebook.console.views import (
     forum_summaries,
     home,
     indexing,
+    portal_hub,
     programme,
     rates,
     reporting,
@@ -382,4 +383,8 @@ urlpatterns = [
         forum_schedule.session_cancel,
         name="forum_session_cancel",
     ),
+    # Knowledge hub: case studies submitted for review.
+    path(P + "case-studies/", portal_hub.case_studies, name="case_studies"),
+    path(P + "case-studies/<int:pk>/publish/", portal_hub.publish, name="case_study_publish"),
+    path(P + "case-studies/<int:pk>/return/", portal_hub.return_, name="case_study_return"),
 ]

@@ -39,6 +39,7 @@ SUBJECTS = {
     "action": _("Blueprint action"),
     "annual_report": _("Annual report"),
     "application": _("Application"),
+    "case_study": _("Case study"),
     "coalition": _("Coalition"),
     "coalitions": _("Coalitions"),
     "cochairs_summary": _("Co-Chairs' Summary"),

@@ -10,6 +10,7 @@ from pledgebook.public import (
     views_forum_schedule,
     views_portal_finder,
     views_portal_pitch,
+    views_portal_hub,
 )
 
 app_name = "public"
@@ -40,6 +41,9 @@ urlpatterns = [
         views_portal_finder.coalition_partners,
         name="coalition_partners",
     ),
+    # Knowledge hub: case studies of replicable models.
+    path("knowledge/", views_portal_hub.hub, name="knowledge"),
+    path("knowledge/<int:pk>/", views_portal_hub.case_study, name="case_study"),
     # Forum: follow-up digest and impact report
     path(
         "programmes/<slug:programme>/digests/subscribe/",

@@ -10,6 +10,7 @@ from pledgebook.workspace import (
     views_forum_summaries,
     views_portal_finder,
     views_portal_pitch,
+    views_portal_hub,
     views_reporting,
 )
 
@@ -197,4 +198,8 @@ urlpatterns = [
         views_forum_schedule.my_sessions_ics,
         name="forum_my_sessions_ics",
     ),
+    # Knowledge hub: the organisation's case studies.
+    path("case-studies/", views_portal_hub.case_studies, name="case_studies"),
+    path("case-studies/new/", views_portal_hub.case_study_create, name="case_study_create"),
+    path("case-studies/<int:pk>/", views_portal_hub.case_study_edit, name="case_study_edit"),
 ]

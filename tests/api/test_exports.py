@@ -70,6 +70,13 @@ def test_index_lists_the_registered_exporters(client) -> None:
     assert response.status_code == 200
     assert response.json() == [
         {
+            "identifier": "case-studies-csv",
+            "verbose_name": "Case studies (CSV)",
+            "subject": "case_studies",
+            "content_type": "text/csv; charset=utf-8",
+            "url": f"{SITE}/api/v1/exports/case-studies-csv/",
+        },
+        {
             "identifier": "commitments-csv",
             "verbose_name": "Commitments (CSV)",
             "subject": "commitments",

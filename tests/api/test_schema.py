@@ -38,6 +38,9 @@ PATHS = {
     "/api/v1/pitch/outcomes/",
     "/api/v1/events/{id}/",
     "/api/v1/events/{id}/sessions/",
+    # The knowledge hub.
+    "/api/v1/case-studies/",
+    "/api/v1/case-studies/{id}/",
 }
 COMMITMENT_FILTERS = {"q", "programme", "theme", "type", "category", "country", "region", "sdg"}
 

@@ -149,6 +149,7 @@ def test_api_serves_a_public_export_to_anyone(_registered: list[str]) -> None:
     assert b"".join(response.streaming_content) == b"one\ntwo\n"
     index = Client().get("/api/v1/exports/").json()
     assert [e["identifier"] for e in index] == [
+        "case-studies-csv",
         "commitments-csv",
         "progress-reports-csv",
         "progress-reports-xlsx",

@@ -205,6 +205,7 @@ def test_loading_twice_gives_the_same_data():
         "forum_answer": 181,
         # The partner finder's: every public commitment (portal/finder.py).
         "portal_commitment": 11,
+        "case_study": 5,  # the knowledge hub's published case studies
     }
     # Both Co-Chairs' Summaries compiled (version 1), introduced by their editors and
     # published (version 2); the Forum's digest sent.

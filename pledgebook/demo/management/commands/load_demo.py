@@ -48,6 +48,7 @@ from pledgebook.demo import data
 from pledgebook.demo import forum as demo_forum
 from pledgebook.demo import portal_finder as demo_portal_finder
 from pledgebook.demo import portal_pitch as demo_pitch
+from pledgebook.demo import portal_hub as demo_hub
 from pledgebook.demo import reporting as demo_reporting
 from pledgebook.forum.models import CoChairsSummary
 from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
@@ -211,6 +212,8 @@ class Loader:
             demo_portal_finder.load(self)
         with explained("pitch"):
             demo_pitch.load(self)
+        with explained("knowledge hub"):
+            demo_hub.load(self)
 
     def summary(self) -> dict[str, int]:
         rows: dict[str, int] = {
@@ -236,6 +239,7 @@ class Loader:
         rows.update(demo_forum.counts(programmes))
         rows.update(demo_portal_finder.counts(programmes))
         rows.update(demo_pitch.counts(programmes))
+        rows.update(demo_hub.counts(programmes))
         rows["audit entries"] = AuditEntry.objects.filter(programme__in=programmes).count()
         return rows
 
@@ -465,6 +469,7 @@ def forget_vectors() -> None:
         engine.remove(EOI_KIND, pk)
     for pk in Coalition.objects.filter(programme__in=programmes).values_list("pk", flat=True):
         engine.remove(COALITION_KIND, pk)
+    demo_hub.forget_vectors(programmes)
     recommendations, answers = demo_forum.recommendation_and_answer_ids(programmes)
     for pk in recommendations:
         engine.remove(RECOMMENDATION_KIND, pk)
