@@ -18,8 +18,8 @@ from pledgebook.api import (
     views,
     views_forum_cochairs,
     views_forum_schedule,
-    views_portal_pitch,
     views_portal_hub,
+    views_portal_pitch,
 )
 
 app_name = "api"

@@ -7,17 +7,17 @@ class PortalConfig(AppConfig):
     verbose_name = "Partnership portal"
 
     def ready(self) -> None:
-        # Partner finder: commitments' texts in the similarity engine, indexed when confirmed.
         from pledgebook.commitments.domain import on_confirmed
-        from pledgebook.portal.finder import index_commitment, register_text_sources
-
-        register_text_sources()
-        on_confirmed(index_commitment)
+        from pledgebook.portal import finder
+        from pledgebook.portal.hub import exports as hub_exports  # noqa: F401
+        from pledgebook.portal.hub import indexing as hub_indexing
+        from pledgebook.portal.hub import rules as hub_rules  # noqa: F401
         from pledgebook.portal.pitch import index as pitch_index  # noqa: F401  (its signals)
         from pledgebook.portal.pitch import rules as pitch_rules  # noqa: F401
+
+        # Partner finder: commitments' texts in the similarity engine, indexed when confirmed.
+        finder.register_text_sources()
+        on_confirmed(finder.index_commitment)
         # The knowledge hub: its permissions, its public CSV export (core.exports), and the
         # text of a case study for the similarity engine's background indexing.
-        from pledgebook.portal.hub import exports, rules  # noqa: F401
-        from pledgebook.portal.hub.indexing import register_text_sources
-
-        register_text_sources()
+        hub_indexing.register_text_sources()

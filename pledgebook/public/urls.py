@@ -9,8 +9,8 @@ from pledgebook.public import (
     views_forum_digest,
     views_forum_schedule,
     views_portal_finder,
-    views_portal_pitch,
     views_portal_hub,
+    views_portal_pitch,
 )
 
 app_name = "public"

@@ -9,8 +9,8 @@ from pledgebook.workspace import (
     views_forum_statements,
     views_forum_summaries,
     views_portal_finder,
-    views_portal_pitch,
     views_portal_hub,
+    views_portal_pitch,
     views_reporting,
 )
 

@@ -2,5 +2,5 @@
 knowledge hub)."""
 
 from pledgebook.portal.models.finder import ContactRequest  # noqa: F401
-from pledgebook.portal.models.pitch import *  # noqa: F403
 from pledgebook.portal.models.hub import CaseStudy, CaseStudyCategory  # noqa: F401
+from pledgebook.portal.models.pitch import *  # noqa: F403

@@ -47,8 +47,8 @@ from pledgebook.demo import coalitions as demo_coalitions
 from pledgebook.demo import data
 from pledgebook.demo import forum as demo_forum
 from pledgebook.demo import portal_finder as demo_portal_finder
-from pledgebook.demo import portal_pitch as demo_pitch
 from pledgebook.demo import portal_hub as demo_hub
+from pledgebook.demo import portal_pitch as demo_pitch
 from pledgebook.demo import reporting as demo_reporting
 from pledgebook.forum.models import CoChairsSummary
 from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND

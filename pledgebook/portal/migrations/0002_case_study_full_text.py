@@ -51,5 +51,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0001_hub")]
+    dependencies = [("portal", "0001_initial")]
     operations = [migrations.RunPython(forward, backward)]
