@@ -19,6 +19,7 @@ from typing import Any
 
 from pledgebook.coalitions.models import Coalition
 from pledgebook.commitments.models import Commitment
+from pledgebook.core.models import AuditEntry
 from pledgebook.demo.loaded import Loaded
 from pledgebook.forum.models import Session
 from pledgebook.portal.models.pitch import (
@@ -382,3 +383,14 @@ def counts(programmes: list[Any]) -> dict[str, int]:
         "investor interest": InvestorInterest.objects.filter(plan__in=plans).count(),
         "pitch outcomes": outcomes.count(),
     }
+
+
+def forget(organisations: Any) -> None:
+    """Before the demo is deleted (``load_demo --reset``): the audit entries of its investor
+    profiles (an organisation's, with no programme, so the deletion of the programmes leaves
+    them)."""
+    profiles = InvestorProfile.objects.filter(organisation__in=organisations)
+    AuditEntry.objects.filter(
+        object_type=InvestorProfile._meta.label_lower,
+        object_id__in=list(profiles.values_list("pk", flat=True)),
+    ).delete()

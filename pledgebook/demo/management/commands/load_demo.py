@@ -152,6 +152,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             forget_vectors()
             demo_portal_finder.forget(demo_programmes(), demo_organisations())
+            demo_pitch.forget(demo_organisations())
             # Indicator values protect their indicators: the reports go first.
             reports = ProgressReport.objects.filter(cycle__programme__in=demo_programmes())
             # A published Co-Chairs' Summary protects its published version.
