@@ -78,7 +78,7 @@ def _sums() -> dict[str, Any]:
         "n": Count("*"),
         "p": Coalesce(Sum("pledged"), 0.0),
         "d": Coalesce(Sum("disbursed"), 0.0),
-        "u": Count("*", filter=Q(unconverted=True)),
+        "u": Count("commitment_id", filter=Q(unconverted=True)),
     }
 
 

@@ -46,6 +46,7 @@ from pledgebook.core.models import AuditEntry
 from pledgebook.demo import coalitions as demo_coalitions
 from pledgebook.demo import data
 from pledgebook.demo import forum as demo_forum
+from pledgebook.demo import portal_map as demo_portal_map
 from pledgebook.demo import reporting as demo_reporting
 from pledgebook.forum.models import CoChairsSummary
 from pledgebook.forum.similar import ANSWER_KIND, RECOMMENDATION_KIND
@@ -154,6 +155,7 @@ class Command(BaseCommand):
             CoChairsSummary.objects.filter(event__programme__in=demo_programmes()).update(
                 published_version=None
             )
+            demo_portal_map.delete(list(demo_programmes().values_list("pk", flat=True)))
             programmes = reports.delete()[0] + demo_programmes().delete()[0]
             organisations = demo_organisations().delete()[0]
             users = demo_users().delete()[0]
@@ -204,6 +206,8 @@ class Loader:
             demo_coalitions.CoalitionLoader(self).load()
         with explained("forum"):
             demo_forum.ForumLoader(self).load()
+        with explained("portal map"):
+            demo_portal_map.load(self)
 
     def summary(self) -> dict[str, int]:
         rows: dict[str, int] = {
