@@ -68,8 +68,8 @@ def filtered(qs: QuerySet, data: dict[str, Any]) -> QuerySet:
     if data.get("light"):
         qs = qs.filter(light=data["light"])
     if data.get("country") is not None and qs.model is CommitmentFact:
-        ids = CountryFact.objects.filter(country_id=data["country"].pk).values("commitment_id")
-        qs = qs.filter(commitment_id__in=ids)
+        where = CountryFact.objects.filter(country_id=data["country"].pk)
+        qs = qs.filter(commitment_id__in=where.values("commitment_id"))
     return qs
 
 
@@ -157,4 +157,3 @@ def coalition_queryset(data: dict[str, Any], country: Any = None) -> QuerySet:
         )
         qs = qs.filter(pk__in=members.values("coalition_id"))
     return qs
-

@@ -35,7 +35,15 @@ class MapCSVExporter(BaseExporter):
     subject = "map"
     public = True
 
-    HEADER = ("iso2", "m49", "country", "commitments", "pledged_usd", "disbursed_usd", "unconverted")
+    HEADER = (
+        "iso2",
+        "m49",
+        "country",
+        "commitments",
+        "pledged_usd",
+        "disbursed_usd",
+        "unconverted",
+    )
 
     def queryset(self, params: Any) -> QuerySet[Country]:
         self.figures = aggregates.by_country(cleaned(params))

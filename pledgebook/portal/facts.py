@@ -29,6 +29,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Min
@@ -79,7 +80,7 @@ def _disbursed(ids: list[int]) -> dict[int, Decimal]:
     return amounts
 
 
-def _links(through: type, column: str, ids: list[int]) -> dict[int, list]:
+def _links(through: Any, column: str, ids: list[int]) -> dict[int, list]:
     linked: dict[int, list] = defaultdict(list)
     for commitment_id, value in through.objects.filter(commitment_id__in=ids).values_list(
         "commitment_id", column
@@ -126,9 +127,7 @@ def _refresh_batch(ids: list[int], now: dt.datetime) -> int:
         columns = {
             "programme_id": c.programme_id,
             "goals": sum(1 << g for g in set(goals.get(c.pk, ()))),
-            "types": "," + ",".join(sorted(types.get(c.pk, ()))) + ","
-            if types.get(c.pk)
-            else "",
+            "types": "," + ",".join(sorted(types.get(c.pk, ()))) + "," if types.get(c.pk) else "",
             "category": c.organisation.category,
             "light": lights[c.pk],
             "pledged": float(pledged / rate) if has_money and rate else 0.0,

@@ -28,7 +28,7 @@ from django_htmx.http import reswap, retarget
 
 from pledgebook.commitments import assessment
 from pledgebook.commitments.exports import ORDERING
-from pledgebook.commitments.filters import CommitmentFilter, public_commitments
+from pledgebook.commitments.filters import public_commitments
 from pledgebook.commitments.models import (
     HIGH_ENDORSEMENT,
     Application,

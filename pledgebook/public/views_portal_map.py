@@ -118,7 +118,7 @@ def _map_context(request: HttpRequest) -> dict[str, Any]:
     bounds = worldmap.breaks([value(f) for f in figures.values()])
     view_params = {"measure": measure, "subject": subject}
     areas = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for iso2, f in figures.items():
         country = countries.get(iso2)
         if country is None:
@@ -158,7 +158,15 @@ def _map_context(request: HttpRequest) -> dict[str, Any]:
     for i, bound in enumerate(bounds):
         b = worldmap.bin_of(bound, bounds)
         fmt = (lambda v: number_format(v, 0, force_grouping=True)) if measure == "count" else _money
-        legend.append({"bin": b, "colour": worldmap.COLOURS[b or 0], "from": fmt(lower if i == 0 else bounds[i - 1]), "to": fmt(bound), "first": i == 0})
+        legend.append(
+            {
+                "bin": b,
+                "colour": worldmap.COLOURS[b or 0],
+                "from": fmt(lower if i == 0 else bounds[i - 1]),
+                "to": fmt(bound),
+                "first": i == 0,
+            }
+        )
         lower = bound
     unconverted = sum(f.unconverted for f in figures.values()) if subject == "commitments" else 0
     return {
@@ -170,7 +178,9 @@ def _map_context(request: HttpRequest) -> dict[str, Any]:
         "measure_label": MEASURES[measure],
         "subject": subject,
         "subject_label": SUBJECTS[subject],
-        "svg": worldmap.render(areas, title=_("World map of %(what)s by country") % {"what": SUBJECTS[subject].lower()}),
+        "svg": worldmap.render(
+            areas, title=_("World map of %(what)s by country") % {"what": SUBJECTS[subject].lower()}
+        ),
         "rows": rows,
         "legend": legend,
         "no_data_colour": worldmap.NO_DATA,
@@ -206,8 +216,12 @@ def map_country(request: HttpRequest, iso2: str) -> HttpResponse:
         qs = aggregates.coalition_queryset(cleaned, country=country).order_by("name")
         total = qs.count()
         items = [(c.name, c.get_absolute_url()) for c in qs[:LISTED]]
-        more = reverse("public:coalitions") + "?" + _query(
-            {k: v for k, v in params.items() if k in ("programme", "theme", "sdg", "category")}
+        more = (
+            reverse("public:coalitions")
+            + "?"
+            + _query(
+                {k: v for k, v in params.items() if k in ("programme", "theme", "sdg", "category")}
+            )
         )
     else:
         qs = filterset.qs.filter(
@@ -266,7 +280,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if valid
         else {}
     )
-    figures = aggregates.by_goal(cleaned) if valid else aggregates.GoalFigures(aggregates.Figures(), {})
+    figures = (
+        aggregates.by_goal(cleaned) if valid else aggregates.GoalFigures(aggregates.Figures(), {})
+    )
     context = {
         "form": filterset.form,
         "valid": valid,
@@ -292,17 +308,15 @@ def goal(request: HttpRequest, number: int) -> HttpResponse:
     cleaned["sdg"] = the_goal
     figures = aggregates.by_goal(cleaned).total
     commitments = filterset.qs.filter(goals=the_goal).values("pk")
-    per_target = dict(
-        Commitment.targets.through.objects.filter(
+    per_target: dict[str, int] = dict(
+        Commitment.targets.through.objects.filter(  # type: ignore[misc]
             target__goal=the_goal, commitment_id__in=commitments
         )
         .values("target_id")
         .annotate(n=Count("commitment_id"))
         .values_list("target_id", "n")
     )
-    targets = [
-        {"target": t, "count": per_target.get(t.pk, 0)} for t in the_goal.targets.all()
-    ]
+    targets = [{"target": t, "count": per_target.get(t.pk, 0)} for t in the_goal.targets.all()]
     context = {
         "goal": the_goal,
         "f": figures,

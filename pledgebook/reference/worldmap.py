@@ -15,6 +15,7 @@ SVG is inlined in the web page and in the annual report's PDF (WeasyPrint draws 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -115,7 +116,9 @@ def _thin(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return kept
 
 
-def _ring(arcs: list[list[tuple[float, float]]], indexes: Sequence[int]) -> list[tuple[float, float]]:
+def _ring(
+    arcs: list[list[tuple[float, float]]], indexes: Sequence[int]
+) -> list[tuple[float, float]]:
     points: list[tuple[float, float]] = []
     for i in indexes:
         arc = arcs[i] if i >= 0 else arcs[~i][::-1]
@@ -127,7 +130,7 @@ def _projected(ring: list[tuple[float, float]]) -> list[list[tuple[float, float]
     """A ring in degrees as one or two projected rings: one that crosses the antimeridian
     (Chukotka, Fiji) is unwrapped into continuous longitudes and drawn on both edges of the
     map, each copy clamped to the map's edge."""
-    if all(abs(b[0] - a[0]) <= 180 for a, b in zip(ring, ring[1:])):
+    if all(abs(b[0] - a[0]) <= 180 for a, b in itertools.pairwise(ring)):
         return [[project(lon, lat) for lon, lat in ring]]
     unwrapped = [ring[0]]
     for lon, lat in ring[1:]:
@@ -182,7 +185,9 @@ def shapes() -> dict[str, Shape]:
             polygons = geometry["arcs"]
         else:
             continue
-        rings = [p for polygon in polygons for ring in polygon for p in _projected(_ring(arcs, ring))]
+        rings = [
+            p for polygon in polygons for ring in polygon for p in _projected(_ring(arcs, ring))
+        ]
         outer = [p for polygon in polygons for p in _projected(_ring(arcs, polygon[0]))]
         xs = [x for ring in rings for x, _ in ring]
         ys = [y for ring in rings for _, y in ring]
@@ -205,21 +210,27 @@ def unnamed_land() -> str:
     with no ISO code): drawn grey, never linked."""
     topology = json.loads(GEOMETRY.read_text(encoding="utf-8"))
     arcs = _decode_arcs(topology)
-    rings = []
+    rings: list[list[tuple[float, float]]] = []
     for geometry in topology["objects"]["countries"]["geometries"]:
         if geometry.get("id"):
             continue
-        polygons = (
-            [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry.get("arcs", [])
+        polygons = [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry.get("arcs", [])
+        rings.extend(
+            p for polygon in polygons for ring in polygon for p in _projected(_ring(arcs, ring))
         )
-        rings.extend(p for polygon in polygons for ring in polygon for p in _projected(_ring(arcs, ring)))
     return _path(rings)
 
 
 def _area(ring: list[tuple[float, float]]) -> float:
-    return abs(
-        sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]))
-    ) / 2
+    return (
+        abs(
+            sum(
+                x0 * y1 - x1 * y0
+                for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True)
+            )
+        )
+        / 2
+    )
 
 
 # Bins -----------------------------------------------------------------------------------------
@@ -231,7 +242,7 @@ def breaks(values: Sequence[float], bins: int = len(COLOURS)) -> list[float]:
     positive = sorted(v for v in values if v > 0)
     if not positive:
         return []
-    bounds = []
+    bounds: list[float] = []
     for i in range(1, bins + 1):
         index = math.ceil(i * len(positive) / bins) - 1
         bound = positive[max(index, 0)]
@@ -277,13 +288,13 @@ def _wrap(m49: str, area: Area | None, label: str, drawing: str, href: str) -> S
             href,
             label,
             m49,
-            mark_safe(_attrs(area.attrs)),
+            mark_safe(_attrs(area.attrs)),  # noqa: S308 (path data are numbers; labels escaped)
         )
         end = "</a>"
     else:
         start = format_html('<g class="area" data-m49="{}">', m49)
         end = "</g>"
-    return start + format_html("<title>{}</title>", label) + mark_safe(drawing + end)
+    return start + format_html("<title>{}</title>", label) + mark_safe(drawing + end)  # noqa: S308 (path data are numbers; labels escaped)
 
 
 def render(
@@ -296,7 +307,7 @@ def render(
     """The SVG choropleth: ``areas`` by M49 code (a country missing from it is drawn without
     figure, unlinked).  ``colours`` writes each fill as an attribute too (for documents without
     the site's style sheet; the page's CSS classes override it)."""
-    out = [
+    out: list[str] = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="{}" '
             'role="group" aria-label="{}">',
@@ -323,7 +334,7 @@ def render(
         if shape.small and has_figure:
             # Drawn, but reached through its marker (one stop of the keyboard per country).
             out.append(format_html('<g class="area" data-m49="{}" aria-hidden="true">', m49))
-            out.append(mark_safe(drawing + "</g>"))
+            out.append(mark_safe(drawing + "</g>"))  # noqa: S308 (path data are numbers; labels escaped)
             cx, cy = shape.centre
             ring = ' stroke="#1a1a1a" stroke-width="0.8"' if colours else ""
             circle = (
@@ -337,4 +348,4 @@ def render(
     for m49, area, label, circle in markers:
         out.append(_wrap(m49, area, label, circle, area.href if area else ""))
     out.append("</svg>")
-    return mark_safe("".join(out))
+    return mark_safe("".join(out))  # noqa: S308 (path data are numbers; labels escaped)

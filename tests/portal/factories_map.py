@@ -49,7 +49,9 @@ def world() -> World:
     return w
 
 
-def add(w: World, i: int, *, goals: list[int], types: list[str], countries: list[str]) -> Commitment:
+def add(
+    w: World, i: int, *, goals: list[int], types: list[str], countries: list[str]
+) -> Commitment:
     """A submitted commitment, then confirmed through the domain (the facts' hook)."""
     theme = w.themes[i % len(w.themes)]
     org = factories.OrganisationFactory(category=CATEGORIES[i % len(CATEGORIES)])

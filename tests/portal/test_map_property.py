@@ -19,7 +19,12 @@ from tests.portal import factories_map as fm
 pytestmark = pytest.mark.django_db
 
 GOALS = st.lists(st.integers(1, 17), max_size=3, unique=True)
-TYPES = st.lists(st.sampled_from(["financial", "advocacy", "policy", "programmatic"]), min_size=1, max_size=2, unique=True)
+TYPES = st.lists(
+    st.sampled_from(["financial", "advocacy", "policy", "programmatic"]),
+    min_size=1,
+    max_size=2,
+    unique=True,
+)
 PLACES = st.lists(st.sampled_from(fm.COUNTRIES), max_size=3, unique=True)
 
 

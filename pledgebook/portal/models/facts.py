@@ -50,6 +50,9 @@ class CommitmentFact(FactColumns):
             models.Index(fields=["programme_id", "refreshed_at"], name="portal_fact_refreshed"),
         ]
 
+    def __str__(self) -> str:
+        return f"commitment {self.commitment_id}"
+
 
 class CountryFact(FactColumns):
     id = models.BigAutoField(primary_key=True)
@@ -64,3 +67,6 @@ class CountryFact(FactColumns):
             ),
             models.Index(fields=["country_id", "commitment_id"], name="portal_cfact_country"),
         ]
+
+    def __str__(self) -> str:
+        return f"commitment {self.commitment_id} in {self.country_id}"
