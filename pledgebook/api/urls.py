@@ -3,7 +3,7 @@
 URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme-list``,
 ``theme-detail``, ``organisation-list``, ``organisation-detail``, ``commitment-list``,
 ``commitment-detail``, ``coalition-list``, ``coalition-detail``, ``event-list``,
-``event-detail``, ``event-sessions`` (the forum's schedule), ``cochairs-summary`` (kwargs
+``event-detail``, ``map``, ``sdgs`` (the map's and the SDG dashboard's figures), ``event-sessions`` (the forum's schedule), ``cochairs-summary`` (kwargs
 ``programme``, ``event``), ``exports``, ``export`` (kwarg ``identifier``), ``schema``, ``docs``.
 """
 
@@ -12,7 +12,13 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from pledgebook.api import docs, views, views_forum_cochairs, views_forum_schedule
+from pledgebook.api import (
+    docs,
+    views,
+    views_forum_cochairs,
+    views_forum_schedule,
+    views_portal_map,
+)
 
 app_name = "api"
 
@@ -35,6 +41,8 @@ urlpatterns = [
         views_forum_cochairs.CochairsSummaryView.as_view(),
         name="cochairs-summary",
     ),
+    path("v1/map/", views_portal_map.MapView.as_view(), name="map"),
+    path("v1/sdgs/", views_portal_map.DashboardView.as_view(), name="sdgs"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", docs.docs, name="docs"),
 ]
