@@ -302,8 +302,8 @@ def fresh_after_change(client: Client, name: str, n: int) -> None:
     visible = html.escape(label) in page or label in page
     emit(name, db_label(), n, "fresh_after_change_ms", round(elapsed, 2), visible=visible)
     log(
-        f"{name}: confirmed commitment {candidate.pk}; {url} {'shows' if visible else 'DOES NOT show'}"
-        f" it {elapsed:.1f} ms after the confirmation began"
+        f"{name}: confirmed commitment {candidate.pk}; {url} "
+        f"{'shows' if visible else 'DOES NOT show'} it {elapsed:.1f} ms after the confirmation began"
     )
 
 

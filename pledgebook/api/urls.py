@@ -3,7 +3,8 @@
 URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme-list``,
 ``theme-detail``, ``organisation-list``, ``organisation-detail``, ``commitment-list``,
 ``commitment-detail``, ``coalition-list``, ``coalition-detail``, ``event-list``,
-``event-detail``, ``map``, ``sdgs`` (the map's and the SDG dashboard's figures), ``event-sessions`` (the forum's schedule), ``cochairs-summary`` (kwargs
+``event-detail``, ``map``, ``sdgs`` (the map's and the SDG dashboard's figures),
+``event-sessions`` (the forum's schedule), ``cochairs-summary`` (kwargs
 ``programme``, ``event``), ``exports``, ``export`` (kwarg ``identifier``), ``schema``, ``docs``.
 """
 
