@@ -14,6 +14,7 @@ import html
 import json
 import math
 import random
+import re
 import statistics
 import sys
 import time
@@ -297,13 +298,14 @@ def fresh_after_change(client: Client, name: str, n: int) -> None:
     elapsed = (time.perf_counter() - t0) * 1000
     if name == "map_aggregates":
         label = f"{country.name}: {count + 1} commitments"
+        visible = html.escape(label) in page
     else:
-        label = f'<td class="num">{count + 1}</td>'
-    visible = html.escape(label) in page or label in page
+        row = html.escape(str(goal)) + r'</a></th>\s*<td class="num">' + f"{count + 1}</td>"
+        visible = re.search(row, page) is not None
     emit(name, db_label(), n, "fresh_after_change_ms", round(elapsed, 2), visible=visible)
     log(
         f"{name}: confirmed commitment {candidate.pk}; {url} "
-        f"{'shows' if visible else 'DOES NOT show'} it {elapsed:.1f} ms after the confirmation began"
+        f"{'shows' if visible else 'DOES NOT show'} it {elapsed:.1f} ms after the confirmation"
     )
 
 
