@@ -303,17 +303,22 @@ def render(
     title: str,
     css_class: str = "worldmap",
     colours: bool = True,
+    role: str = "group",
+    element_id: str = "",
 ) -> SafeString:
     """The SVG choropleth: ``areas`` by M49 code (a country missing from it is drawn without
     figure, unlinked).  ``colours`` writes each fill as an attribute too (for documents without
-    the site's style sheet; the page's CSS classes override it)."""
+    the site's style sheet; the page's CSS classes override it).  A document's picture takes
+    ``role="img"`` (its ``title`` is then its text alternative)."""
     out: list[str] = [
         format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="{}" '
-            'role="group" aria-label="{}">',
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="{}"{} '
+            'role="{}" aria-label="{}">',
             f"{WIDTH:g}",
             f"{HEIGHT:g}",
             css_class,
+            format_html(' id="{}"', element_id) if element_id else "",
+            role,
             title,
         )
     ]
