@@ -26,6 +26,25 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 ANTARCTICA = "010"
+#: Countries of ``reference/data/countries.csv`` that Natural Earth's 1:50m countries do not draw
+#: apart (overseas departments inside France's shape; atolls below its scale): a point each
+#: (longitude, latitude of the main island), so their marker still shows where they are.
+POINTS = {
+    "074": ("Bouvet Island", 3.4, -54.4),
+    "162": ("Christmas Island", 105.7, -10.5),
+    "166": ("Cocos (Keeling) Islands", 96.8, -12.2),
+    "175": ("Mayotte", 45.1, -12.8),
+    "254": ("French Guiana", -53.1, 3.9),
+    "292": ("Gibraltar", -5.35, 36.14),
+    "312": ("Guadeloupe", -61.6, 16.2),
+    "474": ("Martinique", -61.0, 14.6),
+    "535": ("Bonaire, Sint Eustatius and Saba", -68.3, 12.2),
+    "581": ("United States Minor Outlying Islands", 166.6, 19.3),
+    "638": ("Réunion", 55.5, -21.1),
+    "744": ("Svalbard and Jan Mayen Islands", 16.0, 78.0),
+    "772": ("Tokelau", -171.8, -9.2),
+    "798": ("Tuvalu", 179.2, -8.5),
+}
 GEOMETRY = Path(__file__).parent / "data" / "countries-50m.json"
 
 WIDTH = 1000.0
@@ -83,8 +102,9 @@ class Shape:
 
     @property
     def small(self) -> bool:
+        """Too small to see (or not drawn at all): it gets a marker."""
         x0, y0, x1, y1 = self.bbox
-        return x1 - x0 < SMALL and y1 - y0 < SMALL
+        return not self.d or (x1 - x0 < SMALL and y1 - y0 < SMALL)
 
 
 def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -201,6 +221,10 @@ def shapes() -> dict[str, Shape]:
             bbox=(min(xs), min(ys), max(xs), max(ys)),
             centre=((min(lx) + max(lx)) / 2, (min(ly) + max(ly)) / 2),
         )
+    for m49, (name, lon, lat) in POINTS.items():
+        if m49 not in result:
+            x, y = project(lon, lat)
+            result[m49] = Shape(m49=m49, name=name, d="", bbox=(x, y, x, y), centre=(x, y))
     return result
 
 
@@ -334,12 +358,15 @@ def render(
         paint = f' fill="{fill}"' if colours else ""
         edge = f' stroke="{BORDER}" stroke-width="0.4"' if colours else ""
         label = area.label if area else shape.name
-        drawing = f'<path class="country {klass}" d="{shape.d}"{paint}{edge}/>'
+        drawing = f'<path class="country {klass}" d="{shape.d}"{paint}{edge}/>' if shape.d else ""
         link = area.href if area is not None else ""
+        if not drawing and not has_figure:
+            continue  # nothing to see: no outline at this scale and no figure
         if shape.small and has_figure:
             # Drawn, but reached through its marker (one stop of the keyboard per country).
-            out.append(format_html('<g class="area" data-m49="{}" aria-hidden="true">', m49))
-            out.append(mark_safe(drawing + "</g>"))  # noqa: S308 (path data are numbers; labels escaped)
+            if drawing:
+                out.append(format_html('<g class="area" data-m49="{}" aria-hidden="true">', m49))
+                out.append(mark_safe(drawing + "</g>"))  # noqa: S308 (numbers only)
             cx, cy = shape.centre
             ring = ' stroke="#1a1a1a" stroke-width="0.8"' if colours else ""
             circle = (

@@ -37,8 +37,9 @@ def world(db):
 
 def _coloured_fills(page) -> Counter:
     fills = page.evaluate(
-        """() => Array.from(document.querySelectorAll('svg.worldmap .country, svg.worldmap .marker'))
-            .map(e => getComputedStyle(e).fill)"""
+        """() => Array.from(
+            document.querySelectorAll('svg.worldmap .country, svg.worldmap .marker')
+        ).map(e => getComputedStyle(e).fill)"""
     )
     return Counter(fills)
 

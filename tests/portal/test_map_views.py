@@ -13,7 +13,6 @@ from pledgebook.commitments import domain
 from pledgebook.portal import facts
 from pledgebook.portal.models import CommitmentFact, CountryFact
 from pledgebook.reporting import domain as reporting_domain
-from pledgebook.reporting.models import ExchangeRate
 from tests.portal import factories_map as fm
 
 pytestmark = pytest.mark.django_db
