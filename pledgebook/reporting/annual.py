@@ -338,17 +338,16 @@ def _by_country(cycle: ReportingCycle) -> tuple[CountryCount, ...]:
     them reported."""
     through = Commitment.countries.through.objects.filter(commitment__in=active_commitments(cycle))
     reporters = reported(cycle).values("commitment_id")
-    counts = dict(
-        through.values("country_id")
-        .annotate(n=Count("commitment_id"))
-        .values_list("country_id", "n")
-    )
-    did = dict(
-        through.filter(commitment_id__in=reporters)
+    counts = {
+        row["country_id"]: row["n"]
+        for row in through.values("country_id").annotate(n=Count("commitment_id"))
+    }
+    did = {
+        row["country_id"]: row["n"]
+        for row in through.filter(commitment_id__in=reporters)
         .values("country_id")
         .annotate(n=Count("commitment_id"))
-        .values_list("country_id", "n")
-    )
+    }
     return tuple(
         CountryCount(c.iso2, c.m49, c.name, counts[c.iso2], did.get(c.iso2, 0))
         for c in Country.objects.filter(pk__in=list(counts)).order_by("name")
