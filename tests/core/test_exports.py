@@ -150,6 +150,8 @@ def test_api_serves_a_public_export_to_anyone(_registered: list[str]) -> None:
     index = Client().get("/api/v1/exports/").json()
     assert [e["identifier"] for e in index] == [
         "commitments-csv",
+        "map-csv",
+        "sdg-dashboard-csv",
         "progress-reports-csv",
         "progress-reports-xlsx",
         PublicCommitments.identifier,

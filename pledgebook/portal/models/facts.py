@@ -10,6 +10,20 @@ commitment (confirmed or featured; the programme's publication is checked when r
 from django.db import models
 
 
+#: Every column a filter or a sum of the map and the dashboard reads (the covering indexes).
+COVERED = (
+    "programme_id",
+    "goals",
+    "light",
+    "category",
+    "types",
+    "pledged",
+    "disbursed",
+    "unconverted",
+)
+COVER_BY_GOAL = ("goals", "light", *(c for c in COVERED if c not in ("goals", "light")))
+
+
 class FactColumns(models.Model):
     """What both tables know of a commitment, in a form a scan can filter on."""
 
@@ -43,9 +57,10 @@ class CommitmentFact(FactColumns):
 
     class Meta:
         indexes = [
+            # Covering: the dashboard's GROUP BY goals, light reads the index alone, in order.
             models.Index(
-                fields=["programme_id", "goals", "light", "category", "pledged", "disbursed"],
-                name="portal_fact_programme",
+                fields=[*COVER_BY_GOAL],
+                name="portal_fact_cover",
             ),
             models.Index(fields=["programme_id", "refreshed_at"], name="portal_fact_refreshed"),
         ]
@@ -61,11 +76,8 @@ class CountryFact(FactColumns):
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["programme_id", "country_id", "goals", "light", "category"],
-                name="portal_cfact_programme",
-            ),
-            models.Index(fields=["country_id", "commitment_id"], name="portal_cfact_country"),
+            # Covering: the map's GROUP BY country reads the index alone, in order.
+            models.Index(fields=["country_id", *COVERED], name="portal_cfact_cover"),
         ]
 
     def __str__(self) -> str:
