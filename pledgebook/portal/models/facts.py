@@ -9,7 +9,6 @@ commitment (confirmed or featured; the programme's publication is checked when r
 
 from django.db import models
 
-
 #: Every column a filter or a sum of the map and the dashboard reads (the covering indexes).
 COVERED = (
     "programme_id",
