@@ -253,7 +253,7 @@ def _ready_portal(path: str) -> Callable[[Client, Sample], str | None]:
         r = client.get(path)
         if r.status_code != 200:
             return f"GET {path} answers {r.status_code}"
-        if CommitmentFact.objects.count() != len(sample.public_ids):
+        if CommitmentFact.objects.count() != Commitment.objects.public().count():
             return "the facts are not built (bench.worker prepare builds them)"
         return None
 
