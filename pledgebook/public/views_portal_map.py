@@ -68,6 +68,9 @@ def _filterset(request: HttpRequest) -> PortalCommitmentFilter:
     for field in form.fields.values():
         if hasattr(field, "empty_label"):
             field.empty_label = _("Any")
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            # category, light: "Any", not "---------"
+            field.choices = [("", _("Any")), *[c for c in field.choices if c[0] != ""]]
     return filterset
 
 
