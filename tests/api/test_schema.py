@@ -36,6 +36,8 @@ PATHS = {
     "/api/v1/events/",
     "/api/v1/events/{id}/",
     "/api/v1/events/{id}/sessions/",
+    "/api/v1/map/",
+    "/api/v1/sdgs/",
 }
 COMMITMENT_FILTERS = {"q", "programme", "theme", "type", "category", "country", "region", "sdg"}
 
