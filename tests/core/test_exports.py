@@ -151,9 +151,9 @@ def test_api_serves_a_public_export_to_anyone(_registered: list[str]) -> None:
     assert [e["identifier"] for e in index] == [
         "commitments-csv",
         "map-csv",
-        "sdg-dashboard-csv",
         "progress-reports-csv",
         "progress-reports-xlsx",
+        "sdg-dashboard-csv",
         PublicCommitments.identifier,
     ]
 
