@@ -70,7 +70,8 @@ def _filterset(request: HttpRequest) -> PortalCommitmentFilter:
             field.empty_label = _("Any")
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
             # category, light: "Any", not "---------"
-            field.choices = [("", _("Any")), *[c for c in field.choices if c[0] != ""]]
+            choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+            field.choices = [("", _("Any")), *[c for c in choices if c[0] != ""]]
     return filterset
 
 
