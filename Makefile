@@ -22,13 +22,14 @@ QUEUES ?= *
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pledgebook
 
 .PHONY: help install browser run serve worker test lint typecheck migrations-check pytest \
-	test-postgres bench check-deploy clean
+	test-postgres bench bench-scale check-deploy clean
 
 help:
 	@echo "make run           install, migrate, load the demo data, start 2 workers + server on $(HOST):$(PORT)"
 	@echo "make serve         as production: DEBUG off, collectstatic, gunicorn + worker on $(HOST):$(PORT)"
 	@echo "make test          install (with Debian's Chromium), ruff, import layers, mypy, makemigrations --check, pytest"
 	@echo "make bench         run the benchmarks (bench/run.py), one JSON object a line"
+	@echo "make bench-scale   the map and SDG dashboard at 1,000,000 commitments (generated once, kept)"
 	@echo "make check-deploy  manage.py check --deploy with a production-like environment"
 	@echo "make test-postgres pytest against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make install       only create .venv and install requirements/dev.txt"
@@ -121,6 +122,12 @@ bench: install
 	$(PY) bench/cochairs.py
 	$(PY) bench/finder.py
 	$(PY) bench/pitch.py
+
+# The map and the SDG dashboard at 1,000,000 commitments, same JSON lines.  The data is generated
+# once into var/bench-scale.sqlite3 and the PostgreSQL database pledgebook_bench_scale, then
+# reused (bench/run.py --scale --fresh rebuilds them).
+bench-scale: install
+	$(PY) bench/run.py --scale
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install

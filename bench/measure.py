@@ -14,6 +14,7 @@ import html
 import json
 import math
 import random
+import re
 import statistics
 import sys
 import time
@@ -175,7 +176,7 @@ def ready_api(client: Client, sample: Sample) -> str | None:
 
 def result_count(url: str) -> int | None:
     """Rows the directory's own FilterSet finds for the URL's query string (None: not a list)."""
-    if "?" not in url:
+    if "?" not in url or not url.startswith(("/commitments/", "/api/")):
         return None
     data = QueryDict(url.split("?", 1)[1])
     return CommitmentFilter(data=data, queryset=public_commitments()).qs.count()
@@ -203,11 +204,120 @@ def count_queries(client: Client, urls: list[str]) -> list[int]:
     return counts
 
 
+# The map and the SDG dashboard (portal facts) ------------------------------------------------
+
+MAP_FILTERS = ("", "programme", "sdg", "type", "category", "light", "theme", "sdg+type")
+
+
+def _portal_params(sample: Sample) -> dict[str, str]:
+    """A mix of the map's filters, one in eight unfiltered, values from a public commitment."""
+    from pledgebook.organisations.models import Category
+    from pledgebook.programmes.models import Programme
+    from pledgebook.reporting.figures import LIGHTS
+
+    kind = sample.rng.choice(MAP_FILTERS)
+    pk = sample.rng.choice(sample.public_ids)
+    params: dict[str, str] = {}
+    for name in filter(None, kind.split("+")):
+        if name == "programme":
+            params[name] = Programme.objects.filter(is_published=True).values_list(
+                "slug", flat=True
+            )[0]
+        elif name == "theme":
+            theme = Commitment.themes.through.objects.filter(commitment_id=pk).first()
+            params[name] = str(theme.theme_id) if theme else ""
+        elif name == "category":
+            params[name] = sample.rng.choice(list(Category.values))
+        elif name == "light":
+            params[name] = sample.rng.choice(list(LIGHTS))
+        else:
+            params[name] = str(sample.rng.choice(sample.relations(pk)[name]))
+    return {k: v for k, v in params.items() if v}
+
+
+def map_url(sample: Sample) -> str:
+    params = _portal_params(sample)
+    measure = sample.rng.choice(["count", "count", "pledged", "disbursed"])
+    return f"/map/?{urlencode({**params, 'measure': measure})}"
+
+
+def sdgs_url(sample: Sample) -> str:
+    params = {k: v for k, v in _portal_params(sample).items() if k != "sdg"}
+    return f"/sdgs/?{urlencode(params)}" if params else "/sdgs/"
+
+
+def _ready_portal(path: str) -> Callable[[Client, Sample], str | None]:
+    def ready(client: Client, sample: Sample) -> str | None:
+        from pledgebook.portal.models import CommitmentFact
+
+        r = client.get(path)
+        if r.status_code != 200:
+            return f"GET {path} answers {r.status_code}"
+        if CommitmentFact.objects.count() != Commitment.objects.public().count():
+            return "the facts are not built (bench.worker prepare builds them)"
+        return None
+
+    return ready
+
+
+def fresh_after_change(client: Client, name: str, n: int) -> None:
+    """Confirm one submitted commitment through the domain, then time the page: the change
+    must be visible at once (its country's count up by one on the map; its goal's on the
+    dashboard)."""
+    from django.contrib.auth import get_user_model
+
+    from pledgebook.commitments import domain
+    from pledgebook.portal import aggregates
+
+    candidate = (
+        Commitment.objects.filter(status=Commitment.Status.SUBMITTED, countries__isnull=False)
+        .filter(goals__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if candidate is None:
+        log(f"{name}: no submitted commitment left to confirm: freshness not measured")
+        return
+    reviewer, _ = get_user_model().objects.get_or_create(
+        username="bench-reviewer",
+        defaults={"email": "bench-reviewer@example.org", "is_superuser": True, "is_staff": True},
+    )
+    country = candidate.countries.order_by("pk").first()
+    goal = candidate.goals.order_by("pk").first()
+    assert country is not None and goal is not None
+    if name == "map_aggregates":
+        url = "/map/"
+        before = aggregates.by_country({}).get(country.pk)
+        count = before.commitments if before else 0
+    else:
+        url = "/sdgs/"
+        count = aggregates.by_goal({}).by_goal[goal.pk].commitments
+    t0 = time.perf_counter()
+    domain.confirm_commitment(actor=reviewer, commitment=candidate)
+    page = body(client.get(url)).decode()
+    elapsed = (time.perf_counter() - t0) * 1000
+    if name == "map_aggregates":
+        label = f"{country.name}: {count + 1} commitments"
+        visible = html.escape(label) in page
+    else:
+        row = html.escape(str(goal)) + r'</a></th>\s*<td class="num">' + f"{count + 1}</td>"
+        visible = re.search(row, page) is not None
+    emit(name, db_label(), n, "fresh_after_change_ms", round(elapsed, 2), visible=visible)
+    log(
+        f"{name}: confirmed commitment {candidate.pk}; {url} "
+        f"{'shows' if visible else 'DOES NOT show'} it {elapsed:.1f} ms after the confirmation"
+    )
+
+
 BENCHES: dict[str, tuple[Callable, Callable]] = {
     "directory_search": (Sample.directory_url, ready_directory),
     "commitment_page": (Sample.page_url, ready_page),
     "api_commitments": (Sample.api_url, ready_api),
+    "map_aggregates": (map_url, _ready_portal("/map/")),
+    "sdg_dashboard": (sdgs_url, _ready_portal("/sdgs/")),
 }
+#: Benchmarks that also time a change becoming visible.
+AFTER_CHANGE = {"map_aggregates", "sdg_dashboard"}
 
 
 def run(args: argparse.Namespace, meta: dict) -> None:
@@ -252,3 +362,5 @@ def run(args: argparse.Namespace, meta: dict) -> None:
         )
         slowest = sorted(zip(timings, urls, strict=True), reverse=True)[:3]
         log("slowest: " + "; ".join(f"{t:.1f} ms {u}" for t, u in slowest))
+        if name in AFTER_CHANGE:
+            fresh_after_change(client, name, n)

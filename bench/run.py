@@ -5,6 +5,8 @@
     .venv/bin/python bench/run.py --fresh         # rebuild the generated databases
     .venv/bin/python bench/run.py --db sqlite --only directory_search
     .venv/bin/python bench/run.py --db sqlite --explain "/commitments/?q=waste"
+    .venv/bin/python bench/run.py --scale         # make bench-scale: 1,000,000 commitments,
+                                                  # the map and the dashboard, kept databases
 
 Prints one JSON object a line on stdout (progress goes to stderr).  Each database is prepared
 and measured in subprocesses of its own (``python -m bench.worker``), with the settings taken
@@ -19,6 +21,15 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SQLITE_PATH = BASE_DIR / "var" / "bench" / "bench.sqlite3"
+SCALE_SQLITE_PATH = BASE_DIR / "var" / "bench-scale.sqlite3"
+SCALE_DATABASES = {
+    "sqlite": f"sqlite:///{SCALE_SQLITE_PATH}",
+    "postgresql": os.environ.get(
+        "BENCH_SCALE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/pledgebook_bench_scale"
+    ),
+}
+SCALE_N = 1_000_000
+SCALE_BENCHES = "map_aggregates,sdg_dashboard"
 DATABASES = {
     "sqlite": f"sqlite:///{SQLITE_PATH}",
     "postgresql": os.environ.get(
@@ -64,11 +75,24 @@ def main() -> int:
     parser.add_argument(
         "--explain", nargs="+", metavar="URL", help="show the queries and plan of URLs instead"
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help=f"{SCALE_N:,} commitments (or --n) in databases of their own, kept between runs;"
+        f" only {SCALE_BENCHES}",
+    )
     args = parser.parse_args()
+    databases = DATABASES
+    if args.scale:
+        databases = SCALE_DATABASES
+        if args.n == 100_000:
+            args.n = SCALE_N
+        args.only = args.only or SCALE_BENCHES
+        os.environ["BENCH_SCALE"] = "1"
     if args.explain:
         for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
             cmd = [sys.executable, "-m", "bench.explain", *args.explain]
-            subprocess.run(cmd, cwd=BASE_DIR, env=environment(DATABASES[db]), check=False)
+            subprocess.run(cmd, cwd=BASE_DIR, env=environment(databases[db]), check=False)
         return 0
 
     common = ["--n", str(args.n), "--requests", str(args.requests), "--warmup", str(args.warmup)]
@@ -78,7 +102,7 @@ def main() -> int:
         common += ["--only", args.only]
     failed = []
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
-        env = environment(DATABASES[db])
+        env = environment(databases[db])
         for phase in ("prepare",) if args.prepare_only else ("prepare", "measure"):
             cmd = [sys.executable, "-m", "bench.worker", phase, *common]
             if phase == "prepare" and args.fresh:

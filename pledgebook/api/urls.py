@@ -5,6 +5,8 @@ URL names (namespace ``api``): ``programme-list``, ``programme-detail``, ``theme
 ``commitment-detail``, ``coalition-list``, ``coalition-detail``, ``event-list``,
 ``event-detail``, ``event-sessions`` (the forum's schedule), ``case-study-list``,
 ``case-study-detail`` (the knowledge hub), ``cochairs-summary`` (kwargs
+``event-detail``, ``map``, ``sdgs`` (the map's and the SDG dashboard's figures),
+``event-sessions`` (the forum's schedule), ``cochairs-summary`` (kwargs
 ``programme``, ``event``), ``exports``, ``export`` (kwarg ``identifier``), ``schema``, ``docs``.
 """
 
@@ -19,6 +21,7 @@ from pledgebook.api import (
     views_forum_cochairs,
     views_forum_schedule,
     views_portal_hub,
+    views_portal_map,
     views_portal_pitch,
 )
 
@@ -52,6 +55,8 @@ urlpatterns = [
     path(
         "v1/pitch/outcomes/", views_portal_pitch.PitchFiguresView.as_view(), name="pitch-outcomes"
     ),
+    path("v1/map/", views_portal_map.MapView.as_view(), name="map"),
+    path("v1/sdgs/", views_portal_map.DashboardView.as_view(), name="sdgs"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", docs.docs, name="docs"),
 ]

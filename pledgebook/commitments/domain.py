@@ -292,7 +292,25 @@ def save_draft(
             )
         if asked_again:
             _ask_again(actor=actor, commitment=commitment, rows=asked_again, changed=changed)
+        _changed(commitment.pk)
     return commitment
+
+
+# What apps built on commitments do when a commitment's status or content changed (the
+# portal's facts), inside the change's transaction; registered in their AppConfig.ready.
+_changed_hooks: list[Callable[..., object]] = []
+
+
+def on_changed(hook: Callable[..., object]) -> None:
+    """Call ``hook(commitment_ids=[...])`` whenever commitments change status or content
+    (inside the change's transaction)."""
+    if hook not in _changed_hooks:
+        _changed_hooks.append(hook)
+
+
+def _changed(*commitment_ids: int) -> None:
+    for hook in _changed_hooks:
+        hook(commitment_ids=list(commitment_ids))
 
 
 def _ask_again(
@@ -460,6 +478,7 @@ def _move(
         _tell_makers(row, action=action, reason=reason)
         if then is not None:
             then(row, previous)
+        _changed(row.pk)
 
     transition(
         commitment,

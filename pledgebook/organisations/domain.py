@@ -7,6 +7,7 @@ the change in the audit trail.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -59,6 +60,17 @@ def create_organisation(*, actor: Any, organisation: Organisation) -> Organisati
     return organisation
 
 
+# What apps built on organisations do when one changed (the portal's facts keep the lead's
+# category), inside the change's transaction; registered in their AppConfig.ready.
+_changed_hooks: list[Callable[..., object]] = []
+
+
+def on_changed(hook: Callable[..., object]) -> None:
+    """Call ``hook(organisation=, fields=)`` when an organisation's fields were changed."""
+    if hook not in _changed_hooks:
+        _changed_hooks.append(hook)
+
+
 def update_organisation(
     *, actor: Any, organisation: Organisation, fields: list[str]
 ) -> Organisation:
@@ -73,6 +85,8 @@ def update_organisation(
             obj=organisation,
             data={"fields": sorted(fields)},
         )
+        for hook in _changed_hooks:
+            hook(organisation=organisation, fields=list(fields))
     return organisation
 
 

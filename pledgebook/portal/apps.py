@@ -7,14 +7,24 @@ class PortalConfig(AppConfig):
     verbose_name = "Partnership portal"
 
     def ready(self) -> None:
+        from pledgebook.commitments.domain import on_changed as on_commitment_changed
         from pledgebook.commitments.domain import on_confirmed
-        from pledgebook.portal import finder
+        from pledgebook.core.workers import register_check
+        from pledgebook.organisations.domain import on_changed as on_organisation_changed
+        from pledgebook.portal import exports, facts, finder, hooks
         from pledgebook.portal.hub import exports as hub_exports  # noqa: F401
         from pledgebook.portal.hub import indexing as hub_indexing
         from pledgebook.portal.hub import rules as hub_rules  # noqa: F401
         from pledgebook.portal.pitch import index as pitch_index  # noqa: F401  (its signals)
         from pledgebook.portal.pitch import rules as pitch_rules  # noqa: F401
+        from pledgebook.reporting.domain import on_figures_changed
 
+        # The map's and the dashboard's facts follow every change of their sources.
+        on_commitment_changed(hooks.commitments_changed)
+        on_figures_changed(hooks.figures_changed)
+        on_organisation_changed(hooks.organisation_changed)
+        register_check(facts.refresh_overdue)
+        exports.register_all()
         # Partner finder: commitments' texts in the similarity engine, indexed when confirmed.
         finder.register_text_sources()
         on_confirmed(finder.index_commitment)

@@ -10,6 +10,7 @@ from pledgebook.public import (
     views_forum_schedule,
     views_portal_finder,
     views_portal_hub,
+    views_portal_map,
     views_portal_pitch,
 )
 
@@ -28,6 +29,11 @@ urlpatterns = [
     path("commitments/<int:pk>/", views.commitment, name="commitment"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("coalitions/", views_coalitions.directory, name="coalitions"),
+    # The world map and the SDG dashboard (portal)
+    path("map/", views_portal_map.world_map, name="map"),
+    path("map/<str:iso2>/", views_portal_map.map_country, name="map_country"),
+    path("sdgs/", views_portal_map.dashboard, name="sdgs"),
+    path("sdgs/<int:number>/", views_portal_map.goal, name="sdg"),
     path("how-commitments-are-assessed/", views.assessment_rules, name="assessment_rules"),
     path("coalitions/<slug:slug>/", views_coalition_page.coalition, name="coalition"),
     # Partner finder (portal): ranked suggestions with reasons.

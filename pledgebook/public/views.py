@@ -28,7 +28,7 @@ from django_htmx.http import reswap, retarget
 
 from pledgebook.commitments import assessment
 from pledgebook.commitments.exports import ORDERING
-from pledgebook.commitments.filters import CommitmentFilter, public_commitments
+from pledgebook.commitments.filters import public_commitments
 from pledgebook.commitments.models import (
     HIGH_ENDORSEMENT,
     Application,
@@ -48,6 +48,7 @@ from pledgebook.core.pagination import CountedPaginator
 from pledgebook.core.widgets import FastSelect
 from pledgebook.forum.filters import public_events
 from pledgebook.organisations.models import Organisation, grouped_choices
+from pledgebook.portal.filters import PortalCommitmentFilter
 from pledgebook.programmes.models import Action, Programme, Theme
 from pledgebook.reference.models import Country
 from pledgebook.reporting import progress
@@ -289,8 +290,10 @@ def theme(request: HttpRequest, programme: str, theme: str) -> HttpResponse:
 _LABELLED_BY_NAME = ("country", "region")
 
 
-def _directory_filter(request: HttpRequest) -> CommitmentFilter:
-    filterset = CommitmentFilter(request.GET, queryset=_with_row_relations(public_commitments()))
+def _directory_filter(request: HttpRequest) -> PortalCommitmentFilter:
+    filterset = PortalCommitmentFilter(
+        request.GET, queryset=_with_row_relations(public_commitments())
+    )
     form = filterset.form
     form.label_suffix = ""
     form.fields["q"].widget.input_type = "search"

@@ -49,7 +49,7 @@ from django.utils import timezone
 from pledgebook.commitments.models import Commitment
 from pledgebook.organisations.models import Category
 from pledgebook.programmes.models import CommitmentType, Theme
-from pledgebook.reference.models import Region
+from pledgebook.reference.models import Country, Region
 from pledgebook.reporting import exchange, figures
 from pledgebook.reporting.models import (
     ImplementationStatus,
@@ -60,6 +60,7 @@ from pledgebook.reporting.queries import active_commitments, latest_in, reported
 from pledgebook.reporting.values import (
     AnnualReportData,
     Converted,
+    CountryCount,
     Facts,
     Group,
     Highlight,
@@ -328,6 +329,28 @@ def build(cycle: ReportingCycle, *, now: dt.datetime | None = None) -> AnnualRep
             .values_list("code", "name", "unit")
         ),
         reports_fingerprint=_fingerprint(cycle),
+        by_country=_by_country(cycle),
+    )
+
+
+def _by_country(cycle: ReportingCycle) -> tuple[CountryCount, ...]:
+    """The map: per country, the commitments expected in the cycle naming it, and how many of
+    them reported."""
+    through = Commitment.countries.through.objects.filter(commitment__in=active_commitments(cycle))
+    reporters = reported(cycle).values("commitment_id")
+    counts = {
+        row["country_id"]: row["n"]
+        for row in through.values("country_id").annotate(n=Count("commitment_id"))
+    }
+    did = {
+        row["country_id"]: row["n"]
+        for row in through.filter(commitment_id__in=reporters)
+        .values("country_id")
+        .annotate(n=Count("commitment_id"))
+    }
+    return tuple(
+        CountryCount(c.iso2, c.m49, c.name, counts[c.iso2], did.get(c.iso2, 0))
+        for c in Country.objects.filter(pk__in=list(counts)).order_by("name")
     )
 
 

@@ -319,6 +319,76 @@ def rates_by_category_chart(data: AnnualReportData) -> Chart:
     )
 
 
+def map_chart(data: AnnualReportData) -> Chart:
+    """The world map of the commitments expected to report, by country: the SVG of
+    ``reference.worldmap`` (the public map's renderer, so the document shows the same map), and
+    the same shapes and colours drawn by matplotlib for the Word document's picture."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    from pledgebook.reference import worldmap
+
+    rows = data.by_country
+    title = _("Commitments expected to report, by country")
+    bounds = worldmap.breaks([r.commitments for r in rows])
+    areas = {
+        r.m49: worldmap.Area(
+            label=_("%(country)s: %(n)s commitments") % {"country": r.name, "n": r.commitments},
+            bin=worldmap.bin_of(r.commitments, bounds),
+        )
+        for r in rows
+    }
+    top = sorted(rows, key=lambda r: (-r.commitments, r.name))[:5]
+    if rows:
+        alt = ngettext(
+            "World map of the commitments by the country they name: %(n)s country. %(top)s.",
+            "World map of the commitments by the countries they name: %(n)s countries; the "
+            "most named: %(top)s.",
+            len(rows),
+        ) % {"n": len(rows), "top": "; ".join(f"{r.name} {r.commitments}" for r in top)}
+    else:
+        alt = _("World map: no commitment expected to report names a country.")
+    svg = str(
+        worldmap.render(areas, title=alt, css_class="chart-svg", role="img", element_id="chart-map")
+    )
+
+    def paint(figure: Figure) -> None:
+        ax = figure.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        ax.set_xlim(0, worldmap.WIDTH)
+        ax.set_ylim(worldmap.HEIGHT, 0)
+        ax.set_aspect("equal")
+        for m49, shape in worldmap.shapes().items():
+            area = areas.get(m49)
+            colour = (
+                worldmap.COLOURS[area.bin]
+                if area is not None and area.bin is not None
+                else worldmap.NO_DATA
+            )
+            for ring in _rings(shape.d):
+                path = MplPath(ring, closed=True)
+                ax.add_patch(PathPatch(path, facecolor=colour, edgecolor="#ffffff", lw=0.2))
+            if shape.small and area is not None and area.bin is not None:
+                ax.plot(*shape.centre, "o", ms=3, mfc=colour, mec="#1a1a1a", mew=0.4)
+
+    with matplotlib.rc_context(cast(Any, RC)):
+        figure = Figure(figsize=(WIDTH, WIDTH * worldmap.HEIGHT / worldmap.WIDTH))
+        paint(figure)
+        return Chart("map", title, alt, svg, _png(figure))
+
+
+def _rings(d: str) -> list[list[tuple[float, float]]]:
+    """The rings of SVG path data written by ``reference.worldmap`` (M…L…Z only)."""
+    rings = []
+    for part in d.split("M")[1:]:
+        points = []
+        for pair in part.rstrip("Z").split("L"):
+            x, y = pair.split()
+            points.append((float(x), float(y)))
+        rings.append(points)
+    return rings
+
+
 def render_all(data: AnnualReportData) -> dict[str, Chart]:
     """Every chart of the report, by key."""
     charts = (
@@ -326,5 +396,6 @@ def render_all(data: AnnualReportData) -> dict[str, Chart]:
         money_chart(data),
         rates_by_theme_chart(data),
         rates_by_category_chart(data),
+        map_chart(data),
     )
     return {chart.key: chart for chart in charts}

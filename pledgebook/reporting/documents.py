@@ -410,6 +410,30 @@ def _money(data: AnnualReportData) -> Section:
     )
 
 
+def _map(data: AnnualReportData) -> Section:
+    rows = tuple((c.name, num(c.commitments), num(c.reported)) for c in data.by_country)
+    return Section(
+        "map",
+        _("Where the commitments work"),
+        paragraphs=(
+            _(
+                "The countries named by the commitments expected to report in the cycle; a "
+                "commitment counts in each country it names. The darker, the more commitments."
+            ),
+        ),
+        chart="map",
+        tables=(
+            Table(
+                "map",
+                _("Commitments expected to report, by country"),
+                (_("Country"), _("Commitments"), _("Reported")),
+                rows,
+                (False, True, True),
+            ),
+        ),
+    )
+
+
 def _rates_by_theme(data: AnnualReportData) -> Section:
     return Section(
         "rates-theme",
@@ -567,6 +591,7 @@ SECTIONS = (
     _summary,
     _status,
     _money,
+    _map,
     _rates_by_theme,
     _rates_by_category,
     _rates_by_region,

@@ -6,7 +6,7 @@ change, audit, notification).  The permissions are in ``rules.py``, the content 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -59,6 +59,28 @@ CycleStatus = ReportingCycle.Status
 ANNUAL_REPORT_STALE_AFTER = dt.timedelta(hours=1)
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 RUN_CYCLE = "reporting.run_cycle"
+
+
+# What apps built on reporting do when its figures may have changed (the portal's facts),
+# inside the change's transaction; registered in their AppConfig.ready.
+_changed_hooks: list[Callable[..., object]] = []
+
+
+def on_figures_changed(hook: Callable[..., object]) -> None:
+    """Call ``hook(commitment_ids=, programme_id=, currency=)`` (the others None) when the
+    reports of commitments, the cycles of a programme or the rates of a currency changed."""
+    if hook not in _changed_hooks:
+        _changed_hooks.append(hook)
+
+
+def _changed(
+    *,
+    commitment_ids: list[int] | None = None,
+    programme_id: int | None = None,
+    currency: str | None = None,
+) -> None:
+    for hook in _changed_hooks:
+        hook(commitment_ids=commitment_ids, programme_id=programme_id, currency=currency)
 
 
 # Cycles --------------------------------------------------------------------------------------
@@ -132,6 +154,7 @@ def open_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = N
             if created:
                 _send_link(invitation)
                 invited["invited"] += 1
+        _changed(programme_id=row.programme_id)
         return ["opened_at"]
 
     transition(
@@ -174,6 +197,7 @@ def resend_link(
 def close_cycle(*, actor: Any, cycle: ReportingCycle, now: dt.datetime | None = None) -> None:
     def closed(row: ReportingCycle, _previous: str) -> list[str]:
         row.closed_at = now or timezone.now()
+        _changed(programme_id=row.programme_id)
         return ["closed_at"]
 
     transition(
@@ -460,6 +484,7 @@ def submit_report(
                 template="report_to_confirm",
                 context={"report": row, "commitment": row.commitment},
             )
+        _changed(commitment_ids=[row.commitment_id])
         # After the commit, so that the computation sees the report.
         transaction.on_commit(
             lambda: refresh_figures.enqueue(cycle_id=row.cycle_id, since=timezone.now().isoformat())
@@ -719,6 +744,7 @@ def set_exchange_rate(
                 "before": before,
             },
         )
+        _changed(currency=currency.pk)
     return obj
 
 
@@ -742,6 +768,7 @@ def delete_exchange_rate(*, actor: Any, rate: ExchangeRate) -> None:
                 "effective_on": rate.effective_on.isoformat(),
             },
         )
+        _changed(currency=rate.currency_id)
 
 
 @dataclass
@@ -792,4 +819,6 @@ def import_exchange_rates(
                     "refused_lines": [p.line for p in parsed.problems],
                 },
             )
+        for row in parsed.rows:
+            _changed(currency=row.currency)
     return RatesImport(parsed.rows, parsed.problems)

@@ -136,6 +136,18 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class CountryCount:
+    """The commitments expected to report that name a country (whole counts: a commitment
+    counts in each country it names)."""
+
+    iso2: str
+    m49: str
+    name: str
+    commitments: int
+    reported: int
+
+
+@dataclass(frozen=True)
 class AnnualReportData:
     facts: Facts
     totals: Totals
@@ -155,3 +167,4 @@ class AnnualReportData:
     non_reporters: tuple[NonReporter, ...]
     indicators: tuple[tuple[str, str, str], ...]  # (code, name, unit) of the framework
     reports_fingerprint: str  # changes whenever a row of the open data changes
+    by_country: tuple[CountryCount, ...] = ()  # the map, by country name

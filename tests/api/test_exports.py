@@ -84,6 +84,13 @@ def test_index_lists_the_registered_exporters(client) -> None:
             "url": f"{SITE}{URL}",
         },
         {
+            "identifier": "map-csv",
+            "verbose_name": "Map: commitments by country (CSV)",
+            "subject": "map",
+            "content_type": "text/csv; charset=utf-8",
+            "url": f"{SITE}/api/v1/exports/map-csv/",
+        },
+        {
             "identifier": "progress-reports-csv",
             "verbose_name": "Progress reports of a cycle (CSV)",
             "subject": "progress-reports",
@@ -96,6 +103,13 @@ def test_index_lists_the_registered_exporters(client) -> None:
             "subject": "progress-reports",
             "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "url": f"{SITE}/api/v1/exports/progress-reports-xlsx/",
+        },
+        {
+            "identifier": "sdg-dashboard-csv",
+            "verbose_name": "SDG dashboard (CSV)",
+            "subject": "sdgs",
+            "content_type": "text/csv; charset=utf-8",
+            "url": f"{SITE}/api/v1/exports/sdg-dashboard-csv/",
         },
     ]
 

@@ -41,6 +41,8 @@ PATHS = {
     # The knowledge hub.
     "/api/v1/case-studies/",
     "/api/v1/case-studies/{id}/",
+    "/api/v1/map/",
+    "/api/v1/sdgs/",
 }
 COMMITMENT_FILTERS = {"q", "programme", "theme", "type", "category", "country", "region", "sdg"}
 

@@ -151,8 +151,10 @@ def test_api_serves_a_public_export_to_anyone(_registered: list[str]) -> None:
     assert [e["identifier"] for e in index] == [
         "case-studies-csv",
         "commitments-csv",
+        "map-csv",
         "progress-reports-csv",
         "progress-reports-xlsx",
+        "sdg-dashboard-csv",
         PublicCommitments.identifier,
     ]
 

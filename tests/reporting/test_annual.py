@@ -454,7 +454,7 @@ def test_charts_are_valid_svg_and_png_and_deterministic(world: World) -> None:
     data = annual.build(world.cycle)
     first = charts.render_all(data)
     second = charts.render_all(data)
-    assert list(first) == ["status", "money", "rates-theme", "rates-category"]
+    assert list(first) == ["status", "money", "rates-theme", "rates-category", "map"]
     for key, chart in first.items():
         assert chart.svg == second[key].svg
         assert chart.png == second[key].png
@@ -655,7 +655,7 @@ def test_docx_holds_the_same_words_and_tables(world: World) -> None:
     props = document.core_properties
     assert props.created == props.modified == dt.datetime(2026, 4, 30, tzinfo=UTC)
     assert props.title == "Equality Forum 2026: annual accountability report 2026 annual report"
-    assert len(document.inline_shapes) == 4
+    assert len(document.inline_shapes) == 5  # the four charts and the map
 
 
 def test_web_pdf_and_word_share_their_sections(world: World) -> None:

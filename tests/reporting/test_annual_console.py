@@ -254,7 +254,9 @@ def test_the_web_version_shows_the_report(world: World) -> None:
     )
     # Charts are SVG images (inline SVG from matplotlib carries style attributes, which the
     # Content-Security-Policy refuses).
-    assert html.count('<img class="chart-image" src="data:image/svg+xml;base64,') == 4
+    assert (
+        html.count('<img class="chart-image" src="data:image/svg+xml;base64,') == 5
+    )  # four charts and the map
     assert 'id="chart-rates-theme">' in html
     assert inline_code(html) == []
     assert '<table class="report-table" id="table-non-reporters">' in html

@@ -1,6 +1,7 @@
 """The portal's models, one module per part (map facts, partner finder, pitch pipeline,
 knowledge hub)."""
 
+from pledgebook.portal.models.facts import CommitmentFact, CountryFact  # noqa: F401
 from pledgebook.portal.models.finder import ContactRequest  # noqa: F401
 from pledgebook.portal.models.hub import CaseStudy, CaseStudyCategory  # noqa: F401
 from pledgebook.portal.models.pitch import *  # noqa: F403

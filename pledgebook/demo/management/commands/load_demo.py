@@ -48,6 +48,7 @@ from pledgebook.demo import data
 from pledgebook.demo import forum as demo_forum
 from pledgebook.demo import portal_finder as demo_portal_finder
 from pledgebook.demo import portal_hub as demo_hub
+from pledgebook.demo import portal_map as demo_portal_map
 from pledgebook.demo import portal_pitch as demo_pitch
 from pledgebook.demo import reporting as demo_reporting
 from pledgebook.forum.models import CoChairsSummary
@@ -159,6 +160,7 @@ class Command(BaseCommand):
             CoChairsSummary.objects.filter(event__programme__in=demo_programmes()).update(
                 published_version=None
             )
+            demo_portal_map.delete(list(demo_programmes().values_list("pk", flat=True)))
             programmes = reports.delete()[0] + demo_programmes().delete()[0]
             organisations = demo_organisations().delete()[0]
             users = demo_users().delete()[0]
@@ -215,6 +217,8 @@ class Loader:
             demo_pitch.load(self)
         with explained("knowledge hub"):
             demo_hub.load(self)
+        with explained("portal map"):
+            demo_portal_map.load(self)
 
     def summary(self) -> dict[str, int]:
         rows: dict[str, int] = {

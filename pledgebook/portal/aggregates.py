@@ -1,0 +1,160 @@
+"""The figures of the map and the SDG dashboard, read from the facts
+(:mod:`pledgebook.portal.models.facts`) in one scan each, with the filters of
+:class:`~pledgebook.portal.filters.PortalCommitmentFilter` (its cleaned data).
+
+* :func:`by_country`: per country, the public commitments naming it, their money pledged and
+  disbursed (US dollars, shared equally between a commitment's countries) and how many could
+  not be converted.  A commitment counts once in each country it names.
+* :func:`by_goal`: per SDG, the commitments naming it, money (whole, not shared: a commitment
+  counts wholly in each of its goals, so the goals add up to more than the total), the count
+  per status light and the share reporting (reported ÷ expected to report: every light but
+  "none").
+* :func:`coalitions_by_country`: per country, the public coalitions with an active member
+  there (live: coalitions are few).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from pledgebook.coalitions.filters import CoalitionFilter, active_members, public_coalitions
+from pledgebook.commitments.models import Commitment
+from pledgebook.portal.models import CommitmentFact, CountryFact
+from pledgebook.programmes.models import Programme
+from pledgebook.reporting.figures import LIGHTS
+
+
+@dataclass
+class Figures:
+    commitments: int = 0
+    pledged: float = 0.0
+    disbursed: float = 0.0
+    unconverted: int = 0
+    lights: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LIGHTS, 0))
+
+    @property
+    def expected(self) -> int:
+        return self.commitments - self.lights["none"]
+
+    @property
+    def share_reporting(self) -> float | None:
+        """Percent of those expected to report that reported in their current cycle."""
+        return round(100 * self.lights["reported"] / self.expected, 1) if self.expected else None
+
+
+def filtered(qs: QuerySet, data: dict[str, Any]) -> QuerySet:
+    """The facts matching the filters (the cleaned data of the portal's FilterSet)."""
+    programme = data.get("programme")
+    theme = data.get("theme")
+    if theme is not None:
+        # a theme implies its programme (the index starts there)
+        ids = Commitment.themes.through.objects.filter(theme=theme).values("commitment_id")
+        qs = qs.filter(programme_id=theme.programme_id, commitment_id__in=ids)
+    if programme is not None:
+        qs = qs.filter(programme_id=programme.pk)
+    else:
+        # the few published programmes' ids, as constants (no subquery in the scan)
+        published = list(Programme.objects.filter(is_published=True).values_list("pk", flat=True))
+        qs = qs.filter(programme_id__in=published)
+    if data.get("sdg") is not None:
+        qs = qs.alias(_goal=F("goals").bitand(1 << data["sdg"].pk)).filter(_goal__gt=0)
+    if data.get("type") is not None:
+        qs = qs.filter(types__contains=f",{data['type'].pk},")
+    if data.get("category"):
+        qs = qs.filter(category=data["category"])
+    if data.get("light"):
+        qs = qs.filter(light=data["light"])
+    if data.get("country") is not None and qs.model is CommitmentFact:
+        where = CountryFact.objects.filter(country_id=data["country"].pk)
+        qs = qs.filter(commitment_id__in=where.values("commitment_id"))
+    return qs
+
+
+def _sums() -> dict[str, Any]:
+    return {
+        "n": Count("*"),
+        "p": Coalesce(Sum("pledged"), 0.0),
+        "d": Coalesce(Sum("disbursed"), 0.0),
+        "u": Count("unconverted", filter=Q(unconverted=True)),  # (a covered column)
+    }
+
+
+def by_country(data: dict[str, Any]) -> dict[str, Figures]:
+    """ISO alpha-2 code → the figures of the commitments naming the country."""
+    rows = (
+        filtered(CountryFact.objects.all(), data)
+        .values("country_id")
+        .annotate(**_sums())
+        .values_list("country_id", "n", "p", "d", "u")
+        .order_by()
+    )
+    return {
+        iso2: Figures(commitments=n, pledged=p, disbursed=d, unconverted=u)
+        for iso2, n, p, d, u in rows
+    }
+
+
+@dataclass
+class GoalFigures:
+    total: Figures
+    by_goal: dict[int, Figures]
+
+
+def by_goal(data: dict[str, Any]) -> GoalFigures:
+    """The figures of all the filtered commitments and of each goal (1-17)."""
+    rows = (
+        filtered(CommitmentFact.objects.all(), data)
+        .values("goals", "light")
+        .annotate(**_sums())
+        .values_list("goals", "light", "n", "p", "d", "u")
+        .order_by()
+    )
+    total = Figures()
+    goals = {g: Figures() for g in range(1, 18)}
+    for mask, light, n, p, d, u in rows:
+        targets = [total, *(goals[g] for g in range(1, 18) if mask & (1 << g))]
+        for f in targets:
+            f.commitments += n
+            f.pledged += p
+            f.disbursed += d
+            f.unconverted += u
+            f.lights[light] = f.lights.get(light, 0) + n
+    return GoalFigures(total, goals)
+
+
+def coalitions_by_country(data: dict[str, Any]) -> dict[str, Figures]:
+    """ISO alpha-2 code → the public coalitions (of the network, as its directory lists them)
+    with an active member in the country, through the coalitions' FilterSet (programme, theme,
+    SDG, category of a member; types and lights are commitments')."""
+    coalitions = coalition_queryset(data)
+    rows = (
+        active_members()
+        .filter(coalition__in=coalitions.values("pk"))
+        .annotate(where=Coalesce("organisation__country_id", "invited_country_id"))
+        .filter(where__isnull=False)
+        .values("where")
+        .annotate(n=Count("coalition_id", distinct=True))
+        .values_list("where", "n")
+        .order_by()
+    )
+    return {iso2: Figures(commitments=n) for iso2, n in rows}
+
+
+def coalition_queryset(data: dict[str, Any], country: Any = None) -> QuerySet:
+    params = {
+        k: (v.slug if k == "programme" else getattr(v, "pk", v))
+        for k, v in data.items()
+        if k in ("programme", "theme", "sdg", "category") and v
+    }
+    filterset = CoalitionFilter(params, queryset=public_coalitions())
+    qs = filterset.qs if filterset.is_valid() else public_coalitions().none()
+    if country is not None:
+        members = active_members().filter(
+            Q(organisation__country=country) | Q(organisation__isnull=True, invited_country=country)
+        )
+        qs = qs.filter(pk__in=members.values("coalition_id"))
+    return qs
