@@ -9,12 +9,30 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from pledgebook.organisations.models import Category, Organisation
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reference.models import Country, Region
+
+# The OpenAPI description of the 400 answer to a malformed filter, for every list endpoint.
+INVALID_FILTER = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description="A filter value is invalid: the errors, by parameter name.",
+    examples=[
+        OpenApiExample(
+            "Unknown country",
+            value={
+                "country": [
+                    "Select a valid choice. That choice is not one of the available choices."
+                ]
+            },
+        )
+    ],
+)
 
 MAX_TERMS = 12
 

@@ -35,7 +35,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pledgebook.api import serializers
-from pledgebook.api.filters import OrganisationFilter, ThemeFilter, refuse_malformed
+from pledgebook.api.filters import INVALID_FILTER, OrganisationFilter, ThemeFilter, refuse_malformed
 from pledgebook.coalitions.filters import CoalitionFilter, public_coalitions
 from pledgebook.coalitions.models import Coalition, Membership
 from pledgebook.commitments.exports import ORDERING, with_relations
@@ -47,21 +47,6 @@ from pledgebook.organisations.models import Category, Organisation
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reporting.figures import status_lights
 from pledgebook.reporting.progress import latest_submitted
-
-INVALID_FILTER = OpenApiResponse(
-    response=OpenApiTypes.OBJECT,
-    description="A filter value is invalid: the errors, by parameter name.",
-    examples=[
-        OpenApiExample(
-            "Unknown country",
-            value={
-                "country": [
-                    "Select a valid choice. That choice is not one of the available choices."
-                ]
-            },
-        )
-    ],
-)
 
 
 def _not_found(model: str) -> OpenApiResponse:

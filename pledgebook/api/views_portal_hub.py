@@ -17,16 +17,12 @@ from drf_spectacular.utils import (
 from rest_framework import viewsets
 
 from pledgebook.api import serializers_portal_hub as serializers
+from pledgebook.api.filters import INVALID_FILTER
 from pledgebook.organisations.models import Category
 from pledgebook.portal.hub.filters import CaseStudyFilter, public_case_studies
 from pledgebook.portal.hub.reads import with_page_relations, with_relations
 from pledgebook.portal.models import CaseStudy
 
-INVALID_FILTER = OpenApiResponse(
-    response=OpenApiTypes.OBJECT,
-    description="A filter value is invalid: the errors, by parameter name.",
-    examples=[OpenApiExample("Unknown SDG", value={"sdg": ["Select a valid choice."]})],
-)
 NOT_FOUND = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description="No such published case study.",

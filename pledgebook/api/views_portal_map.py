@@ -15,8 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pledgebook.api.filters import refuse_malformed
-from pledgebook.api.views import INVALID_FILTER
+from pledgebook.api.filters import INVALID_FILTER, refuse_malformed
 from pledgebook.portal import aggregates
 from pledgebook.portal.facts import MONEY_CURRENCY
 from pledgebook.portal.filters import MAP_FILTERS, PortalCommitmentFilter, cleaned
