@@ -1,8 +1,9 @@
 """The public, read-only JSON API (v1): programmes, themes, organisations, commitments and the
 registered exports.  Anyone may read it; only what the public pages show is here.
 
-Commitments are filtered by the directory's own :class:`CommitmentFilter`, so one query string
-gives the same rows in the directory, in this API and in the CSV export.
+Commitments are filtered by the directory's own FilterSet
+(``portal.filters.PortalCommitmentFilter``: the directory's filters and the status light), so one
+query string gives the same rows in the directory, in this API and in the CSV export.
 """
 
 from __future__ import annotations
@@ -39,11 +40,12 @@ from pledgebook.api.filters import INVALID_FILTER, OrganisationFilter, ThemeFilt
 from pledgebook.coalitions.filters import CoalitionFilter, public_coalitions
 from pledgebook.coalitions.models import Coalition, Membership
 from pledgebook.commitments.exports import ORDERING, with_relations
-from pledgebook.commitments.filters import CommitmentFilter, public_commitments
+from pledgebook.commitments.filters import public_commitments
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.core import exports
 from pledgebook.core.site import absolute_url
 from pledgebook.organisations.models import Category, Organisation
+from pledgebook.portal.filters import PortalCommitmentFilter
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reporting.figures import status_lights
 from pledgebook.reporting.progress import latest_submitted
@@ -315,7 +317,7 @@ class CommitmentViewSet(DetailIgnoresFilters, viewsets.ReadOnlyModelViewSet):
     """Public commitments, each with its assessment against the five criteria."""
 
     serializer_class = serializers.CommitmentSerializer
-    filterset_class = CommitmentFilter
+    filterset_class = PortalCommitmentFilter
 
     def get_queryset(self) -> QuerySet[Commitment]:
         if self.action == "progress":
@@ -543,7 +545,7 @@ class ExportView(APIView):
     authentication_classes = [SessionAuthentication]  # as ExportIndexView
     content_negotiation_class = _FirstRenderer
     # The filters the commitment exports take (for the OpenAPI document: api/schema.py).
-    filterset_class = CommitmentFilter
+    filterset_class = PortalCommitmentFilter
 
     def get(self, request: Request, identifier: str) -> StreamingHttpResponse:
         programme = _programme(request)

@@ -1,7 +1,8 @@
 """Commitment exports, registered once in :mod:`pledgebook.core.exports`.
 
-The CSV export takes the directory's query string (:class:`CommitmentFilter`), so a download
-holds exactly the rows the directory and ``/api/v1/commitments/`` show for the same query.
+The CSV export takes the directory's query string (``filters.directory_filter()``: the portal
+adds the status light), so a download holds exactly the rows the directory and
+``/api/v1/commitments/`` show for the same query.
 Rows stream in chunks: memory stays flat however many commitments match.
 
 Imported at startup by :meth:`pledgebook.commitments.apps.CommitmentsConfig.ready`.
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pledgebook.commitments.filters import CommitmentFilter, public_commitments
+from pledgebook.commitments.filters import directory_filter, public_commitments
 from pledgebook.commitments.models import CoMaker, Commitment
 from pledgebook.core.exports import BaseExporter, register
 from pledgebook.core.site import absolute_url
@@ -58,7 +59,7 @@ def filtered_commitments(params: Any) -> QuerySet[Commitment]:
     """Public commitments matching the directory's filters, with their relations, in a stable
     order.  Raises :class:`ValidationError` (errors by parameter name) for invalid filters
     rather than silently ignoring them, as ``FilterSet.qs`` would."""
-    filterset = CommitmentFilter(params, queryset=public_commitments())
+    filterset = directory_filter()(params, queryset=public_commitments())
     if not filterset.is_valid():
         raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
     return with_relations(filterset.qs).order_by(*ORDERING)

@@ -114,3 +114,17 @@ class CommitmentFilter(django_filters.FilterSet):
 def public_commitments() -> QuerySet:
     """The rows anyone may see: confirmed or featured, in a published programme."""
     return Commitment.objects.public().filter(programme__is_published=True)
+
+
+# The directory's FilterSet: this one, or the subclass an upper app names in its
+# ``AppConfig.ready`` (the portal adds the status light of the reports, which this app cannot
+# read), so that the page, the API and the CSV export read one query string alike.
+_directory_filter: list[type[CommitmentFilter]] = []
+
+
+def set_directory_filter(filterset: type[CommitmentFilter]) -> None:
+    _directory_filter[:] = [filterset]
+
+
+def directory_filter() -> type[CommitmentFilter]:
+    return _directory_filter[0] if _directory_filter else CommitmentFilter

@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from pledgebook.commitments.domain import on_changed as on_commitment_changed
         from pledgebook.commitments.domain import on_confirmed
+        from pledgebook.commitments.filters import set_directory_filter
         from pledgebook.core.workers import register_check
         from pledgebook.organisations.domain import on_changed as on_organisation_changed
         from pledgebook.portal import exports, facts, finder, hooks
@@ -24,6 +25,10 @@ class PortalConfig(AppConfig):
         on_figures_changed(hooks.figures_changed)
         on_organisation_changed(hooks.organisation_changed)
         register_check(facts.refresh_overdue)
+        # The directory's CSV export filters by the status light too, as its page does.
+        from pledgebook.portal.filters import PortalCommitmentFilter
+
+        set_directory_filter(PortalCommitmentFilter)
         exports.register_all()
         # Partner finder: commitments' texts in the similarity engine, indexed when confirmed.
         finder.register_text_sources()

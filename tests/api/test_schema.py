@@ -44,7 +44,7 @@ PATHS = {
     "/api/v1/map/",
     "/api/v1/sdgs/",
 }
-COMMITMENT_FILTERS = {"q", "programme", "theme", "type", "category", "country", "region", "sdg"}
+COMMITMENT_FILTERS = {"q", "programme", "theme", "type", "category", "country", "region", "sdg", "light"}
 
 
 @pytest.fixture

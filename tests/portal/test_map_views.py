@@ -167,6 +167,31 @@ def test_the_directory_filters_by_status_light(client, world, django_capture_on_
     assert due.context["page_obj"].paginator.count == 2
 
 
+def test_the_directory_api_and_csv_filter_by_status_light_alike(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The page, ``/api/v1/commitments/`` and the CSV export read one query string."""
+    import csv
+    import io
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fm.open_cycles(world)
+    fm.submit_report(world, world.commitments[0])
+    for light, expected in (("reported", {world.commitments[0].pk}), ("due", None)):
+        page = client.get(f"/commitments/?light={light}")
+        shown = {c.pk for c in page.context["page_obj"].object_list}
+        if expected is not None:
+            assert shown == expected
+        assert len(shown) == (1 if light == "reported" else 2)
+        api = client.get(f"/api/v1/commitments/?light={light}").json()
+        assert {row["id"] for row in api["results"]} == shown
+        response = client.get(f"/api/v1/exports/commitments-csv/?light={light}")
+        assert response.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        assert {int(row["id"]) for row in rows} == shown
+    assert client.get("/api/v1/commitments/?light=purple").status_code == 400
+
+
 def test_a_deadline_passing_refreshes_the_lights(world, django_capture_on_commit_callbacks):
     import datetime as dt
 
