@@ -85,13 +85,19 @@ def labelled_vectors():
 
 
 def test_stored_vectors_of_the_labelled_pairs_are_the_models(labelled_vectors):
-    """The saved vectors are what the model gives (it is deterministic): a sample re-embedded."""
+    """The saved vectors are what the model gives: a sample re-embedded.  The int8 model's
+    kernels round differently from one CPU to another (AVX2, AVX-512 VNNI): a component moves
+    by up to about 0.002 and the cosine stays above 0.9999, where two different sentences of
+    the set are below 0.95."""
     pairs, _, by_text = labelled_vectors
     assert stored_vectors(pairs) is not None  # the file matches the set and the model
     sample = [pairs[i]["text_a"] for i in (0, 41, 90, 133)] + [pairs[159]["text_b"]]
     again = as_stored(embedding.embed(sample))
     for text, vector in zip(sample, again, strict=True):
-        assert np.allclose(by_text[text], vector, atol=1e-3), text
+        stored = by_text[text]
+        cosine = float(stored @ vector / np.linalg.norm(stored) / np.linalg.norm(vector))
+        assert cosine > 0.9995, text
+        assert np.allclose(stored, vector, atol=1e-2), text
 
 
 @pytest.fixture
