@@ -22,8 +22,8 @@ visitors polling the same map cost one computation per change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.cache import cache
