@@ -7,6 +7,7 @@
     .venv/bin/python bench/run.py --db sqlite --explain "/commitments/?q=waste"
     .venv/bin/python bench/run.py --scale         # make bench-scale: 1,000,000 commitments,
                                                   # the map and the dashboard, kept databases
+    BENCH_DB=postgresql .venv/bin/python bench/run.py --scale   # (or --db): one database only
 
 Prints one JSON object a line on stdout (progress goes to stderr).  Each database is prepared
 and measured in subprocesses of its own (``python -m bench.worker``), with the settings taken
@@ -63,7 +64,12 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=100_000, help="commitments (default 100000)")
     parser.add_argument("--orgs", type=int, default=None, help="organisations (default n/5)")
     parser.add_argument("--fresh", action="store_true", help="rebuild the generated databases")
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgresql", "both"],
+        default=os.environ.get("BENCH_DB", "both"),
+        help="the databases to measure (default: $BENCH_DB or both)",
+    )
     parser.add_argument("--requests", type=int, default=200, help="timed requests per bench")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests first")
     parser.add_argument(

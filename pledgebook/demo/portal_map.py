@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from pledgebook.portal import facts
-from pledgebook.portal.models import CommitmentFact, CountryFact
 
 
 def load(loader: Any) -> int:
@@ -16,5 +15,4 @@ def load(loader: Any) -> int:
 
 def delete(programme_ids: list[int]) -> None:
     """The facts of the demo's programmes (they hold ids, not foreign keys)."""
-    CountryFact.objects.filter(programme_id__in=programme_ids).delete()
-    CommitmentFact.objects.filter(programme_id__in=programme_ids).delete()
+    facts.forget_programmes(programme_ids)

@@ -11,19 +11,27 @@
   "none").
 * :func:`coalitions_by_country`: per country, the public coalitions with an active member
   there (live: coalitions are few).
+
+**Cache.** :func:`by_country` and :func:`by_goal` keep what they computed in Django's shared
+cache (Redis in production) under the facts' version and the normalised filters: a request
+reads the version with the published programmes (one tiny query, :func:`state`) and finds the
+figures there; only a miss scans the facts.  Every writer of the facts bumps the version in
+its transaction, so the request after a change computes afresh (never stale), and many
+visitors polling the same map cost one computation per change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from pledgebook.coalitions.filters import CoalitionFilter, active_members, public_coalitions
-from pledgebook.commitments.models import Commitment
-from pledgebook.portal.models import CommitmentFact, CountryFact
+from pledgebook.portal.models import CommitmentFact, CountryFact, FactsVersion
 from pledgebook.programmes.models import Programme
 from pledgebook.reporting.figures import LIGHTS
 
@@ -46,19 +54,22 @@ class Figures:
         return round(100 * self.lights["reported"] / self.expected, 1) if self.expected else None
 
 
-def filtered(qs: QuerySet, data: dict[str, Any]) -> QuerySet:
-    """The facts matching the filters (the cleaned data of the portal's FilterSet)."""
+def filtered(qs: QuerySet, data: dict[str, Any], published: list[int] | None = None) -> QuerySet:
+    """The facts matching the filters (the cleaned data of the portal's FilterSet);
+    ``published``: the published programmes' ids when the caller read them already."""
     programme = data.get("programme")
     theme = data.get("theme")
     if theme is not None:
-        # a theme implies its programme (the index starts there)
-        ids = Commitment.themes.through.objects.filter(theme=theme).values("commitment_id")
-        qs = qs.filter(programme_id=theme.programme_id, commitment_id__in=ids)
+        # a theme implies its programme (the index starts there); its id in the same scan
+        qs = qs.filter(programme_id=theme.programme_id, themes__contains=f",{theme.pk},")
     if programme is not None:
         qs = qs.filter(programme_id=programme.pk)
     else:
         # the few published programmes' ids, as constants (no subquery in the scan)
-        published = list(Programme.objects.filter(is_published=True).values_list("pk", flat=True))
+        if published is None:
+            published = list(
+                Programme.objects.filter(is_published=True).values_list("pk", flat=True)
+            )
         qs = qs.filter(programme_id__in=published)
     if data.get("sdg") is not None:
         qs = qs.alias(_goal=F("goals").bitand(1 << data["sdg"].pk)).filter(_goal__gt=0)
@@ -83,10 +94,57 @@ def _sums() -> dict[str, Any]:
     }
 
 
-def by_country(data: dict[str, Any]) -> dict[str, Figures]:
-    """ISO alpha-2 code → the figures of the commitments naming the country."""
+#: How long a computed figure may stay in the cache: only memory (a new version is a new key).
+CACHE_SECONDS = 24 * 3600
+T = TypeVar("T")
+
+
+def state() -> tuple[int, list[int]]:
+    """The facts' version and the published programmes' ids, in one tiny query (no row when
+    no programme is published: then every figure is empty, whatever the version)."""
+    version = FactsVersion.objects.filter(pk=1).values("counter")
     rows = (
-        filtered(CountryFact.objects.all(), data)
+        Programme.objects.filter(is_published=True)
+        .annotate(version=Subquery(version))
+        .order_by("pk")
+        .values_list("pk", "version")
+    )
+    ids = [pk for pk, _ in rows]
+    return (rows[0][1] or 0 if rows else 0), ids
+
+
+def cache_key(name: str, data: dict[str, Any], version: int, published: list[int]) -> str:
+    """The key of ``name``'s figures for these filters at this facts version and these
+    published programmes: the filters normalised (sorted, model instances by primary key,
+    empty values dropped)."""
+    params = sorted((k, str(getattr(v, "pk", v))) for k, v in data.items() if v not in (None, ""))
+    where = ",".join(map(str, published))
+    return f"portal:{name}:v{version}:p{where}:" + "&".join(f"{k}={v}" for k, v in params)
+
+
+def _cached(
+    name: str, data: dict[str, Any], compute: Callable[[dict[str, Any], list[int]], T]
+) -> T:
+    version, published = state()
+    key = cache_key(name, data, version, published)
+    found = cache.get(key)
+    if found is None:
+        found = compute(data, published)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def by_country(data: dict[str, Any]) -> dict[str, Figures]:
+    """ISO alpha-2 code → the figures of the commitments naming the country (cached)."""
+    return _cached("by_country", data, compute_by_country)
+
+
+def compute_by_country(
+    data: dict[str, Any], published: list[int] | None = None
+) -> dict[str, Figures]:
+    """:func:`by_country` without the cache: one scan of the country facts."""
+    rows = (
+        filtered(CountryFact.objects.all(), data, published)
         .values("country_id")
         .annotate(**_sums())
         .values_list("country_id", "n", "p", "d", "u")
@@ -105,9 +163,14 @@ class GoalFigures:
 
 
 def by_goal(data: dict[str, Any]) -> GoalFigures:
-    """The figures of all the filtered commitments and of each goal (1-17)."""
+    """The figures of all the filtered commitments and of each goal (1-17) (cached)."""
+    return _cached("by_goal", data, compute_by_goal)
+
+
+def compute_by_goal(data: dict[str, Any], published: list[int] | None = None) -> GoalFigures:
+    """:func:`by_goal` without the cache: one scan of the commitment facts."""
     rows = (
-        filtered(CommitmentFact.objects.all(), data)
+        filtered(CommitmentFact.objects.all(), data, published)
         .values("goals", "light")
         .annotate(**_sums())
         .values_list("goals", "light", "n", "p", "d", "u")

@@ -14,6 +14,10 @@ exchange rates.  It is called
   passes (a deadline or a close passed since a programme's facts were written);
 * by ``manage.py refresh_facts`` (everything: the demo, the benchmarks, a repair).
 
+Every writer of the facts (:func:`refresh`, :func:`forget_programmes`) also calls
+:func:`bump` in its transaction: the figures cached under the previous version
+(:mod:`.aggregates`) are never read again, so the next request after a change shows it.
+
 **Money** is in US dollars: the amount pledged and the amount disbursed so far
 (``reporting.money``, in the pledged currency) divided by the latest rate to USD the
 secretariats keep for that currency (``reporting.ExchangeRate`` of any programme whose
@@ -32,11 +36,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import F, Min
 from django.utils import timezone
 
 from pledgebook.commitments.models import Commitment
-from pledgebook.portal.models import CommitmentFact, CountryFact
+from pledgebook.portal.models import CommitmentFact, CountryFact, FactsVersion
 from pledgebook.reporting.figures import status_lights
 from pledgebook.reporting.models import ExchangeRate, ProgressReport, ReportingCycle
 from pledgebook.reporting.money import disbursed
@@ -89,6 +93,25 @@ def _links(through: Any, column: str, ids: list[int]) -> dict[int, list]:
     return linked
 
 
+def version() -> int:
+    """The facts' version (one tiny query): it changes with every write of the facts."""
+    counter = FactsVersion.objects.filter(pk=1).values_list("counter", flat=True).first()
+    return counter or 0
+
+
+def bump() -> None:
+    """Tell the caches the facts changed: called by every writer, inside its transaction (a
+    rolled-back change leaves the version as it was)."""
+    with transaction.atomic():
+        if not FactsVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+            FactsVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+def _ids(values: Iterable[Any]) -> str:
+    """ ",a,b," for a LIKE in the same scan ("" when none)."""
+    return "," + ",".join(sorted(str(v) for v in values)) + "," if values else ""
+
+
 def _refresh_batch(ids: list[int], now: dt.datetime) -> int:
     commitments = list(
         Commitment.objects.public()
@@ -113,6 +136,7 @@ def _refresh_batch(ids: list[int], now: dt.datetime) -> int:
     public = [c.pk for c in commitments]
     goals = _links(Commitment.goals.through, "goal_id", public)
     types = _links(Commitment.types.through, "commitmenttype_id", public)
+    themes = _links(Commitment.themes.through, "theme_id", public)
     countries = _links(Commitment.countries.through, "country_id", public)
     lights = status_lights(commitments, now=now)
     paid = _disbursed(public)
@@ -127,7 +151,8 @@ def _refresh_batch(ids: list[int], now: dt.datetime) -> int:
         columns = {
             "programme_id": c.programme_id,
             "goals": sum(1 << g for g in set(goals.get(c.pk, ()))),
-            "types": "," + ",".join(sorted(types.get(c.pk, ()))) + "," if types.get(c.pk) else "",
+            "types": _ids(types.get(c.pk, ())),
+            "themes": _ids(set(themes.get(c.pk, ()))),
             "category": c.organisation.category,
             "light": lights[c.pk],
             "pledged": float(pledged / rate) if has_money and rate else 0.0,
@@ -155,7 +180,18 @@ def refresh(commitment_ids: Iterable[int], *, now: dt.datetime | None = None) ->
     with transaction.atomic():
         for start in range(0, len(ids), BATCH):
             written += _refresh_batch(ids[start : start + BATCH], now)
+        bump()
     return written
+
+
+def forget_programmes(programme_ids: Iterable[int]) -> None:
+    """Delete the facts of these programmes (the demo's reset: they hold ids, not foreign
+    keys)."""
+    programme_ids = list(programme_ids)
+    with transaction.atomic():
+        CountryFact.objects.filter(programme_id__in=programme_ids).delete()
+        CommitmentFact.objects.filter(programme_id__in=programme_ids).delete()
+        bump()
 
 
 def refresh_programmes(programme_ids: Iterable[int], *, now: dt.datetime | None = None) -> int:
@@ -179,6 +215,7 @@ def refresh_all(*, now: dt.datetime | None = None) -> int:
     with transaction.atomic():
         CountryFact.objects.all().delete()
         CommitmentFact.objects.all().delete()
+        bump()
         ids = list(Commitment.objects.public().values_list("pk", flat=True))
         return refresh(ids, now=now)
 

@@ -16,6 +16,7 @@ COVERED = (
     "light",
     "category",
     "types",
+    "themes",
     "pledged",
     "disbursed",
     "unconverted",
@@ -32,6 +33,9 @@ class FactColumns(models.Model):
     #: The codes of its types, each between commas (",financial,policy,"): few types, so a
     #: LIKE in the same scan beats a join.
     types = models.CharField(max_length=200, default="")
+    #: The ids of its themes, the same way (",12,40,"): a theme filter reads the facts and
+    #: their covering index alone (with the programme the theme implies), no join.
+    themes = models.CharField(max_length=200, default="")
     #: The stakeholder category of its lead organisation.
     category = models.CharField(max_length=32)
     #: Its status light (``reporting.figures.LIGHTS``) when it was refreshed.
@@ -81,3 +85,15 @@ class CountryFact(FactColumns):
 
     def __str__(self) -> str:
         return f"commitment {self.commitment_id} in {self.country_id}"
+
+
+class FactsVersion(models.Model):
+    """One row: a counter every writer of the facts bumps in its own transaction
+    (:func:`pledgebook.portal.facts.bump`), so the figures cached under it
+    (:mod:`pledgebook.portal.aggregates`) are never served after a change."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    counter = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"facts version {self.counter}"
