@@ -44,7 +44,17 @@ PATHS = {
     "/api/v1/map/",
     "/api/v1/sdgs/",
 }
-COMMITMENT_FILTERS = {"q", "programme", "theme", "type", "category", "country", "region", "sdg", "light"}
+COMMITMENT_FILTERS = {
+    "q",
+    "programme",
+    "theme",
+    "type",
+    "category",
+    "country",
+    "region",
+    "sdg",
+    "light",
+}
 
 
 @pytest.fixture
