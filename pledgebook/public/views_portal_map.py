@@ -22,6 +22,7 @@ from pledgebook.commitments.models import Commitment
 from pledgebook.core import exports
 from pledgebook.portal import aggregates
 from pledgebook.portal.filters import MAP_FILTERS, PortalCommitmentFilter, map_params
+from pledgebook.portal.pitch.public import pitch_outcome_figures
 from pledgebook.reference import worldmap
 from pledgebook.reference.models import Country, Goal
 from pledgebook.reporting.figures import LIGHTS
@@ -297,6 +298,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "lights": list(LIGHTS.values()),
         "filters_query": _query(params),
         "exporters": exports.available(request.user, cleaned.get("programme"), subject="sdgs"),
+        # The pitch segment's outcomes (of the programme chosen, else of all).
+        "pitch": pitch_outcome_figures(cleaned.get("programme")),
+        "programme": cleaned.get("programme"),
     }
     return render(request, "public/portal_map/dashboard.html", context)
 

@@ -62,6 +62,22 @@ def test_figures_count_outcomes_and_money_by_instrument(pipeline):
     assert pitch_outcome_figures(factories.ProgrammeFactory())["plans_in_pipeline"] == 0
 
 
+def test_the_sdg_dashboard_shows_the_pitch_outcomes(pipeline):
+    client = Client()
+    html = client.get(reverse("public:sdgs")).content.decode()
+    assert '<dd data-figure="pitch-plans">2</dd>' in html
+    assert '<dd data-figure="pitch-funded">1</dd>' in html
+    assert '<dd data-figure="pitch-funded-usd">300,000</dd>' in html
+    programme = pipeline["programme"]
+    html = client.get(reverse("public:sdgs"), {"programme": programme.slug}).content.decode()
+    assert '<dd data-figure="pitch-funded">1</dd>' in html
+    assert reverse("public:pitch_ready", args=[programme.slug]) in html
+    # Another programme's dashboard has no pitch segment to show.
+    other = factories.ProgrammeFactory(is_published=True)
+    html = client.get(reverse("public:sdgs"), {"programme": other.slug}).content.decode()
+    assert 'data-figure="pitch-plans"' not in html
+
+
 def test_an_unpublished_programme_shows_nothing(pipeline):
     programme = pipeline["programme"]
     programme.is_published = False
