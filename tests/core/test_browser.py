@@ -100,8 +100,9 @@ def test_report_charts_and_rate_bars_show_under_the_policy(live_server, browser)
 
     watched.goto(f"/console/{slug}/reporting/cycles/{cycle}/report/")
     charts = page.locator("figure.chart img")
-    assert charts.count() == 4
-    for i in range(4):
+    # Response rates, progress, money, types, and the world map of where the commitments work.
+    assert charts.count() == 5
+    for i in range(5):
         box = charts.nth(i).bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 100
         assert charts.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
