@@ -3,8 +3,10 @@ shows them) and the figures of the pitch outcomes (``portal.pitch.public``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,8 +23,12 @@ from pledgebook.programmes.models import Programme
 NO_PROGRAMME = OpenApiResponse(
     response=OpenApiTypes.OBJECT, description="No published programme of this slug."
 )
+# A slug, or empty for every published programme.
+SLUG = r"^[-a-zA-Z0-9_]*$"
 PROGRAMME = OpenApiParameter(
-    "programme", str, description="Slug of a published programme: its plans only."
+    "programme",
+    {"type": "string", "pattern": SLUG},
+    description="Slug of a published programme: its plans only.",
 )
 
 
@@ -74,8 +80,14 @@ class PitchFiguresSerializer(serializers.Serializer):
 
 
 def _programme(request: Request) -> Any:
+    """The published programme of ``?programme=<slug>``; 404 for any other value, one that is
+    no slug included (PostgreSQL refuses a NUL byte in a query)."""
     slug = request.query_params.get("programme")
-    return get_object_or_404(Programme, slug=slug, is_published=True) if slug else None
+    if not slug:
+        return None
+    if not re.fullmatch(SLUG, slug):
+        raise Http404
+    return get_object_or_404(Programme, slug=slug, is_published=True)
 
 
 @extend_schema(

@@ -125,3 +125,11 @@ def test_page_and_api_show_public_fields_only(pipeline):
         assert "Secret note" not in text
         for person in pipeline["people"]:
             assert person.email not in text
+
+
+@pytest.mark.parametrize("value", ["\x00(", "no slug", "../x"])
+def test_a_programme_that_is_no_slug_is_not_found(value):
+    """Not a server error: PostgreSQL refuses a NUL byte in a query."""
+    client = Client()
+    assert client.get(reverse("api:pitch-outcomes"), {"programme": value}).status_code == 404
+    assert client.get(reverse("api:pitch-ready"), {"programme": value}).status_code == 404
