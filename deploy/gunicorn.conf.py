@@ -17,13 +17,23 @@ proxy on the same host (deploy/nginx.conf).
   by the site itself (REQUEST_BODY_MAX_MB, core/middleware.py) and by the proxy.
 * Proxy: ``X-Forwarded-Proto`` etc. are believed only from ``FORWARDED_ALLOW_IPS`` (default
   the loopback addresses, where the proxy runs).
-* Access log on standard output, with the client's address as the proxy gives it and the time
-  taken; the secret of personal reporting links (``/report/<token>/``) is never written.
+* Access log on standard output, with the client's address as the proxy gives it, the time
+  taken and the request id (the response's ``X-Request-ID``: the proxy's, or one the site
+  made; the site's own log lines of that request carry the same id); the secret of personal
+  reporting links (``/report/<token>/``) is never written.
+* Metrics (``/metrics``, pledgebook/core/metrics.py): the workers write their counters to
+  ``PROMETHEUS_MULTIPROC_DIR`` (default ``var/prometheus/<bind address>``, one directory per
+  gunicorn instance), emptied when gunicorn starts.  A scrape adds up the files of every
+  worker of this server, past ones included (counters never go down); when a worker exits
+  (``max_requests``, HUP, a timeout), ``child_exit`` drops its live gauges
+  (``mark_process_dead``).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -69,12 +79,36 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client (as the proxy saw it), time, request, status, bytes, referrer, agent, milliseconds.
-access_log_format = '%({x-real-ip}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+access_log_format = (
+    '%({x-real-ip}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms '
+    "rid=%({x-request-id}o)s"
+)
 proc_name = "pledgebook"
 # gunicornc's control socket: off unless a path is given (by default every instance on the
 # machine would share $HOME/.gunicorn/gunicorn.ctl); signals do the same (HUP, TERM, TTIN).
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
+
+
+# prometheus_client's multiprocess mode: set before any worker imports it (workers inherit the
+# master's environment; preload_app is off, so none is imported here).
+PROMETHEUS_MULTIPROC_DIR = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    str(REPOSITORY / "var" / "prometheus" / re.sub(r"[^A-Za-z0-9.]+", "_", bind[0])),
+)
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Counters of a previous run of this server are not this run's: start from nothing."""
+    shutil.rmtree(PROMETHEUS_MULTIPROC_DIR, ignore_errors=True)
+    os.makedirs(PROMETHEUS_MULTIPROC_DIR, exist_ok=True)
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    """A worker that exits: its live gauges go, its counters stay in the sums."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
 class RedactingLogger(Logger):

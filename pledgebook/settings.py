@@ -66,6 +66,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (docs/OPERATIONS.md): the request id first, so that every log line of the
+    # request carries it; metrics time everything below; /healthz/ and /livez/ are answered
+    # before sessions, host checks and the HTTPS redirect.
+    "pledgebook.core.middleware.RequestIdMiddleware",
+    "pledgebook.core.metrics.MetricsMiddleware",
+    "pledgebook.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -249,6 +255,21 @@ TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=3)
 # as such, with "Generate again", and no longer holds back a new request.
 ANNUAL_REPORT_STALE_SECONDS = env.float("ANNUAL_REPORT_STALE_SECONDS", default=120.0)
 
+# Operations (docs/OPERATIONS.md).  /healthz/ fails when no task worker has beaten for
+# HEALTH_WORKER_MAX_AGE_SECONDS; it checks workers only when tasks go to the database (the
+# immediate backend of the tests runs tasks in the request and has no worker).
+HEALTH_WORKER_MAX_AGE_SECONDS = env.float("HEALTH_WORKER_MAX_AGE_SECONDS", default=60.0)
+HEALTH_CHECK_WORKER = env.bool(
+    "HEALTH_CHECK_WORKER", default=TASKS["default"]["BACKEND"].startswith("django_tasks_db.")
+)
+# /metrics answers only requests made directly (not through the proxy) from these addresses,
+# or bearing "Authorization: Bearer <METRICS_TOKEN>" when a token is set; others get 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# The proxy configurations the deploy check reads (core.checks: media must never be served
+# by the proxy): deploy/nginx.conf, and NGINX_CONF (several paths, comma-separated) if set.
+NGINX_CONF = [BASE_DIR / "deploy" / "nginx.conf", *map(Path, env.list("NGINX_CONF", default=[]))]
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "pledgebook.api.filters.StrictPageNumberPagination",
@@ -279,11 +300,28 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to standard output (gunicorn and the worker's supervisor keep them).  Every record
+# carries the id of its request (X-Request-ID, core/middleware.py) or task (db_worker);
+# LOG_FORMAT=json writes one JSON object a line for a log collector (core/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # The token of a personal reporting link is a password: never in a log line.
-    "filters": {"secrets": {"()": "pledgebook.core.logs.RedactSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
+    "filters": {
+        "secrets": {"()": "pledgebook.core.logs.RedactSecrets"},
+        "ids": {"()": "pledgebook.core.logs.RequestIds"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] %(message)s"},
+        "json": {"()": "pledgebook.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["secrets", "ids"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

@@ -19,6 +19,8 @@ TASKS = {
         "QUEUES": TASK_QUEUES,  # noqa: F405
     }
 }
+# Immediate tasks: no worker, so /healthz/ does not look for one (tests of it turn it on).
+HEALTH_CHECK_WORKER = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,

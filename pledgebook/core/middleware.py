@@ -17,6 +17,7 @@ shows the same page (``error_page 413`` → :func:`pledgebook.core.views.request
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,7 +25,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
+
+from pledgebook.core import logs
 
 logger = logging.getLogger("pledgebook.requests")
 
@@ -89,3 +93,37 @@ class RequestBodyLimitMiddleware:
                 ),
             )
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Every request has an id: the proxy's ``X-Request-ID`` (nginx's ``$request_id``) when it
+    is a safe token, else a new one (uuid4, hex).  It is given back in the response's
+    ``X-Request-ID`` (gunicorn's access log writes it from there), kept as
+    ``request.request_id``, and written into every log record emitted while the request is
+    served (``pledgebook.core.logs.request_id``, a context variable: each thread its own)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.headers.get("X-Request-ID")
+        request_id = logs.safe_request_id(given) or uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = logs.request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+            if response.status_code >= 400:
+                # Django writes "Not Found: /path" (and the like) after the last middleware
+                # has returned, where the id is no longer set: write it here, with the id, as
+                # Django would (it then does not write it again).
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
+        finally:
+            logs.request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

@@ -8,8 +8,16 @@ class SimilarityConfig(AppConfig):
 
     def ready(self) -> None:
         # Every task worker queues a batch when the indexing backlog has none (core/workers.py).
+        from pledgebook.core.metrics import register_gauge
         from pledgebook.core.workers import register_check
+        from pledgebook.similarity import backlog
         from pledgebook.similarity import checks  # noqa: F401 - registers the system check
         from pledgebook.similarity.tasks import queue_if_needed
 
         register_check(queue_if_needed)
+        # /metrics (core/metrics.py): what waits to be indexed (an index on done_at).
+        register_gauge(
+            "pledgebook_similarity_backlog",
+            "Objects waiting to be (re)indexed for similarity search.",
+            lambda: backlog.todo().count(),
+        )

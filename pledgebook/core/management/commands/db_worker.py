@@ -9,7 +9,8 @@ second one with ``--queue-name default`` to keep user-facing work off the bulk w
 What it adds (``core/workers.py``): the worker's heartbeat row, renewed by a thread every
 ``TASKS_HEARTBEAT_SECONDS``; at start and every ``TASKS_RECOVERY_SECONDS``, the recovery of
 tasks left running by a dead worker (queued again, or failed after ``TASKS_MAX_ATTEMPTS``
-runs) and the periodic checks of the apps.
+runs) and the periodic checks of the apps.  Log records written while a task runs carry its
+id (``task_id``, core/logs.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker as library
 
-from pledgebook.core import workers
+from pledgebook.core import logs, workers
 
 
 class Worker(library.Worker):
@@ -36,6 +37,14 @@ class Worker(library.Worker):
                 super().run()
         finally:
             workers.quietly(lambda: workers.unregister(self.worker_id), "unregistering")
+
+    def run_task(self, db_task_result: Any) -> None:
+        # Every log record written while the task runs carries its id (core/logs.py).
+        token = logs.task_id.set(str(db_task_result.id))
+        try:
+            super().run_task(db_task_result)
+        finally:
+            logs.task_id.reset(token)
 
 
 class Command(library.Command):
