@@ -160,7 +160,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "pledgebook" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files: a full disk is a clear refusal, never a half-written file (core/uploads.py).
+    "default": {"BACKEND": "pledgebook.core.uploads.MediaStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -313,7 +314,9 @@ LOGGING = {
         "ids": {"()": "pledgebook.core.logs.RequestIds"},
     },
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] %(message)s"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] %(message)s"
+        },
         "json": {"()": "pledgebook.core.logs.JsonFormatter"},
     },
     "handlers": {

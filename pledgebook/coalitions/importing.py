@@ -62,7 +62,7 @@ from pledgebook.coalitions.models import (
     Principle,
 )
 from pledgebook.coalitions.validation import normalise_text
-from pledgebook.core import audit
+from pledgebook.core import audit, uploads
 from pledgebook.core.tasks import INTERACTIVE_PRIORITY
 from pledgebook.organisations import entity_types
 from pledgebook.organisations.models import Category, Organisation, category_label
@@ -1066,7 +1066,7 @@ def create_batch(*, actor: Any, programme: Programme, upload: UploadedFile) -> I
                 },
             )
         raise ImportRefused(parsed, name)
-    with transaction.atomic():
+    with uploads.atomic_with_files():  # the disk full: no batch, no file
         batch = ImportBatch.objects.create(
             programme=programme,
             file=upload,

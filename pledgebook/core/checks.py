@@ -170,7 +170,9 @@ def media_served_by(text: str, media_root: Path, media_url: str) -> list[tuple[i
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_proxy_serves_no_media(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def check_proxy_serves_no_media(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Uploaded evidence and generated reports go out only through the views that check who
     asks: a proxy serving MEDIA_ROOT or MEDIA_URL would hand them to anyone."""
     # MEDIA_URL is left unset (the site serves no file by its address): Django makes it "/".

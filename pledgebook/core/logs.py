@@ -93,6 +93,3 @@ class JsonFormatter(logging.Formatter):
             if key not in _RECORD_ATTRIBUTES and key not in entry and not key.startswith("_"):
                 entry[key] = value if isinstance(value, (int, float, bool)) else redact(str(value))
         return json.dumps(entry, ensure_ascii=False)
-
-
-

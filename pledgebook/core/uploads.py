@@ -14,19 +14,34 @@ known signatures).  Chosen over python-magic, which wraps the C library libmagic
 system package every machine would need, and a large C parser fed with untrusted files, for
 six kinds whose signatures are simple.  Text (CSV) has no signature: it is text when it holds
 no NUL or control byte and does not start as markup (HTML, SVG, XML).
+
+Storing: every uploaded file is written by :class:`MediaStorage` (the default storage,
+settings.STORAGES).  A full disk (``ENOSPC``) or an exhausted quota (``EDQUOT``) becomes
+:class:`StorageFull`, a ``ValidationError`` the forms already show (core/forms.py,
+``attempt``), after the partly written file is removed; domain functions that store files
+with rows do so in :func:`atomic_with_files`, which also removes the files the block had
+stored when it fails, so no row points at a missing file and no file is left without its row.
+Files stored before are never touched (a stored name is always new).
 """
 
 from __future__ import annotations
 
+import errno
+import logging
+import os
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage, Storage
+from django.db import transaction
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.text import get_text_list
@@ -201,3 +216,68 @@ class StoredName:
 
     def __hash__(self) -> int:
         return hash(self.folder)
+
+
+# Storing ----------------------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+#: The errors of a device or quota that has no room left.
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+#: Files stored inside :func:`atomic_with_files` (None outside).
+_stored: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("stored_files", default=None)
+
+
+class StorageFull(ValidationError):
+    """The media disk (or quota) is full: nothing of the upload was kept."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The server could not store the file: its disk is full. Nothing was saved; "
+                "try again later."
+            ),
+            code="storage_full",
+        )
+
+
+class MediaStorage(FileSystemStorage):
+    """Django's file system storage that leaves no partial file when the disk is full and
+    says so with :class:`StorageFull`."""
+
+    def _save(self, name: str, content: Any) -> str:
+        # save() gave a name no file has: what is found there after a failure is ours.
+        try:
+            stored = str(super()._save(name, content))
+        except OSError as error:
+            if error.errno not in NO_ROOM:
+                raise
+            logger.error("media storage full (%s): %s not stored", error.strerror, name)
+            with suppress(FileNotFoundError):
+                os.remove(self.path(name))
+            raise StorageFull() from error
+        if (stored_here := _stored.get()) is not None:
+            stored_here.append((self, stored))
+        return stored
+
+
+@contextmanager
+def atomic_with_files() -> Iterator[None]:
+    """``transaction.atomic()`` for a block that stores files with its rows: when the block
+    fails (the disk full at the second file, a database error), the rows are rolled back and
+    the files it stored are deleted."""
+    stored: list[tuple[Storage, str]] = []
+    token = _stored.set(stored)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for storage, name in stored:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.exception("could not remove %s after a failed save", name)
+        raise
+    finally:
+        _stored.reset(token)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pledgebook.commitments.models import Commitment
-from pledgebook.core import audit
+from pledgebook.core import audit, uploads
 from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
 from pledgebook.core.permissions import require
@@ -403,7 +403,8 @@ def save_report(
         raise ValidationError(errors)
     files = list(evidence_files)
     kinds = check_evidence_files(files, max_bytes=MAX_EVIDENCE_BYTES)
-    with transaction.atomic():
+    # The disk full at a file (uploads.StorageFull): no row and no file of this save stays.
+    with uploads.atomic_with_files():
         created = report.pk is None
         report.save()
         for entry in entries:

@@ -10,8 +10,10 @@ class SimilarityConfig(AppConfig):
         # Every task worker queues a batch when the indexing backlog has none (core/workers.py).
         from pledgebook.core.metrics import register_gauge
         from pledgebook.core.workers import register_check
-        from pledgebook.similarity import backlog
-        from pledgebook.similarity import checks  # noqa: F401 - registers the system check
+        from pledgebook.similarity import (
+            backlog,
+            checks,  # noqa: F401 - registers the system check
+        )
         from pledgebook.similarity.tasks import queue_if_needed
 
         register_check(queue_if_needed)

@@ -61,7 +61,9 @@ def test_configurations_that_serve_no_media_pass(conf: str) -> None:
 def test_the_check_names_the_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "pledgebook.conf"
     media = Path(settings.MEDIA_ROOT)
-    bad.write_text(f"server {{\n    listen 80;\n    location /media/ {{\n        alias {media}/;\n    }}\n}}\n")
+    bad.write_text(
+        f"server {{\n    listen 80;\n    location /media/ {{\n        alias {media}/;\n    }}\n}}\n"
+    )
     with override_settings(NGINX_CONF=[SHIPPED, bad]):
         errors = check_proxy_serves_no_media()
         assert [e.id for e in errors] == ["core.E002", "core.E002"], [e.msg for e in errors]
