@@ -100,7 +100,7 @@ def pg_tool(name: str) -> str:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603 - no shell
     if done.returncode:
         raise BackupError(f"{Path(command[0]).name} failed: {done.stderr.strip()[-2000:]}")
 
@@ -130,7 +130,10 @@ def _sqlite_counts(conn: sqlite3.Connection) -> dict[str, int]:
             "ORDER BY name"
         )
     ]
-    return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    return {
+        t: conn.execute(f'SELECT count(*) FROM "{t.replace(chr(34), chr(34) * 2)}"').fetchone()[0]  # noqa: S608 - a quoted table name
+        for t in tables
+    }
 
 
 @contextmanager

@@ -95,7 +95,7 @@ def run_checks() -> tuple[bool, dict[str, dict[str, Any]]]:
             result: dict[str, Any] = {"ok": True, "detail": check()}
         except CheckFailed as failure:
             result = {"ok": False, "detail": str(failure)}
-            logger.error("health check %s failed: %s", name, failure)
+            logger.warning("health check %s failed: %s", name, failure)
         except Exception as error:
             result = {"ok": False, "detail": f"error: {type(error).__name__}"}
             logger.exception("health check %s failed", name)
@@ -130,7 +130,9 @@ class HealthMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD"):
             if request.path == HEALTH_PATH:
+                request.metrics_view = "healthz"  # type: ignore[attr-defined]
                 return healthz()
             if request.path == LIVE_PATH:
+                request.metrics_view = "livez"  # type: ignore[attr-defined]
                 return livez()
         return self.get_response(request)

@@ -68,6 +68,9 @@ class RequestIds(logging.Filter):
 _RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
+_IDS = ("request_id", "task_id")
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line (``LOG_FORMAT=json``): time (UTC, ISO 8601), level, logger,
     message, request_id / task_id when set, the exception's traceback, and any ``extra``
@@ -82,7 +85,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": redact(record.getMessage()),
         }
-        for key in ("request_id", "task_id"):
+        for key in _IDS:
             if value := getattr(record, key, ""):
                 entry[key] = value
         if record.exc_info:
@@ -90,6 +93,8 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         for key, value in vars(record).items():
-            if key not in _RECORD_ATTRIBUTES and key not in entry and not key.startswith("_"):
+            if key in _RECORD_ATTRIBUTES or key in _IDS or key.startswith("_"):
+                continue
+            if key not in entry:
                 entry[key] = value if isinstance(value, (int, float, bool)) else redact(str(value))
         return json.dumps(entry, ensure_ascii=False)

@@ -32,6 +32,7 @@ token is set.
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -56,6 +57,8 @@ from prometheus_client.registry import Collector
 
 from pledgebook.core.models import WorkerHeartbeat
 
+logger = logging.getLogger(__name__)
+
 METRICS_PATH = "/metrics"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -78,10 +81,11 @@ QUERIES = Counter(
 
 
 def view_name(request: HttpRequest) -> str:
-    """The label of a request: its URL pattern's view name, never the path."""
+    """The label of a request: its URL pattern's view name, never the path (``healthz`` and
+    ``livez`` for the health endpoints, ``unresolved`` when no pattern matched)."""
     match = getattr(request, "resolver_match", None)
     if match is None:
-        return "unresolved"
+        return str(getattr(request, "metrics_view", "unresolved"))
     return match.view_name or match._func_path
 
 
@@ -154,45 +158,84 @@ def register_gauge(name: str, documentation: str, read: Callable[[], float]) -> 
 
 
 class StateCollector(Collector):
+    """Figures read from the database at each scrape.  One that cannot be read (the database
+    down) is left out, logged, and counted in ``pledgebook_state_errors``: the request
+    metrics are still served."""
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from django_tasks_db.models import DBTaskResult
-
-        tasks = GaugeMetricFamily(
-            "pledgebook_tasks",
-            "Tasks waiting (READY) or running (RUNNING), by queue.",
-            labels=["queue", "state"],
-        )
-        counts = {
-            (row["queue_name"], row["status"]): row["n"]
-            for row in DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
-            .values("queue_name", "status")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-        for queue in settings.TASK_QUEUES:
-            for state in ("READY", "RUNNING"):
-                tasks.add_metric([queue, state], counts.pop((queue, state), 0))
-        for (queue, state), n in sorted(counts.items()):
-            tasks.add_metric([queue, state], n)
-        yield tasks
-
-        now = timezone.now()
-        beats = list(WorkerHeartbeat.objects.values_list("beat_at", flat=True))
-        limit = float(settings.HEALTH_WORKER_MAX_AGE_SECONDS)
-        ages = [(now - beat).total_seconds() for beat in beats]
+        readers: list[tuple[str, Callable[[], list[GaugeMetricFamily]]]] = [
+            ("tasks", _tasks),
+            ("workers", _workers),
+            *((name, _gauge(name, doc, read)) for name, (doc, read) in sorted(_gauges.items())),
+        ]
+        errors = 0
+        for name, read in readers:
+            try:
+                families = read()
+            except Exception:
+                logger.exception("metrics: cannot read %s", name)
+                errors += 1
+                continue
+            yield from families
         yield GaugeMetricFamily(
+            "pledgebook_state_errors",
+            "Figures of this scrape that could not be read from the database.",
+            value=errors,
+        )
+
+
+def _tasks() -> list[GaugeMetricFamily]:
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = GaugeMetricFamily(
+        "pledgebook_tasks",
+        "Tasks waiting (READY) or running (RUNNING), by queue.",
+        labels=["queue", "state"],
+    )
+    counts = {
+        (row["queue_name"], row["status"]): row["n"]
+        for row in DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+        .values("queue_name", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for queue in settings.TASK_QUEUES:
+        for state in ("READY", "RUNNING"):
+            tasks.add_metric([queue, state], counts.pop((queue, state), 0))
+    for (queue, state), n in sorted(counts.items()):
+        tasks.add_metric([queue, state], n)
+    return [tasks]
+
+
+def _workers() -> list[GaugeMetricFamily]:
+    now = timezone.now()
+    limit = float(settings.HEALTH_WORKER_MAX_AGE_SECONDS)
+    ages = [
+        (now - beat).total_seconds()
+        for beat in WorkerHeartbeat.objects.values_list("beat_at", flat=True)
+    ]
+    families = [
+        GaugeMetricFamily(
             "pledgebook_workers_alive",
             f"Task workers whose heartbeat is younger than {limit:.0f} s.",
             value=sum(1 for age in ages if age <= limit),
         )
-        if ages:
-            yield GaugeMetricFamily(
+    ]
+    if ages:
+        families.append(
+            GaugeMetricFamily(
                 "pledgebook_worker_heartbeat_age_seconds",
                 "Age of the youngest task worker heartbeat.",
                 value=min(ages),
             )
-        for name, (documentation, read) in sorted(_gauges.items()):
-            yield GaugeMetricFamily(name, documentation, value=read())
+        )
+    return families
+
+
+def _gauge(
+    name: str, documentation: str, read: Callable[[], float]
+) -> Callable[[], list[GaugeMetricFamily]]:
+    return lambda: [GaugeMetricFamily(name, documentation, value=read())]
 
 
 STATE = CollectorRegistry(auto_describe=False)

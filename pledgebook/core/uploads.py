@@ -249,7 +249,7 @@ class MediaStorage(FileSystemStorage):
     def _save(self, name: str, content: Any) -> str:
         # save() gave a name no file has: what is found there after a failure is ours.
         try:
-            stored = str(super()._save(name, content))
+            stored = str(super()._save(name, content))  # type: ignore[misc]  # not in the stubs
         except OSError as error:
             if error.errno not in NO_ROOM:
                 raise

@@ -196,14 +196,14 @@ def test_restore_refuses_a_damaged_backup_before_touching_anything(
 ) -> None:
     run("backup", str(tmp_path / "b"))
     (tmp_path / "b" / "media.tar").write_bytes(b"not a tar")
-    with pytest.raises(CommandError, match="The backup is damaged: media.tar"):
+    with pytest.raises(CommandError, match=r"The backup is damaged: media\.tar"):
         run("restore", str(tmp_path / "b"), "--database-url", fresh_database)
     target = dict(__import__("environ").Env.db_url_config(fresh_database))
     assert backup.database_is_empty(target)
 
 
 def test_not_a_backup(tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="manifest.json is missing"):
+    with pytest.raises(CommandError, match=r"manifest\.json is missing"):
         run("check_restore", str(tmp_path))
 
 

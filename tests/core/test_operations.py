@@ -183,6 +183,7 @@ def test_json_lines_parse_and_keep_secrets_out() -> None:
     assert entry["level"] == "WARNING" and entry["logger"] == "django.request"
     assert entry["extra_field"] == "x"
     assert "s3cr3t" not in line
+    assert "task_id" not in entry  # an id not set is left out
     dt.datetime.fromisoformat(entry["time"])
 
 
@@ -256,6 +257,12 @@ def test_metrics_from_loopback_and_a_request_counts(client: Client) -> None:
     assert "pledgebook_tasks" in text and "pledgebook_similarity_backlog" in text
 
 
+def test_health_requests_are_counted_under_their_name(client: Client) -> None:
+    client.get("/livez/")
+    text = client.get("/metrics").content.decode()
+    assert _sample(text, "pledgebook_http_requests_total", view="livez", status="2xx") >= 1
+
+
 def test_metrics_never_label_a_path(client: Client) -> None:
     client.get("/report/not-a-real-token-zzz/")
     text = client.get("/metrics").content.decode()
@@ -268,6 +275,17 @@ def test_metrics_report_queues_and_workers(client: Client) -> None:
     assert _sample(text, "pledgebook_tasks", queue="default", state="READY") == 0
     assert _sample(text, "pledgebook_workers_alive") == 1
     assert 2 <= _sample(text, "pledgebook_worker_heartbeat_age_seconds") < 60
+
+
+def test_metrics_are_served_when_the_database_is_not(client: Client) -> None:
+    client.get("/livez/")
+    with mock.patch.object(WorkerHeartbeat.objects, "values_list", side_effect=RuntimeError):
+        response = client.get("/metrics")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert _sample(text, "pledgebook_state_errors") == 1
+    assert "pledgebook_workers_alive" not in text and "pledgebook_tasks{" in text
+    assert _sample(text, "pledgebook_http_requests_total", view="livez") >= 1
 
 
 @pytest.mark.parametrize(
