@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -100,8 +99,9 @@ PROMETHEUS_MULTIPROC_DIR = os.environ.setdefault(
 
 def on_starting(server):  # type: ignore[no-untyped-def]
     """Counters of a previous run of this server are not this run's: start from nothing."""
-    shutil.rmtree(PROMETHEUS_MULTIPROC_DIR, ignore_errors=True)
     os.makedirs(PROMETHEUS_MULTIPROC_DIR, exist_ok=True)
+    for path in Path(PROMETHEUS_MULTIPROC_DIR).glob("*.db"):  # its own files only
+        path.unlink(missing_ok=True)
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]

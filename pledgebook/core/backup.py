@@ -436,7 +436,6 @@ def check(source: Path, *, db: dict[str, Any]) -> CheckResult:
     manifest = read_manifest(source)
     if problems := verify_parts(source, manifest):
         return CheckResult(manifest, problems)
-    scratch_db = {**db, "ENGINE": db["ENGINE"]}
     if manifest["database"]["vendor"] != vendor(db):
         raise BackupError(
             f"The backup is of a {manifest['database']['vendor']} database: check it with the "
@@ -444,7 +443,7 @@ def check(source: Path, *, db: dict[str, Any]) -> CheckResult:
         )
     with tempfile.TemporaryDirectory(prefix="pledgebook-check-") as work:
         workdir = Path(work)
-        with _scratch_database(scratch_db, workdir) as scratch:
+        with _scratch_database(db, workdir) as scratch:
             try:
                 restore(source, db=scratch, media_root=workdir / "media")
             except BackupError as error:
