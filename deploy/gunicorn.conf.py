@@ -70,7 +70,9 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client (as the proxy saw it), time, request, status, bytes, referrer, agent, milliseconds.
 access_log_format = '%({x-real-ip}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
-proc_name = "pledgebook"
+proc_name = os.environ.get("GUNICORN_PROC_NAME", "pledgebook")
+# The master's pid, for `kill -HUP` (scripts/stack.sh gives each app server one).
+pidfile = os.environ.get("GUNICORN_PID_FILE") or None
 # gunicornc's control socket: off unless a path is given (by default every instance on the
 # machine would share $HOME/.gunicorn/gunicorn.ctl); signals do the same (HUP, TERM, TTIN).
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")

@@ -161,7 +161,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded files (evidence, generated reports): one directory that every app server and the
+# task worker share (docs/STACK.md).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Served at the site's root by WhiteNoise: /favicon.ico.
 WHITENOISE_ROOT = BASE_DIR / "pledgebook" / "root"
 
