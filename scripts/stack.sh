@@ -6,13 +6,15 @@
 # plain HTTP (TLS is the production proxy's: deploy/nginx.conf).  Ctrl-C (or TERM) stops all.
 # docs/STACK.md says what is shared between the servers and how.
 #
-# Usage: scripts/stack.sh [--demo] [--no-migrate]
+# Usage: scripts/stack.sh [--demo] [--no-migrate] [--no-worker]
 #   --demo         load the demo data (manage.py load_demo) and print its logins
 #   --no-migrate   do not migrate (a benchmark database that must stay as it is): fail if
 #                  migrations are pending instead
+#   --no-worker    no task worker (bench/load.py: nothing queued is run, nothing written)
 # Environment (all optional):
 #   DATABASE_URL     postgres://postgres@127.0.0.1:5432/pledgebook_stack (created if missing)
-#   CACHE_URL        rediscache://127.0.0.1:6379/2
+#   CACHE_URL        rediscache://127.0.0.1:6379/2?key_prefix=<database name> (a cache holds
+#                    figures of one database: two databases never share keys)
 #   STACK_PORT       nginx's port, 8080        STACK_APP_PORTS  "8101 8102" (one per app server)
 #   STACK_DIR        var/stack (config, pids, logs, nginx's temp files)
 #   MEDIA_ROOT       var/media                 GUNICORN_WORKERS, GUNICORN_THREADS: per server
@@ -24,11 +26,13 @@ ROOT=$(pwd)
 PY=.venv/bin/python
 DEMO=0
 MIGRATE=1
+WORKER=1
 for arg in "$@"; do
     case "$arg" in
         --demo) DEMO=1 ;;
         --no-migrate) MIGRATE=0 ;;
-        *) echo "usage: $0 [--demo] [--no-migrate]" >&2; exit 2 ;;
+        --no-worker) WORKER=0 ;;
+        *) echo "usage: $0 [--demo] [--no-migrate] [--no-worker]" >&2; exit 2 ;;
     esac
 done
 
@@ -45,7 +49,9 @@ if [ ! -x "$NGINX" ]; then
 fi
 
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pledgebook_stack}
-export CACHE_URL=${CACHE_URL:-rediscache://127.0.0.1:6379/2}
+dbname=${DATABASE_URL##*/}
+dbname=${dbname%%\?*}
+export CACHE_URL=${CACHE_URL:-rediscache://127.0.0.1:6379/2?key_prefix=$dbname}
 case "$DATABASE_URL" in
     postgres://* | postgresql://*) scripts/ensure-postgres.sh "$DATABASE_URL" ;;
     *) echo "error: the stack runs on PostgreSQL (DATABASE_URL=$DATABASE_URL)" >&2; exit 2 ;;
@@ -140,8 +146,13 @@ stop_all() {
 }
 trap 'stop_all; exit 0' INT TERM
 
-"$PY" manage.py db_worker >>"$STACK_DIR/worker.log" 2>&1 &
-worker=$!
+if [ "$WORKER" = 1 ]; then
+    "$PY" manage.py db_worker >>"$STACK_DIR/worker.log" 2>&1 &
+    worker=$!
+else
+    sleep infinity &  # stands in for the worker, so that the rest reads the same
+    worker=$!
+fi
 for port in "${APP_PORTS[@]}"; do
     start_app "$port"
 done
@@ -163,7 +174,7 @@ echo ">>> Pledgebook stack (DEBUG off): http://$HOST:$PORT/   (nginx, pid $nginx
 for port in "${APP_PORTS[@]}"; do
     echo ">>> app server http://$HOST:$port/   (gunicorn master pid ${app_pid[$port]})"
 done
-echo ">>> task worker pid $worker; database $DATABASE_URL; cache $CACHE_URL"
+echo ">>> task worker pid $worker$([ "$WORKER" = 1 ] || echo ' (none: --no-worker)'); database $DATABASE_URL; cache $CACHE_URL"
 echo ">>> logs and config: $STACK_DIR; Ctrl-C stops everything"
 if [ "$DEMO" = 1 ]; then
     sed -n '/^Demo logins/,$p' "$STACK_DIR/demo.txt"
