@@ -154,6 +154,7 @@ def _browser() -> requests.Session:
     """A client with its cookie jar (cookies are per host, not per port, as in a browser).
     X-Real-IP as nginx sets it: the rate limits count the client's address from it."""
     session = requests.Session()
+    session.trust_env = False  # no proxy from the environment: loopback only
     session.headers["X-Real-IP"] = "127.0.0.1"
     return session
 
@@ -329,7 +330,7 @@ def test_a_rate_limit_counts_failures_through_every_server(stack: Stack) -> None
 
 def test_a_similarity_query_gives_the_same_answer_through_every_server(stack: Stack) -> None:
     def ranked(server: str) -> list[str]:
-        page = requests.get(
+        page = _browser().get(
             server + "/coalitions/",
             params={"semantic": "young people and women in the Pact for the Future"},
             timeout=120,
@@ -355,7 +356,7 @@ class Load:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _run(self) -> None:
-        session = requests.Session()
+        session = _browser()
         while not self._stop.is_set():
             try:
                 status = session.get(self.url, timeout=120).status_code
@@ -436,7 +437,7 @@ def test_a_stop_and_start_of_one_server_loses_no_request(stack: Stack) -> None:
     assert f">>> app server {port} ended (status 0): starting it again" in stack.log.read_text()
     assert load.ok > 0 and load.failures == []
     # The new server answers.
-    assert requests.get(stack.a + "/coalitions/", timeout=120).status_code == 200
+    assert _browser().get(stack.a + "/coalitions/", timeout=120).status_code == 200
 
 
 def _children(pid: int) -> set[int]:
