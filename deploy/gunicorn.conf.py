@@ -1,5 +1,7 @@
 """gunicorn's configuration for Pledgebook: ``gunicorn -c deploy/gunicorn.conf.py``
-(``make serve`` runs it on loopback; README, "Production configuration").
+(``make serve`` runs it on loopback; ``make stack`` runs two identical app servers behind nginx,
+each with its own ``GUNICORN_BIND`` and ``GUNICORN_PID_FILE``: docs/STACK.md; README,
+"Production configuration").
 
 Every value can be changed from the environment; the defaults suit a 2-core machine behind a
 proxy on the same host (deploy/nginx.conf).

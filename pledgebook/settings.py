@@ -169,8 +169,8 @@ WHITENOISE_ROOT = BASE_DIR / "pledgebook" / "root"
 
 # Request bodies.  One over REQUEST_BODY_MAX_BYTES (by its Content-Length) is refused with 413
 # before it is read, and one without a length with 411 (core/middleware.py); the proxy refuses
-# at the same size (client_max_body_size in deploy/nginx.conf).  It holds every upload: an
-# evidence file is up to 10 MB, a coalition import up to 5 MB (core.checks says so).
+# at the same size (client_max_body_size in deploy/nginx/pledgebook-server.conf).  It holds
+# every upload: an evidence file is up to 10 MB, a coalition import up to 5 MB (core.checks).
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_MB", default=25) * 1024 * 1024
 # The form fields of a body, files apart (Django's default, stated): more is a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

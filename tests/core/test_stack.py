@@ -344,6 +344,27 @@ def test_a_similarity_query_gives_the_same_answer_through_every_server(stack: St
     assert ranked(stack.nginx) == first
 
 
+def test_nginx_refuses_a_body_over_the_limit_with_the_sites_page(stack: Stack) -> None:
+    """client_max_body_size (deploy/nginx/pledgebook-server.conf): 200 MB announced, refused
+    from the declared length with the site's own 413 page; and nothing under /media/."""
+    port = urlsplit(stack.nginx).port
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(
+            b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            b"Content-Type: multipart/form-data; boundary=xyz\r\n"
+            b"Content-Length: 209715200\r\n\r\n" + b"x" * 65536
+        )
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:500]
+    assert "Too much sent at once" in answer.decode()
+    stored = next((stack.directory.parent / "media").rglob("*.csv"), None)
+    if stored is not None:
+        relative = stored.relative_to(stack.directory.parent / "media")
+        assert _browser().get(f"{stack.nginx}/media/{relative}", timeout=60).status_code == 404
+
+
 @dataclass
 class Load:
     """Threads GETting pages through nginx until stopped; every answer counted."""
