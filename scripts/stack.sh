@@ -182,7 +182,7 @@ fi
 echo ">>> ready"
 
 # Supervise: nginx or the worker ending stops the stack (exit 1); an app server ending is
-# started again (unless it could not even start: then the stack stops).
+# started again (unless it failed within 30 s of its start: then the stack stops).
 while true; do
     ended=
     status=0
@@ -191,7 +191,7 @@ while true; do
     [ -z "$ended" ] && continue
     for port in "${APP_PORTS[@]}"; do
         if [ "${app_pid[$port]}" = "$ended" ]; then
-            if [ $((SECONDS - app_started[$port])) -lt 5 ] && [ "$status" -ne 0 ]; then
+            if [ $((SECONDS - app_started[$port])) -lt 30 ] && [ "$status" -ne 0 ]; then
                 echo "error: app server $port could not start (log: $STACK_DIR/app-$port.log)" >&2
                 stop_all
                 exit 1
