@@ -21,12 +21,14 @@ PYTEST_ARGS ?=
 QUEUES ?= *
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pledgebook
 
-.PHONY: help install browser run serve worker test lint typecheck migrations-check pytest \
+.PHONY: help install browser run serve stack worker test lint typecheck migrations-check pytest \
 	test-postgres bench bench-scale check-deploy clean
 
 help:
 	@echo "make run           install, migrate, load the demo data, start 2 workers + server on $(HOST):$(PORT)"
 	@echo "make serve         as production: DEBUG off, collectstatic, gunicorn + worker on $(HOST):$(PORT)"
+	@echo "make stack         as production with several servers: nginx + 2 gunicorn app servers + worker"
+	@echo "                   on PostgreSQL and Redis, http://127.0.0.1:8080/ (DEMO=1: load the demo)"
 	@echo "make test          install (with Debian's Chromium), ruff, import layers, mypy, makemigrations --check, pytest"
 	@echo "make bench         run the benchmarks (bench/run.py), one JSON object a line"
 	@echo "make bench-scale   the map and SDG dashboard at 1,000,000 commitments (generated once, kept;"
@@ -77,6 +79,12 @@ serve: install
 		*) echo "make serve runs on loopback only (HOST=$(HOST)): put deploy/nginx.conf in front"; exit 2;; esac
 	@scripts/serve.sh $(HOST) $(PORT)
 
+# nginx in front of two identical app servers and a task worker, on one PostgreSQL
+# (DATABASE_URL, default the database pledgebook_stack) and one Redis (CACHE_URL), loopback only:
+# scripts/stack.sh, docs/STACK.md.  DEMO=1 loads the demo data and prints its logins.
+stack: install
+	@scripts/stack.sh $(if $(filter 1,$(DEMO)),--demo)
+
 worker: export DEBUG := 1
 worker: install
 	$(PY) manage.py db_worker --queue-name '$(QUEUES)'
@@ -126,9 +134,14 @@ bench: install
 
 # The map and the SDG dashboard at 1,000,000 commitments, same JSON lines.  The data is generated
 # once into var/bench-scale.sqlite3 and the PostgreSQL database pledgebook_bench_scale, then
-# reused (bench/run.py --scale --fresh rebuilds them).
+# reused (bench/run.py --scale --fresh rebuilds them).  Then the load on the two-server stack
+# (bench/load.py, wrk, PostgreSQL): STACK_URL=http://... uses a running stack, LOAD_SECONDS=10
+# a quick run (default 60 s a page).
 bench-scale: install
 	$(PY) bench/run.py --scale
+	@if [ "$${BENCH_DB:-postgresql}" = postgresql ]; then \
+		$(PY) bench/load.py $(if $(STACK_URL),--url $(STACK_URL)) \
+			$(if $(LOAD_SECONDS),--duration $(LOAD_SECONDS)); fi
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install

@@ -1,5 +1,7 @@
 """gunicorn's configuration for Pledgebook: ``gunicorn -c deploy/gunicorn.conf.py``
-(``make serve`` runs it on loopback; README, "Production configuration").
+(``make serve`` runs it on loopback; ``make stack`` runs two identical app servers behind nginx,
+each with its own ``GUNICORN_BIND`` and ``GUNICORN_PID_FILE``: docs/STACK.md; README,
+"Production configuration").
 
 Every value can be changed from the environment; the defaults suit a 2-core machine behind a
 proxy on the same host (deploy/nginx.conf).
@@ -83,6 +85,10 @@ access_log_format = (
     "rid=%({x-request-id}o)s"
 )
 proc_name = "pledgebook"
+access_log_format = '%({x-real-ip}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+proc_name = os.environ.get("GUNICORN_PROC_NAME", "pledgebook")
+# The master's pid, for `kill -HUP` (scripts/stack.sh gives each app server one).
+pidfile = os.environ.get("GUNICORN_PID_FILE") or None
 # gunicornc's control socket: off unless a path is given (by default every instance on the
 # machine would share $HOME/.gunicorn/gunicorn.ctl); signals do the same (HUP, TERM, TTIN).
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")

@@ -168,14 +168,16 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded files (evidence, generated reports): one directory that every app server and the
+# task worker share (docs/STACK.md).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Served at the site's root by WhiteNoise: /favicon.ico.
 WHITENOISE_ROOT = BASE_DIR / "pledgebook" / "root"
 
 # Request bodies.  One over REQUEST_BODY_MAX_BYTES (by its Content-Length) is refused with 413
 # before it is read, and one without a length with 411 (core/middleware.py); the proxy refuses
-# at the same size (client_max_body_size in deploy/nginx.conf).  It holds every upload: an
-# evidence file is up to 10 MB, a coalition import up to 5 MB (core.checks says so).
+# at the same size (client_max_body_size in deploy/nginx/pledgebook-server.conf).  It holds
+# every upload: an evidence file is up to 10 MB, a coalition import up to 5 MB (core.checks).
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_MB", default=25) * 1024 * 1024
 # The form fields of a body, files apart (Django's default, stated): more is a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -12,7 +12,8 @@ urlpatterns = [
     path("report/", include("pledgebook.workspace.urls_report")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    # The proxy's page for a body over its client_max_body_size (deploy/nginx.conf).
+    # The proxy's page for a body over its client_max_body_size
+    # (deploy/nginx/pledgebook-server.conf).
     path("request-too-large/", request_too_large, name="request_too_large"),
 ]
 

@@ -10,8 +10,9 @@ before everything that reads the body (the CSRF check reads ``request.POST``) an
   body only up to its declared length, so such a body could only be lost, and its size cannot
   be known before reading it.
 
-The proxy in front refuses at the same size (``client_max_body_size`` in deploy/nginx.conf) and
-shows the same page (``error_page 413`` → :func:`pledgebook.core.views.request_too_large`).
+The proxy in front refuses at the same size (``client_max_body_size`` in
+deploy/nginx/pledgebook-server.conf) and shows the same page (``error_page 413`` →
+:func:`pledgebook.core.views.request_too_large`).
 """
 
 from __future__ import annotations
