@@ -171,6 +171,14 @@ STORAGES = {
 # Uploaded files (evidence, generated reports): one directory that every app server and the
 # task worker share (docs/STACK.md).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+MEDIA_ROOT = BASE_DIR / "var" / "media"
+# The shared base index of the similarity vectors (docs/SIMILARITY.md): built by the task
+# worker, memory-mapped by every app process; on a volume all servers see, like the media.
+SIMILARITY_INDEX_DIR = env.path(
+    "SIMILARITY_INDEX_DIR", default=str(BASE_DIR / "var" / "similarity-index")
+)
+# Below this many vectors no base is built (every process holds them all in memory).
+SIMILARITY_INDEX_MIN_ROWS = env.int("SIMILARITY_INDEX_MIN_ROWS", default=50_000)
 # Served at the site's root by WhiteNoise: /favicon.ico.
 WHITENOISE_ROOT = BASE_DIR / "pledgebook" / "root"
 

@@ -23,3 +23,11 @@ class SimilarityConfig(AppConfig):
             "Objects waiting to be (re)indexed for similarity search.",
             lambda: backlog.todo().count(),
         )
+        # Every task worker queues a batch when the indexing backlog has none, and a build of
+        # the shared base index when enough rows changed since the last (core/workers.py).
+        from pledgebook.core.workers import register_check
+        from pledgebook.similarity import checks  # noqa: F401 - registers the system check
+        from pledgebook.similarity.tasks import build_base_if_needed, queue_if_needed
+
+        register_check(queue_if_needed)
+        register_check(build_base_if_needed)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django_tasks import task
 
 from pledgebook.core.tasks import BACKGROUND_PRIORITY, BACKGROUND_QUEUE, enqueue_once, waiting
-from pledgebook.similarity import backlog, engine
+from pledgebook.similarity import backlog, base, embedding, engine
 
 
 @task(priority=BACKGROUND_PRIORITY, queue_name=BACKGROUND_QUEUE)
@@ -45,5 +45,27 @@ def queue_if_needed() -> bool:
     backlog).  Returns True if one was queued."""
     if backlog.needs_a_run() and not waiting(index_pending, include_running=True):
         index_pending.enqueue()
+        return True
+    return False
+
+
+@task(priority=BACKGROUND_PRIORITY, queue_name=BACKGROUND_QUEUE)
+def build_base_index() -> dict[str, int]:
+    """Build the next generation of the shared base index of the current model (see
+    similarity/base.py); nothing when it is up to date or another worker is building it."""
+    try:
+        built = base.build()
+    except base.BuildBusy:
+        return {"generation": 0, "rows": 0}
+    return {"generation": built.generation, "rows": built.rows}
+
+
+def build_base_if_needed() -> bool:
+    """The workers' periodic check for the base index: queue a build when
+    ``base.needs_build`` says so and none is queued or running; remove old generations."""
+    model = embedding.model_id()
+    base.remove_old(model)
+    if base.needs_build(model) and not waiting(build_base_index, include_running=True):
+        build_base_index.enqueue()
         return True
     return False

@@ -27,3 +27,10 @@ def unit(*weights: float, dim: int = embedding.DIM) -> np.ndarray:
     vector = np.zeros(dim, dtype=np.float32)
     vector[: len(weights)] = weights
     return vector / np.linalg.norm(vector)
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_index(settings, tmp_path_factory):
+    """Every similarity test starts without a shared base index (a developer's var/ may hold
+    one): the index directory is an empty one of the test's own."""
+    settings.SIMILARITY_INDEX_DIR = str(tmp_path_factory.mktemp("similarity-index"))
