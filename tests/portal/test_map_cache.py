@@ -107,3 +107,18 @@ def test_a_theme_filter_reads_the_facts_alone(world):
     assert {k: f.commitments for k, f in figures.items()} == {"KE": 1, "BR": 1}
     sql = " ".join(q["sql"] for q in ctx.captured_queries)
     assert "commitment_themes" not in sql and "portal_countryfact" in sql
+
+
+def test_the_home_page_counts_are_cached_and_show_a_confirmed_commitment_next(client, world):
+    def counts() -> tuple[dict[str, int], int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/")
+        return response.context["counts"], len(ctx.captured_queries)
+
+    first, miss = counts()
+    assert first == {"commitments": 2, "organisations": 2, "countries": 2}
+    again, hit = counts()
+    assert again == first
+    assert hit == miss - 3  # the three counts come from the cache
+    fm.add(world, 2, goals=[2], types=["advocacy"], countries=["FR"])  # confirmed
+    assert counts()[0] == {"commitments": 3, "organisations": 3, "countries": 3}
