@@ -176,14 +176,15 @@ def _themes_with_counts(programme: Programme) -> QuerySet:
 # Home and programmes ----------------------------------------------------------------------
 
 
-def _home_counts() -> dict[str, int]:
+def _home_figures() -> dict[str, Any]:
     """Public commitments, the organisations making them (lead or confirmed co-maker) and
-    the countries where they apply: scans of every public commitment, so the home page reads
-    them from the cache (``portal.aggregates.cached``: recomputed after every change of the
-    public commitments, whose facts' version it follows)."""
+    the countries where they apply, and the ids of the latest featured commitments: scans of
+    every public commitment, so the home page reads them from the cache
+    (``portal.aggregates.cached``: recomputed after every change of the public commitments,
+    whose facts' version it follows: a confirmation, a withdrawal, featuring)."""
     public = public_commitments()
     confirmed_co_makers = CoMaker.objects.filter(confirmed_at__isnull=False, commitment__in=public)
-    return {
+    counts = {
         "commitments": public.count(),
         "organisations": Organisation.objects.filter(
             Q(pk__in=public.values("organisation"))
@@ -195,21 +196,25 @@ def _home_counts() -> dict[str, int]:
             )
         ).count(),
     }
+    featured = public.filter(status=Commitment.Status.FEATURED).order_by(
+        F("decided_at").desc(nulls_last=True), "-id"
+    )
+    return {
+        "counts": counts,
+        "featured": list(featured.values_list("pk", flat=True)[:FEATURED_ON_HOME]),
+    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    public = public_commitments()
-    counts = aggregates.cached("home_counts", _home_counts)
-    featured = labelled_rows(
-        _with_row_relations(public.filter(status=Commitment.Status.FEATURED)).order_by(
-            F("decided_at").desc(nulls_last=True), "-id"
-        )[:FEATURED_ON_HOME]
-    )
+    figures = aggregates.cached("home", _home_figures)
+    ids = figures["featured"][:FEATURED_ON_HOME]
+    rows = {c.pk: c for c in _with_row_relations(public_commitments().filter(pk__in=ids))}
+    featured = labelled_rows([rows[pk] for pk in ids if pk in rows])
     programmes = Programme.objects.filter(is_published=True)
     return render(
         request,
         "public/home.html",
-        {"counts": counts, "featured": featured, "programmes": programmes},
+        {"counts": figures["counts"], "featured": featured, "programmes": programmes},
     )
 
 
