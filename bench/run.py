@@ -30,7 +30,9 @@ SCALE_DATABASES = {
     ),
 }
 SCALE_N = 1_000_000
-SCALE_BENCHES = "map_aggregates,sdg_dashboard"
+SCALE_BENCHES = (
+    "map_aggregates,sdg_dashboard,directory_search,commitment_page,api_commitments,home_page"
+)
 DATABASES = {
     "sqlite": f"sqlite:///{SQLITE_PATH}",
     "postgresql": os.environ.get(

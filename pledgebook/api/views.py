@@ -9,6 +9,7 @@ query string gives the same rows in the directory, in this API and in the CSV ex
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -43,6 +44,7 @@ from pledgebook.commitments.exports import ORDERING, with_relations
 from pledgebook.commitments.filters import public_commitments
 from pledgebook.commitments.models import Application, CoMaker, Commitment
 from pledgebook.core import exports
+from pledgebook.core.pagination import OnePassPaginator
 from pledgebook.core.site import absolute_url
 from pledgebook.organisations.models import Category, Organisation
 from pledgebook.portal.filters import PortalCommitmentFilter
@@ -330,7 +332,12 @@ class CommitmentViewSet(DetailIgnoresFilters, viewsets.ReadOnlyModelViewSet):
         return super().filter_queryset(queryset)
 
     def paginate_queryset(self, queryset: Any) -> Any:
-        # The status lights of the whole page in two queries, for the serializer.
+        # Counted and paged in one query, the page's 50 rows then read with their relations
+        # (``core.pagination.OnePassPaginator``); the status lights of the whole page in two
+        # queries, for the serializer.
+        if self.paginator is not None:
+            paginator = partial(OnePassPaginator, rows=self.get_queryset())
+            self.paginator.django_paginator_class = paginator  # type: ignore[attr-defined]
         page = super().paginate_queryset(queryset)
         if page is not None:
             self.status_lights = status_lights(page)

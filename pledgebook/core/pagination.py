@@ -1,8 +1,13 @@
-"""Paging of lists whose total is already known."""
+"""Paging of lists whose total is already known, or counted with the page in one query."""
+
+from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
+from django.db.models import F, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils.functional import cached_property
 
 
@@ -17,3 +22,108 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+
+def _order_sql(queryset: QuerySet, quote: Any) -> tuple[list[str], str]:
+    """The fields of ``queryset``'s ordering (field names or ``F(...).asc/desc``) and its
+    ORDER BY over them, for a query reading ``values()`` of those fields."""
+    names, terms = [], []
+    query, meta = queryset.query, queryset.model._meta
+    for item in query.order_by or (meta.ordering if query.default_ordering else ()):
+        if isinstance(item, str):
+            expr = F(item[1:]).desc() if item.startswith("-") else F(item).asc()
+        else:
+            expr = item
+        if not (isinstance(expr, OrderBy) and isinstance(expr.expression, F)):
+            raise ValueError(f"cannot page by {item!r} in one pass: order by fields")
+        field = meta.pk if expr.expression.name == "pk" else meta.get_field(expr.expression.name)
+        assert field is not None
+        term = f"{quote(field.attname)} {'DESC' if expr.descending else 'ASC'}"
+        if expr.nulls_last:
+            term += " NULLS LAST"
+        elif expr.nulls_first:
+            term += " NULLS FIRST"
+        names.append(field.attname)
+        terms.append(term)
+    return names, ", ".join(terms)
+
+
+#: Sets up to this size are counted and paged in one query; larger ones as Django does
+#: (``COUNT(*)``, then the page): materialising them would cost more than running the filters
+#: twice.
+ONE_PASS_ROWS = 10_000
+
+
+def count_and_slice(
+    queryset: QuerySet, offset: int, limit: int, cap: int | None = None
+) -> tuple[int | None, list[Any]]:
+    """The number of rows of the ordered ``queryset`` and the primary keys of its rows
+    ``[offset:offset + limit]``, in one query that computes the filtered set once (a
+    materialised common table expression of up to ``cap`` + 1 rows, counted and sorted for
+    the top rows; ``cap`` is ``ONE_PASS_ROWS`` unless given), instead of ``COUNT(*)`` and the
+    page each running the filters.  The count is None when the set has more than ``cap`` rows
+    or none at ``offset`` > 0 (a page past the end): then the caller pages as Django does."""
+    cap = ONE_PASS_ROWS if cap is None else cap
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    names, order = _order_sql(queryset, quote)
+    pk = queryset.model._meta.pk
+    assert pk is not None
+    columns = [pk.attname, *(n for n in names if n != pk.attname)]
+    inner, params = queryset.order_by().values(*columns)[: cap + 1].query.sql_with_params()
+    sql = (
+        f"WITH matched AS MATERIALIZED ({inner}) "  # noqa: S608 - compiled by Django
+        f"SELECT (SELECT COUNT(*) FROM matched), {quote(pk.attname)} FROM matched "
+        f"ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        rows = cursor.fetchall()
+    if not rows:
+        return (0, []) if offset == 0 else (None, [])
+    if rows[0][0] > cap:
+        return None, []
+    return rows[0][0], [pk.to_python(r[1]) for r in rows]
+
+
+class OnePassPaginator(Paginator):
+    """A paginator of an ordered queryset that counts it and reads the page's primary keys in
+    one query (:func:`count_and_slice`), then reads the page's rows by primary key from
+    ``rows`` (the same rows without the filters, with what a row shows), in the order of the
+    list.  Same pages, numbers and errors as Django's ``Paginator``."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, rows: QuerySet) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = rows
+
+    def page(self, number: Any) -> Page:
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as e:
+            raise PageNotAnInteger("That page number is not an integer") from e
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        bottom = (number - 1) * self.per_page
+        count, ids = None, []
+        if bottom <= ONE_PASS_ROWS:  # (further pages are past the end of a one-pass set)
+            count, ids = count_and_slice(self.object_list, bottom, self.per_page)
+        if count is None:  # a large set or a page past the end: count
+            self.validate_number(number)  # raises EmptyPage past the end
+            top = bottom + self.per_page
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        elif count == 0 and not self.allow_empty_first_page:
+            raise EmptyPage("That page contains no results")
+        else:
+            self.__dict__["count"] = count
+        by_pk = {row.pk: row for row in self.rows.filter(pk__in=ids)} if ids else {}
+        return self._get_page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)

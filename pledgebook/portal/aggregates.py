@@ -134,6 +134,13 @@ def _cached(
     return found
 
 
+def cached(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, a figure of all public commitments, cached like the map's under the
+    facts' version and the published programmes: the request after a change (a commitment
+    confirmed, withdrawn, edited; a programme published) computes it afresh."""
+    return _cached(name, {}, lambda _data, _published: compute())
+
+
 def by_country(data: dict[str, Any]) -> dict[str, Figures]:
     """ISO alpha-2 code → the figures of the commitments naming the country (cached)."""
     return _cached("by_country", data, compute_by_country)

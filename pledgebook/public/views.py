@@ -44,10 +44,11 @@ from pledgebook.commitments.rules import (
 )
 from pledgebook.commitments.validation import CommitmentData
 from pledgebook.core import exports
-from pledgebook.core.pagination import CountedPaginator
+from pledgebook.core.pagination import OnePassPaginator
 from pledgebook.core.widgets import FastSelect
 from pledgebook.forum.filters import public_events
 from pledgebook.organisations.models import Organisation, grouped_choices
+from pledgebook.portal import aggregates
 from pledgebook.portal.filters import PortalCommitmentFilter
 from pledgebook.programmes.models import Action, Programme, Theme
 from pledgebook.reference.models import Country
@@ -95,34 +96,13 @@ def _labelled_page(page: Page) -> Page:
     return page
 
 
-#: The directory reads up to this many ids of the filtered rows (in order) in one query.
-_IDS_AT_ONCE = 500
-
-
 def _directory_page(request: HttpRequest, queryset: QuerySet, rows: QuerySet) -> Page:
     """``_page(request, queryset)`` (same page number, rows, order and total) with the
-    filtered set computed once when it is small, instead of twice (``COUNT(*)``, then the
-    page).
-
-    One query reads the ids of the first ``_IDS_AT_ONCE`` + 1 rows, in order.  If no more
-    come back, that is the whole set: its length is the total and the page is a slice of it;
-    otherwise the total is counted as before.  The page's rows are then fetched by primary
-    key from ``rows`` (the public rows with the relations to show, without the filters).  A
-    large set costs what it did (the ids query takes the place of the page query); ``COUNT(*)
-    OVER ()`` was rejected: it is slower than ``COUNT(*)`` on large sets.  See
-    docs/BENCHMARKS.md.
-    """
-    ids = list(queryset.values_list("pk", flat=True)[: _IDS_AT_ONCE + 1])
-    count = len(ids) if len(ids) <= _IDS_AT_ONCE else queryset.count()
-    page = CountedPaginator(queryset, PAGE_SIZE, count).get_page(request.GET.get("page"))
-    bottom = (page.number - 1) * PAGE_SIZE
-    top = min(bottom + PAGE_SIZE, count)
-    if top <= len(ids):
-        ids = ids[bottom:top]
-    else:  # a page beyond the ids read
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-    by_pk = {c.pk: c for c in rows.filter(pk__in=ids)} if ids else {}
-    page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
+    filtered set computed once: counted and paged in one query when it holds up to
+    ``core.pagination.ONE_PASS_ROWS`` rows (``OnePassPaginator``), the page's rows then
+    fetched by primary key from ``rows`` (the public rows with the relations to show, without
+    the filters).  See docs/BENCHMARKS.md."""
+    page = OnePassPaginator(queryset, PAGE_SIZE, rows).get_page(request.GET.get("page"))
     return _labelled_page(page)
 
 
@@ -196,7 +176,12 @@ def _themes_with_counts(programme: Programme) -> QuerySet:
 # Home and programmes ----------------------------------------------------------------------
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def _home_figures() -> dict[str, Any]:
+    """Public commitments, the organisations making them (lead or confirmed co-maker) and
+    the countries where they apply, and the ids of the latest featured commitments: scans of
+    every public commitment, so the home page reads them from the cache
+    (``portal.aggregates.cached``: recomputed after every change of the public commitments,
+    whose facts' version it follows: a confirmation, a withdrawal, featuring)."""
     public = public_commitments()
     confirmed_co_makers = CoMaker.objects.filter(confirmed_at__isnull=False, commitment__in=public)
     counts = {
@@ -211,16 +196,25 @@ def home(request: HttpRequest) -> HttpResponse:
             )
         ).count(),
     }
-    featured = labelled_rows(
-        _with_row_relations(public.filter(status=Commitment.Status.FEATURED)).order_by(
-            F("decided_at").desc(nulls_last=True), "-id"
-        )[:FEATURED_ON_HOME]
+    featured = public.filter(status=Commitment.Status.FEATURED).order_by(
+        F("decided_at").desc(nulls_last=True), "-id"
     )
+    return {
+        "counts": counts,
+        "featured": list(featured.values_list("pk", flat=True)[:FEATURED_ON_HOME]),
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    figures = aggregates.cached("home", _home_figures)
+    ids = figures["featured"][:FEATURED_ON_HOME]
+    rows = {c.pk: c for c in _with_row_relations(public_commitments().filter(pk__in=ids))}
+    featured = labelled_rows([rows[pk] for pk in ids if pk in rows])
     programmes = Programme.objects.filter(is_published=True)
     return render(
         request,
         "public/home.html",
-        {"counts": counts, "featured": featured, "programmes": programmes},
+        {"counts": figures["counts"], "featured": featured, "programmes": programmes},
     )
 
 

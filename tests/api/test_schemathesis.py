@@ -119,7 +119,7 @@ def test_empty_or_repeated_filters_are_refused(client, world, query):
         assert name in response.json()
 
 
-@pytest.mark.parametrize("page", ["0", "", "x", "2&page=1", "²"])
+@pytest.mark.parametrize("page", ["0", "", "x", "2&page=1", "²", "99", "9028118668201925632"])
 def test_a_page_that_is_not_a_number_from_1_is_the_documented_404(client, world, page):
     response = client.get(f"/api/v1/commitments/?page={page}")
     assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})

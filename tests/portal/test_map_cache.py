@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from pledgebook.commitments import domain
 from pledgebook.portal import aggregates, facts
 from pledgebook.portal.models import FactsVersion
 from tests.portal import factories_map as fm
@@ -107,3 +108,21 @@ def test_a_theme_filter_reads_the_facts_alone(world):
     assert {k: f.commitments for k, f in figures.items()} == {"KE": 1, "BR": 1}
     sql = " ".join(q["sql"] for q in ctx.captured_queries)
     assert "commitment_themes" not in sql and "portal_countryfact" in sql
+
+
+def test_the_home_page_figures_are_cached_and_show_a_change_on_the_next_request(client, world):
+    def home() -> tuple[dict[str, int], list[int], int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/")
+        featured = [c.pk for c in response.context["featured"]]
+        return response.context["counts"], featured, len(ctx.captured_queries)
+
+    first, featured, miss = home()
+    assert (first, featured) == ({"commitments": 2, "organisations": 2, "countries": 2}, [])
+    again, _, hit = home()
+    assert again == first
+    assert hit == miss - 4  # the three counts and the featured ids come from the cache
+    added = fm.add(world, 2, goals=[2], types=["advocacy"], countries=["FR"])  # confirmed
+    assert home()[0] == {"commitments": 3, "organisations": 3, "countries": 3}
+    domain.feature_commitment(actor=world.secretariat[added.programme_id], commitment=added)
+    assert home()[1] == [added.pk]

@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertTempl
 
 from pledgebook.commitments.filters import CommitmentFilter, public_commitments
 from pledgebook.commitments.models import Commitment
-from pledgebook.core import exports
+from pledgebook.core import exports, pagination
 from pledgebook.public import views
 from pledgebook.public.views import _with_row_relations
 from pledgebook.reference.models import Country
@@ -195,16 +195,16 @@ def _expected_page(page: str, per_page: int):
     return Paginator(ordered, per_page).get_page(page)
 
 
-@pytest.mark.parametrize("ids_at_once", [500, 3])
+@pytest.mark.parametrize("one_pass_rows", [10_000, 3])
 @pytest.mark.parametrize("page", ["", "1", "2", "4", "5", "99", "0", "-1", "two", "1.5"])
-def test_page_and_total_are_those_of_the_paginator(client, theme, monkeypatch, ids_at_once, page):
-    # 9 rows, 2 a page: read whole (counted from the ids) or in part (then counted) by the
-    # query that reads up to ``ids_at_once`` ids.
+def test_page_and_total_are_those_of_the_paginator(client, theme, monkeypatch, one_pass_rows, page):
+    # 9 rows, 2 a page: counted and paged in one query (up to ``one_pass_rows`` rows), or
+    # counted, then paged, as Django's Paginator does.
     for day in range(9):
         commitment_in(theme, submitted_at=timezone.now() - dt.timedelta(days=day % 4))
     commitment_in(theme, status=Commitment.Status.DRAFT)
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    monkeypatch.setattr(views, "_IDS_AT_ONCE", ids_at_once)
+    monkeypatch.setattr(pagination, "ONE_PASS_ROWS", one_pass_rows)
     expected = _expected_page(page, 2)
 
     response = client.get(DIRECTORY, {"page": page})

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pledgebook.commitments.models import AssessmentOverride, CoMaker, Commitment
-from pledgebook.public import views
+from pledgebook.core import pagination
 from pledgebook.reference.models import Country, Goal, Region, Target
 from tests import factories
 from tests.public.util import commitment_in
@@ -59,13 +59,13 @@ def test_directory_queries_do_not_grow_with_rows(client, theme):
     assert two == 12
 
 
-def test_directory_counts_a_large_set_with_one_more_query(client, theme, monkeypatch):
+def test_directory_counts_a_large_set_with_two_more_queries(client, theme, monkeypatch):
     for _ in range(3):
         loaded(theme)
     small = queries(client, reverse("public:directory"))
-    monkeypatch.setattr(views, "_IDS_AT_ONCE", 2)  # 3 rows: more than the ids read at once
+    monkeypatch.setattr(pagination, "ONE_PASS_ROWS", 2)  # 3 rows: more than one pass reads
     large = queries(client, reverse("public:directory"))
-    assert (small, large) == (11, 12)  # ... then COUNT(*)
+    assert (small, large) == (11, 13)  # ... then COUNT(*) and the page's ids
 
 
 def test_htmx_update_of_the_directory_results_reads_no_choices(client, theme):
