@@ -126,17 +126,53 @@ def write_reports(
             )
         )
     with transaction.atomic():
-        created = ProgressReport.objects.bulk_create(reports, batch_size=1000)
+        _insert(ProgressReport, reports)
         values = [
             IndicatorValue(
                 report_id=r.pk, indicator=indicator, value=Decimal(rng.randint(0, 100_000))
             )
-            for r in created
+            for r in reports
             if rng.random() < 0.5
             for indicator in indicators
         ]
-        IndicatorValue.objects.bulk_create(values, batch_size=5000)
+        _insert(IndicatorValue, values)
     return len(reports), len(values)
+
+
+def _insert(model: Any, objects: list[Any]) -> None:
+    """Insert ``objects`` (new, of ``model``) with one ``executemany``, their ids numbered
+    from the table's largest: the values are prepared by the fields as ``bulk_create``
+    prepares them, without its SQL compilation per row (five times faster).  Run inside the
+    chunk's transaction; the generator is the only writer of these tables.  The id sequence
+    is then moved past them (PostgreSQL; SQLite's follows by itself)."""
+    from django.core.management.color import no_style
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.models import Max
+
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: no proxy per value
+
+    if not objects:
+        return
+    first = (model.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    for offset, obj in enumerate(objects):
+        obj.pk = first + offset
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    rows = [
+        tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(statement)
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 # Resumable, for make bench-scale ---------------------------------------------------------------
