@@ -245,6 +245,13 @@ class ProgressReportsCSVExporter(BaseExporter):
         for values in self.iterate(rows):
             yield writer.writerow([_text(v) for v in values])
 
+    def csv_writer(self, handle: IO[str]) -> Any:
+        """A ``csv.writer`` on ``handle`` (opened with ``newline=""``) that has written the
+        header: :meth:`render`'s lines, row by row (``writerow([_text(v) for v in values])``)."""
+        writer = csv.writer(handle)
+        writer.writerow(self.header())
+        return writer
+
 
 class SheetRows:
     """The data rows of a large write-only sheet as the XML openpyxl writes for them
@@ -334,10 +341,14 @@ class ProgressReportsXLSXExporter(ProgressReportsCSVExporter):
         self,
         cycle: ReportingCycle | None = None,
         data: AnnualReportData | None = None,
+        csv_to: IO[str] | None = None,
         **kwargs: Any,
     ) -> None:
+        """``csv_to``: a text file (``newline=""``) that receives the CSV export of the same
+        rows, written in the same pass (the annual report's files: one read of the rows)."""
         super().__init__(cycle)
         self.data = data
+        self.csv_to = csv_to
 
     def render(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
         # The rows of the two long sheets (reports, non-reporters) go to temporary files
@@ -377,8 +388,14 @@ class ProgressReportsXLSXExporter(ProgressReportsCSVExporter):
         reports.freeze_panes = "A2"
         reports.append([text(reports, h, True) for h in self.header()])
         report_rows = SheetRows(reports, report_file)
-        for values in self.iterate(rows):
-            report_rows.append(values)
+        if self.csv_to is None:
+            for values in self.iterate(rows):
+                report_rows.append(values)
+        else:
+            lines = self.csv_writer(self.csv_to)
+            for values in self.iterate(rows):
+                report_rows.append(values)
+                lines.writerow([_text(v) for v in values])
 
         currencies = [m.currency for m in data.money]
         for sheet_title, first, groups, rates in (
