@@ -276,15 +276,23 @@ class SheetRows:
         self.row = first_row
         self.letters = [get_column_letter(i) for i in range(1, 257)]
         self.buffer: list[str] = []
+        self.texts: dict[str, str] = {}
 
     def append(self, values: Iterable[Any]) -> None:
         r = self.row
+        texts = self.texts
         cells = [f'<row r="{r}">']
         for letter, value in zip(self.letters, values, strict=False):
             if value is None:
                 continue
             if isinstance(value, str):
-                cells.append(self.text(f"{letter}{r}", value))
+                # the cell after its reference, kept for repeated values (names, codes)
+                rest = texts.get(value)
+                if rest is None:
+                    rest = self.text(value)
+                    if len(value) <= 200 and len(texts) < 100_000:
+                        texts[value] = rest
+                cells.append(f'<c r="{letter}{r}{rest}')
             elif isinstance(value, int | Decimal | float) and not isinstance(value, bool):
                 cells.append(f'<c r="{letter}{r}" t="n"><v>{self.number(value)}</v></c>')
             else:
@@ -295,23 +303,23 @@ class SheetRows:
         if len(self.buffer) >= 1000:
             self.flush()
 
-    def text(self, ref: str, value: str) -> str:
-        """A text cell as openpyxl writes it."""
-        from openpyxl.utils.exceptions import IllegalCharacterError
-
+    def text(self, value: str) -> str:
+        """A text cell as openpyxl writes it, after its reference (``<c r="A1``)."""
         value = value[:32767]  # openpyxl cuts longer text
         if self.illegal.search(value):
+            from openpyxl.utils.exceptions import IllegalCharacterError
+
             raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
         if value in self.errors:
-            return f'<c r="{ref}" t="e"><v>{value}</v></c>'
+            return f'" t="e"><v>{value}</v></c>'
         if not value:
-            return f'<c r="{ref}" t="inlineStr"></c>'
+            return '" t="inlineStr"></c>'
         escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         escaped = escaped.replace("\r", "&#13;")
         if not escaped.isascii():
             escaped = escaped.encode("ascii", "xmlcharrefreplace").decode("ascii")
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+        return f'" t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
 
     def flush(self) -> None:
         if self.buffer:
