@@ -308,6 +308,7 @@ def generate_resumable(seed: int, chunk: int = RESUMABLE_CHUNK) -> dict[str, Any
             t = time.perf_counter()
             n, _values = write_reports(rng, this, plan, own)
             meta["seconds"] = round(meta["seconds"] + time.perf_counter() - t, 1)
+            meta["analyzed"] = False
             written += n
             _save_meta(meta)
             if written - mark_written >= 100_000:
@@ -319,10 +320,11 @@ def generate_resumable(seed: int, chunk: int = RESUMABLE_CHUNK) -> dict[str, Any
                 )
                 mark, mark_written = time.perf_counter(), written
         log(f"cycle {year} complete, {time.perf_counter() - run_started:.1f}s in this run")
-    if written:
+    if written or not meta.get("analyzed"):  # (a run stopped before its ANALYZE: now)
         t = time.perf_counter()
         analyze_reports()
         meta["analyze_seconds"] = round(time.perf_counter() - t, 1)
+        meta["analyzed"] = True
     meta.update(counts())
     meta["complete"] = True
     _save_meta(meta)
