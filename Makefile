@@ -31,7 +31,8 @@ help:
 	@echo "                   on PostgreSQL and Redis, http://127.0.0.1:8080/ (DEMO=1: load the demo)"
 	@echo "make test          install (with Debian's Chromium), ruff, import layers, mypy, makemigrations --check, pytest"
 	@echo "make bench         run the benchmarks (bench/run.py), one JSON object a line"
-	@echo "make bench-scale   the map and SDG dashboard at 1,000,000 commitments (generated once, kept;"
+	@echo "make bench-scale   the map, SDG dashboard and annual report at 1,000,000 commitments and"
+	@echo "                   3,000,000 progress reports (generated once, kept, resumable;"
 	@echo "                   BENCH_DB=postgresql make bench-scale: one database only)"
 	@echo "make check-deploy  manage.py check --deploy with a production-like environment"
 	@echo "make test-postgres pytest against PostgreSQL ($(POSTGRES_URL))"
@@ -142,6 +143,13 @@ bench-scale: install
 	@if [ "$${BENCH_DB:-postgresql}" = postgresql ]; then \
 		$(PY) bench/load.py $(if $(STACK_URL),--url $(STACK_URL)) \
 			$(if $(LOAD_SECONDS),--duration $(LOAD_SECONDS)); fi
+# The map, the SDG dashboard and the annual report at 1,000,000 commitments (and 3,000,000
+# progress reports), same JSON lines.  The data is generated once into var/bench-scale.sqlite3
+# and the PostgreSQL database pledgebook_bench_scale, then reused (bench/run.py --scale --fresh
+# rebuilds them); the reports are added by bench/annual.py --scale, resumably.
+bench-scale: install
+	$(PY) bench/run.py --scale
+	$(PY) bench/annual.py --scale
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install

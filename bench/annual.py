@@ -24,7 +24,7 @@ report's, not the generator's.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import contextlib
 import json
 import os
 import random
@@ -33,13 +33,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:  # run as a script: make ``bench`` and ``pledgebook`` importable
     sys.path.insert(0, str(BASE_DIR))
+
+from bench.generate_reports import CYCLES  # noqa: E402  (annual cycles; the last one is measured)
 
 SQLITE_PATH = BASE_DIR / "var" / "bench" / "annual.sqlite3"
 DATABASES = {
@@ -50,15 +52,8 @@ DATABASES = {
 }
 GENERATOR_VERSION = 1
 TARGET_SECONDS = 60.0
+TARGET_RSS_MB = 1024.0
 CHUNK = 5000
-CYCLES = (2024, 2025, 2026)  # annual cycles; the last one is measured
-STATUS_WEIGHTS = {
-    "on_track": 45,
-    "delayed": 20,
-    "completed": 15,
-    "not_started": 15,
-    "discontinued": 5,
-}
 
 
 def log(message: str) -> None:
@@ -88,41 +83,22 @@ def generate_reports(n_per_cycle: int, seed: int) -> dict:
     progress report rows: 80 % of the commitments report (a version 1), and a quarter of
     those also have a version 2 (a correction, a few still drafts).  Half the reports give a
     value for each of the programme's two indicators; financial commitments report money
-    disbursed, some in another currency with a rate."""
-    from django.db import transaction
-
+    disbursed, some in another currency with a rate (``bench.generate_reports.write_reports``,
+    shared with the resumable generation of ``make bench-scale``)."""
+    from bench import generate_reports as reports
     from bench.generate import PROGRAMME_SLUG
     from pledgebook.commitments.models import Commitment
     from pledgebook.programmes.models import Programme
-    from pledgebook.reporting.models import (
-        Indicator,
-        IndicatorValue,
-        ProgressReport,
-        ReportingCycle,
-    )
 
     rng = random.Random(seed + 1)
     started = time.perf_counter()
     programme = Programme.objects.get(slug=PROGRAMME_SLUG)
-    indicators = [
-        Indicator.objects.create(
-            programme=programme, code="people-reached", name="People reached", unit="people"
-        ),
-        Indicator.objects.create(
-            programme=programme,
-            code="funds-mobilised",
-            name="Funds mobilised",
-            unit="USD",
-            position=1,
-        ),
-    ]
+    indicators = reports.indicators(programme)
     commitments = list(
         Commitment.objects.filter(programme=programme)
         .order_by("pk")
         .values_list("pk", "amount", "currency_id")
     )
-    statuses = list(STATUS_WEIGHTS)
-    weights = list(STATUS_WEIGHTS.values())
     first = round(n_per_cycle * 0.8)
     second = n_per_cycle - first
     if first > len(commitments) or second > first:
@@ -130,62 +106,13 @@ def generate_reports(n_per_cycle: int, seed: int) -> dict:
     rows = 0
     values = 0
     for year in CYCLES:
-        cycle = ReportingCycle.objects.create(
-            programme=programme,
-            name=f"{year} annual report",
-            opens_at=dt.datetime(year, 1, 15, tzinfo=dt.UTC),
-            deadline=dt.datetime(year, 3, 31, 23, 59, tzinfo=dt.UTC),
-            closes_at=dt.datetime(year, 4, 30, tzinfo=dt.UTC),
-            status=ReportingCycle.Status.CLOSED,
-            opened_at=dt.datetime(year, 1, 15, tzinfo=dt.UTC),
-            closed_at=dt.datetime(year, 4, 30, tzinfo=dt.UTC),
-        )
+        cycle = reports.cycle(programme, year)
         chosen = rng.sample(commitments, first)
         plan = [(c, 1) for c in chosen] + [(c, 2) for c in chosen[:second]]
         for start in range(0, len(plan), CHUNK):
-            reports = []
-            for (pk, amount, currency), version in plan[start : start + CHUNK]:
-                draft = version == 2 and rng.random() < 0.05
-                disbursed = rate = other = None
-                if amount is not None and rng.random() < 0.8:
-                    disbursed = (amount * Decimal(rng.randint(0, 100)) / 100).quantize(
-                        Decimal("0.01")
-                    )
-                    if rng.random() < 0.1:
-                        other = "EUR" if currency != "EUR" else "USD"
-                        rate = Decimal(rng.randint(50, 200)) / 100
-                submitted = dt.datetime(year, 2, 1, tzinfo=dt.UTC) + dt.timedelta(
-                    minutes=rng.randrange(60 * 24 * 80)
-                )
-                reports.append(
-                    ProgressReport(
-                        commitment_id=pk,
-                        cycle=cycle,
-                        version=version,
-                        status="draft" if draft else "submitted",
-                        implementation_status=rng.choices(statuses, weights)[0],
-                        narrative="We trained the first cohort and opened two more centres.",
-                        disbursed_amount=disbursed,
-                        disbursed_currency_id=other,
-                        exchange_rate=rate,
-                        submitted_at=None if draft else submitted,
-                    )
-                )
-            with transaction.atomic():
-                created = ProgressReport.objects.bulk_create(reports, batch_size=1000)
-                indicator_values = [
-                    IndicatorValue(
-                        report_id=r.pk,
-                        indicator=indicator,
-                        value=Decimal(rng.randint(0, 100_000)),
-                    )
-                    for r in created
-                    if rng.random() < 0.5
-                    for indicator in indicators
-                ]
-                IndicatorValue.objects.bulk_create(indicator_values, batch_size=5000)
-            rows += len(reports)
-            values += len(indicator_values)
+            n, v = reports.write_reports(rng, cycle, plan[start : start + CHUNK], indicators)
+            rows += n
+            values += v
         log(f"cycle {year}: {len(plan)} reports, {time.perf_counter() - started:.1f}s")
     return {
         "reports": rows,
@@ -247,6 +174,41 @@ def _db() -> str:
     return db_label()
 
 
+@contextlib.contextmanager
+def _recording(queries: list[tuple[str, Any]]) -> Iterator[None]:
+    """Record the SELECTs that run in the block (SQL and parameters), for :func:`_replay`."""
+    from django.db import connection
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip().upper().startswith("SELECT"):
+            queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield
+
+
+def _replay(queries: list[tuple[str, Any]]) -> float:
+    """The raw SQL time of ``queries``: each run again on its own, every row fetched (in
+    chunks, by a server-side cursor on PostgreSQL), without building anything from them."""
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        for sql, params in queries:
+            with connection.chunked_cursor() as cursor:
+                cursor.execute(sql, params)
+                while cursor.fetchmany(5000):
+                    pass
+    return round(time.perf_counter() - started, 2)
+
+
+def _cpu() -> float:
+    """User + system CPU seconds of this process (its threads included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _rss_mb() -> float:
     # ru_maxrss is in kilobytes on Linux.
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -280,13 +242,21 @@ def measure(args: argparse.Namespace) -> None:
     rss_before = _rss_mb()
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
         report = AnnualReport.objects.create(cycle=cycle)
-        started = time.perf_counter()
-        generation.generate(report.pk)
-        seconds = time.perf_counter() - started
+        queries: list[tuple[str, Any]] = []
+        started, cpu = time.perf_counter(), _cpu()
+        with _recording(queries):
+            generation.generate(report.pk)
+        seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+        rss = _rss_mb()
         report.refresh_from_db()
         if report.status != AnnualReport.Status.DONE:
             raise SystemExit(f"generation failed: {report.error}")
         sizes = {kind: getattr(report, kind).size for kind in annual.FILE_KINDS}
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            for kind in annual.FILE_KINDS:
+                target = Path(args.keep) / f"annual-{db}-{args.n}.{kind}"
+                target.write_bytes(getattr(report, kind).read())
         emit(
             "annual_report",
             db,
@@ -294,10 +264,23 @@ def measure(args: argparse.Namespace) -> None:
             "seconds",
             round(seconds, 2),
             target=TARGET_SECONDS,
+            cpu_seconds=round(cpu, 2),
             reports_in_db=args.reports,
             bytes=sizes,
+            sql_seconds=_replay(queries),
+            queries=len(queries),
         )
-        emit("annual_report", db, args.n, "rss_mb", _rss_mb(), rss_mb_before=rss_before)
+        emit(
+            "annual_report",
+            db,
+            args.n,
+            "rss_mb",
+            rss,
+            rss_mb_before=rss_before,
+            target=TARGET_RSS_MB,
+        )
+        if args.scale and not args.steps:
+            return
 
         # The same data again: the digest matches, the files are reused.
         again = AnnualReport.objects.create(cycle=cycle)
@@ -448,6 +431,9 @@ def worker(argv: list[str]) -> None:
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--dashboard-requests", type=int, default=200)
     parser.add_argument("--only", choices=["all", "dashboard"], default="all")
+    parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--steps", action="store_true")
+    parser.add_argument("--keep", default="")
     args = parser.parse_args(argv)
     if args.orgs is None:
         args.orgs = max(10, args.n // 5)
@@ -455,9 +441,65 @@ def worker(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
     if args.phase == "prepare":
-        prepare(args)
+        prepare_scale(args) if args.scale else prepare(args)
     else:
+        if args.scale:
+            from pledgebook.reporting.models import ProgressReport
+
+            args.reports = ProgressReport.objects.count()
         measure(args)
+
+
+def prepare_scale(args: argparse.Namespace) -> None:
+    """``make bench-scale``: the commitments generated by ``bench/run.py --scale`` (never
+    generated here), then the progress reports, generated once and kept
+    (``bench.generate_reports.generate_resumable``: a stopped generation resumes)."""
+    from bench import generate_reports
+    from bench.worker import emit, load_meta, migrate
+    from pledgebook.commitments.models import Commitment
+
+    migrate()
+    meta = load_meta()  # var/bench/<db>-scale.meta.json (BENCH_SCALE is set)
+    count = Commitment.objects.count()
+    if not meta or meta.get("n") != args.n or count != args.n:
+        raise SystemExit(
+            f"the scale database holds {count} commitments, not {args.n} as generated: run "
+            f"bench/run.py --scale --prepare-only --n {args.n} first"
+        )
+    reports = generate_reports.load_meta()
+    if (
+        reports
+        and reports.get("complete")
+        and generate_reports.counts() == {k: reports[k] for k in ("reports", "indicator_values")}
+    ):
+        log(f"reusing {reports['reports']} progress reports")
+        emit(
+            "annual_generate",
+            _db(),
+            args.n,
+            "seconds",
+            reports["seconds"],
+            reused=True,
+            reports=reports["reports"],
+        )
+        return
+    started = time.perf_counter()
+    reports = generate_reports.generate_resumable(args.seed)
+    log(
+        f"{reports['reports']} progress reports, {reports['indicator_values']} indicator values; "
+        f"this run {time.perf_counter() - started:.1f}s"
+    )
+    emit(
+        "annual_generate",
+        _db(),
+        args.n,
+        "seconds",
+        reports["seconds"],
+        reports=reports["reports"],
+        indicator_values=reports["indicator_values"],
+        per_100k_seconds=reports["per_100k_seconds"],
+        runs=reports["runs"],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -465,26 +507,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=100_000, help="commitments (default 100000)")
     parser.add_argument("--orgs", type=int, default=None, help="organisations (default n/5)")
     parser.add_argument("--fresh", action="store_true", help="rebuild the generated databases")
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--db", choices=["sqlite", "postgresql", "both"], default=os.environ.get("BENCH_DB", "both")
+    )
     parser.add_argument(
         "--only",
         choices=["all", "dashboard"],
         default="all",
         help="dashboard: only the response-rate dashboard, not the report",
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="make bench-scale: the databases of bench/run.py --scale (1,000,000 commitments or"
+        " --n), with 3 reports a commitment generated once and kept; the report end to end only",
+    )
+    parser.add_argument("--steps", action="store_true", help="with --scale: each step again too")
+    parser.add_argument("--keep", default="", help="a folder to copy the generated files to")
+    parser.add_argument("--prepare-only", action="store_true", help="generate, no timing")
     args = parser.parse_args(argv)
+    databases = DATABASES
+    if args.scale:
+        from bench.run import SCALE_DATABASES, SCALE_N
+
+        databases = SCALE_DATABASES
+        args.n = SCALE_N if args.n == 100_000 else args.n
+        os.environ["BENCH_SCALE"] = "1"
     common = ["--n", str(args.n)]
     if args.orgs:
         common += ["--orgs", str(args.orgs)]
+    if args.scale:
+        common.append("--scale")
     failed = []
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
-        env = environment(DATABASES[db])
-        for phase in ("prepare", "measure"):
+        env = environment(databases[db])
+        for phase in ("prepare",) if args.prepare_only else ("prepare", "measure"):
             cmd = [sys.executable, str(Path(__file__).resolve()), "worker", phase, *common]
             if phase == "prepare" and args.fresh:
+                if args.scale:
+                    raise SystemExit("--fresh with --scale: use bench/run.py --scale --fresh")
                 cmd.append("--fresh")
             if phase == "measure":
                 cmd += ["--only", args.only]
+                cmd += ["--steps"] if args.steps else []
+                cmd += ["--keep", args.keep] if args.keep else []
             result = subprocess.run(cmd, cwd=BASE_DIR, env=env, check=False)
             if result.returncode != 0:
                 print(f"[bench annual {db}] {phase} failed ({result.returncode})", file=sys.stderr)

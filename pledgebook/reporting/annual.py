@@ -56,7 +56,7 @@ from pledgebook.reporting.models import (
     Indicator,
     ReportingCycle,
 )
-from pledgebook.reporting.queries import active_commitments, latest_in, reported
+from pledgebook.reporting.queries import active_commitments, latest_in, not_reported, reported
 from pledgebook.reporting.values import (
     AnnualReportData,
     Converted,
@@ -159,8 +159,7 @@ def _rate(rate: figures.Rate, label: str | None = None) -> RateRow:
 
 def _non_reporters(cycle: ReportingCycle) -> tuple[NonReporter, ...]:
     rows = (
-        active_commitments(cycle)
-        .exclude(pk__in=reported(cycle))
+        not_reported(cycle)
         .order_by("organisation_id", "pk")
         .values_list(
             "organisation_id",

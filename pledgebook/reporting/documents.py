@@ -663,11 +663,15 @@ def normalize_zip(
     target: IO[bytes],
     moment: dt.datetime,
     replace: dict[str, bytes] | None = None,
+    insert: dict[str, tuple[bytes, IO[bytes]]] | None = None,
 ) -> None:
     """Copy a ZIP with every entry dated ``moment`` and the same attributes (and the entries
     named in ``replace`` replaced), so that its bytes depend on its content only (python-docx
-    and openpyxl stamp entries with the current time).  Streams entry by entry."""
+    and openpyxl stamp entries with the current time).  Streams entry by entry.  ``insert``:
+    entry name → (marker, stream): the stream's bytes are copied into the entry just before
+    the first occurrence of the marker (the entry itself is read whole: keep it small)."""
     replace = replace or {}
+    insert = insert or {}
     date_time = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
     with (
         zipfile.ZipFile(source) as zin,
@@ -680,6 +684,20 @@ def normalize_zip(
             info.create_system = 3
             if item.filename in replace:
                 zout.writestr(info, replace[item.filename])
+                continue
+            if item.filename in insert:
+                marker, stream = insert[item.filename]
+                head, found, tail = zin.read(item).partition(marker)
+                if not found:
+                    raise ValueError(f"{item.filename} has no {marker!r}")
+                stream.seek(0, os.SEEK_END)
+                size = len(head) + stream.tell() + len(found) + len(tail)
+                stream.seek(0)
+                big = size >= zipfile.ZIP64_LIMIT
+                with zout.open(info, "w", force_zip64=big) as writer:
+                    writer.write(head)
+                    shutil.copyfileobj(stream, writer, 1 << 16)
+                    writer.write(found + tail)
                 continue
             big = item.file_size >= zipfile.ZIP64_LIMIT
             with zin.open(item) as reader, zout.open(info, "w", force_zip64=big) as writer:

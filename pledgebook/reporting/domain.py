@@ -40,7 +40,7 @@ from pledgebook.reporting.models import (
     Reminder,
     ReportingCycle,
 )
-from pledgebook.reporting.queries import active_commitments, makers, reported
+from pledgebook.reporting.queries import makers, not_reported
 from pledgebook.reporting.rules import can_report, reporting_organisations
 from pledgebook.reporting.tasks import generate_annual_report, refresh_figures
 from pledgebook.reporting.validation import (
@@ -554,7 +554,7 @@ def send_reminders(*, cycle: ReportingCycle, now: dt.datetime | None = None) -> 
     if cycle.status != CycleStatus.OPEN or now >= cycle.closes_at:
         return 0
     terms = Terms.of(cycle)
-    silent = active_commitments(cycle).exclude(pk__in=reported(cycle))
+    silent = not_reported(cycle)
     on_time = terms.due_at_deadline_q()
     groups = [(terms.deadline, silent.filter(on_time)), (terms.closes, silent.exclude(on_time))]
     sent = 0

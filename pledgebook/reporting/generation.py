@@ -4,6 +4,7 @@ it goes."""
 
 from __future__ import annotations
 
+import io
 import logging
 import tempfile
 from typing import Any
@@ -95,13 +96,17 @@ def _generate(report_id: int) -> AnnualReport:
                     save=False,
                 )
                 _progress(report, 80, _("Writing the open data"), docx=report.docx.name)
-                for kind, exporter in (
-                    ("csv", exports.ProgressReportsCSVExporter(cycle=cycle)),
-                    ("xlsx", exports.ProgressReportsXLSXExporter(cycle=cycle, data=data)),
-                ):
-                    with tempfile.TemporaryFile() as handle:
-                        for chunk in exporter.render(exporter.rows(cycle)):
-                            handle.write(chunk.encode() if isinstance(chunk, str) else chunk)
+                # The CSV and the workbook's reports sheet hold the same rows: one pass.
+                with tempfile.TemporaryFile() as csv_file, tempfile.TemporaryFile() as xlsx_file:
+                    lines = io.TextIOWrapper(csv_file, encoding="utf-8", newline="")
+                    exporter = exports.ProgressReportsXLSXExporter(
+                        cycle=cycle, data=data, csv_to=lines
+                    )
+                    for chunk in exporter.render(exporter.rows(cycle)):
+                        xlsx_file.write(chunk)
+                    lines.flush()
+                    lines.detach()
+                    for kind, handle in (("csv", csv_file), ("xlsx", xlsx_file)):
                         handle.seek(0)
                         getattr(report, kind).save(
                             annual.file_name(data, kind), File(handle), save=False

@@ -6,7 +6,7 @@
   cycle (a correction is a new version; a submitted version never changes), used by the
   annual report, the figures, the open data exports, the public progress and the co-maker's
   confirmation;
-* :func:`reported`, :func:`cycles_up_to` and :func:`cycles_of`.
+* :func:`reported`, :func:`not_reported`, :func:`cycles_up_to` and :func:`cycles_of`.
 """
 
 from __future__ import annotations
@@ -62,6 +62,18 @@ def latest_in(cycle: ReportingCycle) -> QuerySet[ProgressReport]:
 def reported(cycle: ReportingCycle) -> QuerySet[ProgressReport, Any]:
     """The ids (``commitment_id``) of the commitments with a submitted report in ``cycle``."""
     return ProgressReport.objects.filter(cycle=cycle, status=SUBMITTED).values("commitment_id")
+
+
+def not_reported(cycle: ReportingCycle) -> QuerySet[Commitment]:
+    """The commitments expected in ``cycle`` with no submitted report in it.  ``NOT EXISTS``
+    (an anti-join), not ``NOT IN (reported)``: PostgreSQL hashes a ``NOT IN`` subquery only
+    while it fits in ``work_mem``, and past that (about 100,000 reports) tests every
+    commitment against the whole list."""
+    return active_commitments(cycle).exclude(
+        Exists(
+            ProgressReport.objects.filter(cycle=cycle, status=SUBMITTED, commitment=OuterRef("pk"))
+        )
+    )
 
 
 def cycles_up_to(cycle: ReportingCycle) -> QuerySet[ReportingCycle]:
