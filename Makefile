@@ -133,23 +133,18 @@ bench: install
 	$(PY) bench/finder.py
 	$(PY) bench/pitch.py
 
-# The map and the SDG dashboard at 1,000,000 commitments, same JSON lines.  The data is generated
-# once into var/bench-scale.sqlite3 and the PostgreSQL database pledgebook_bench_scale, then
-# reused (bench/run.py --scale --fresh rebuilds them).  Then the load on the two-server stack
-# (bench/load.py, wrk, PostgreSQL): STACK_URL=http://... uses a running stack, LOAD_SECONDS=10
-# a quick run (default 60 s a page).
-bench-scale: install
-	$(PY) bench/run.py --scale
-	@if [ "$${BENCH_DB:-postgresql}" = postgresql ]; then \
-		$(PY) bench/load.py $(if $(STACK_URL),--url $(STACK_URL)) \
-			$(if $(LOAD_SECONDS),--duration $(LOAD_SECONDS)); fi
-# The map, the SDG dashboard and the annual report at 1,000,000 commitments (and 3,000,000
-# progress reports), same JSON lines.  The data is generated once into var/bench-scale.sqlite3
-# and the PostgreSQL database pledgebook_bench_scale, then reused (bench/run.py --scale --fresh
-# rebuilds them); the reports are added by bench/annual.py --scale, resumably.
+# The map, the SDG dashboard, the page benchmarks and the annual report at 1,000,000 commitments
+# (and 3,000,000 progress reports), same JSON lines.  The data is generated once into
+# var/bench-scale.sqlite3 and the PostgreSQL database pledgebook_bench_scale, then reused
+# (bench/run.py --scale --fresh rebuilds them); the reports are added by bench/annual.py --scale,
+# resumably.  Then the load on the two-server stack (bench/load.py, wrk, PostgreSQL):
+# STACK_URL=http://... uses a running stack, LOAD_SECONDS=10 a quick run (default 60 s a page).
 bench-scale: install
 	$(PY) bench/run.py --scale
 	$(PY) bench/annual.py --scale
+	@if [ "$${BENCH_DB:-postgresql}" = postgresql ]; then \
+		$(PY) bench/load.py $(if $(STACK_URL),--url $(STACK_URL)) \
+			$(if $(LOAD_SECONDS),--duration $(LOAD_SECONDS)); fi
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install

@@ -84,8 +84,6 @@ access_log_format = (
     '%({x-real-ip}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms '
     "rid=%({x-request-id}o)s"
 )
-proc_name = "pledgebook"
-access_log_format = '%({x-real-ip}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "pledgebook")
 # The master's pid, for `kill -HUP` (scripts/stack.sh gives each app server one).
 pidfile = os.environ.get("GUNICORN_PID_FILE") or None
