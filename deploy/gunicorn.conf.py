@@ -25,7 +25,7 @@ proxy on the same host (deploy/nginx.conf).
   reporting links (``/report/<token>/``) is never written.
 * Metrics (``/metrics``, pledgebook/core/metrics.py): the workers write their counters to
   ``PROMETHEUS_MULTIPROC_DIR`` (default ``var/prometheus/<bind address>``, one directory per
-  gunicorn instance), emptied when gunicorn starts.  A scrape adds up the files of every
+  gunicorn instance), its .db files removed when gunicorn starts.  A scrape adds up those of every
   worker of this server, past ones included (counters never go down); when a worker exits
   (``max_requests``, HUP, a timeout), ``child_exit`` drops its live gauges
   (``mark_process_dead``).
