@@ -68,7 +68,7 @@ if [ -z "${SECRET_KEY:-}" ]; then
     fi
     SECRET_KEY=$(cat var/secret-key)
 fi
-# One key for every server (signed cookies, CSRF, password reset links).  Plain HTTP on
+# One key for every server (session data, signed values, password reset links).  Plain HTTP on
 # loopback: no HTTPS redirect, secure cookies or HSTS here (leave them on behind TLS).  The
 # client's address for the rate limits: the X-Real-IP that nginx sets.
 export SECRET_KEY DEBUG=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
