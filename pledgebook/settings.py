@@ -278,8 +278,13 @@ HEALTH_CHECK_WORKER = env.bool(
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # The proxy configurations the deploy check reads (core.checks: media must never be served
-# by the proxy): deploy/nginx.conf, and NGINX_CONF (several paths, comma-separated) if set.
-NGINX_CONF = [BASE_DIR / "deploy" / "nginx.conf", *map(Path, env.list("NGINX_CONF", default=[]))]
+# by the proxy): deploy/nginx.conf and the snippets it includes (deploy/nginx/*.conf, which hold
+# the locations), and NGINX_CONF (several paths, comma-separated) if set.
+NGINX_CONF = [
+    BASE_DIR / "deploy" / "nginx.conf",
+    *sorted((BASE_DIR / "deploy" / "nginx").glob("*.conf")),
+    *map(Path, env.list("NGINX_CONF", default=[])),
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

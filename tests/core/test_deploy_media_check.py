@@ -13,15 +13,17 @@ from django.test import override_settings
 from pledgebook.core.checks import check_proxy_serves_no_media, media_served_by, nginx_directives
 
 SHIPPED = Path(settings.BASE_DIR) / "deploy" / "nginx.conf"
+# The locations live in the snippet both the TLS site and the local stack include.
+SNIPPET = Path(settings.BASE_DIR) / "deploy" / "nginx" / "pledgebook-server.conf"
 MEDIA = Path("/srv/pledgebook/var/media")
 
 
 def test_the_shipped_configuration_passes() -> None:
     assert check_proxy_serves_no_media() == []
-    assert SHIPPED in settings.NGINX_CONF
-    assert media_served_by(SHIPPED.read_text(), Path(settings.MEDIA_ROOT), "/media/") == []
+    assert SHIPPED in settings.NGINX_CONF and SNIPPET in settings.NGINX_CONF
+    assert media_served_by(SNIPPET.read_text(), Path(settings.MEDIA_ROOT), "/media/") == []
     # It was read: its location blocks are found.
-    locations = [d for d in nginx_directives(SHIPPED.read_text()) if d.words[0] == "location"]
+    locations = [d for d in nginx_directives(SNIPPET.read_text()) if d.words[0] == "location"]
     assert [d.words[1:] for d in locations] == [("=", "/request-too-large/"), ("/",)]
 
 
