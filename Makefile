@@ -129,6 +129,7 @@ bench: install
 # reused (bench/run.py --scale --fresh rebuilds them).
 bench-scale: install
 	$(PY) bench/run.py --scale
+	$(PY) bench/vectors_scale.py
 
 # What production must pass: no DEBUG, a long random key, HTTPS, real hosts and mail.
 check-deploy: install

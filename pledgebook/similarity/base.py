@@ -230,11 +230,12 @@ def build(model_id: str | None = None, *, force: bool = False, threads: int = 0)
             if chunk:
                 dim = _add(indexes, chunk, dim, threads)
             files = {}
+            rows = sum(len(index) for index in indexes.values())
             for kind, index in indexes.items():
                 filename = f"{re.sub(r'[^a-z0-9_.-]', '_', kind)}.usearch"
                 index.save(str(tmp / filename))
                 files[kind] = filename
-            meta = {
+            meta: dict[str, Any] = {
                 "format": FORMAT,
                 "model_id": model_id,
                 "generation": generation,
@@ -253,7 +254,6 @@ def build(model_id: str | None = None, *, force: bool = False, threads: int = 0)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         remove_old(model_id)
-    rows = sum(meta["rows"].values())
     seconds = time.perf_counter() - started
     logger.info(
         "similarity: built base index generation %d (%d rows, %.1f s)", generation, rows, seconds
