@@ -241,25 +241,20 @@ def recall(n: int, sampled: dict[str, list]) -> float:
     from their seeds, as stored: float16)."""
     import numpy as np
 
-    matrix = np.zeros((n, DIM), dtype=np.float16)
+    matrix = np.zeros((n, DIM), dtype=np.float32)
     for start in range(0, n, BLOCK):
         size = min(BLOCK, n - start)
-        matrix[start : start + size] = block_vectors(start, size)
-    found = total = 0
-    for key, hits in sampled.items():
-        object_id = int(key)
-        query = matrix[object_id].astype(np.float32)
-        query /= np.linalg.norm(query)
-        scores = np.empty(n, dtype=np.float32)
-        for start in range(0, n, 100_000):
-            block = matrix[start : start + 100_000].astype(np.float32)
-            block /= np.linalg.norm(block, axis=1, keepdims=True)
-            scores[start : start + 100_000] = block @ query
-        scores[object_id] = -np.inf
-        truth = set(np.argpartition(-scores, 10)[:10].tolist())
-        found += len(truth & {hit[1] for hit in hits})
-        total += 10
-    return found / total
+        block = block_vectors(start, size).astype(np.float16).astype(np.float32)
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        matrix[start : start + size] = block
+    keys = [int(key) for key in sampled]
+    scores = matrix[keys] @ matrix.T  # (queries, n)
+    found = 0
+    for row, object_id in enumerate(keys):
+        scores[row, object_id] = -np.inf
+        truth = set(np.argpartition(-scores[row], 10)[:10].tolist())
+        found += len(truth & {hit[1] for hit in sampled[str(object_id)]})
+    return found / (10 * len(keys))
 
 
 def measure(args) -> None:
