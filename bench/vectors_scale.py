@@ -25,7 +25,11 @@ Prints:
   similar_top10_scoped p95_ms                with allowed_ids (4,000 + 1,000 ids)
   similar_recall_at10  ratio                 against exact search (numpy over all n vectors)
                                               on a sample of the queries
-  similar_rss_mb      max_rss, max_hwm, max_pss, max_private   the worst of the 4 processes
+  similar_rss_mb      max_rss, max_hwm, max_pss, max_private, max_anonymous   the worst of the
+                                              4 processes.  Private counts the file's pages
+                                              that no other process maps at that moment (one
+                                              that ends last sees them as private); Anonymous
+                                              is the process's own memory (heap, model)
 """
 
 import argparse
@@ -181,7 +185,7 @@ def memory() -> dict[str, float]:
     with open("/proc/self/smaps_rollup") as rollup:
         for line in rollup:
             name = line.split(":")[0]
-            if name in ("Pss", "Private_Clean", "Private_Dirty", "Shared_Clean"):
+            if name in ("Pss", "Private_Clean", "Private_Dirty", "Shared_Clean", "Anonymous"):
                 found[name] = int(line.split()[1]) / 1024
     found["Private"] = found.pop("Private_Clean", 0) + found.pop("Private_Dirty", 0)
     return {key: round(value, 1) for key, value in found.items()}
@@ -295,6 +299,7 @@ def measure(args) -> None:
         ("max_hwm", "VmHWM"),
         ("max_pss", "Pss"),
         ("max_private", "Private"),
+        ("max_anonymous", "Anonymous"),
     ):
         emit("similar_rss_mb", db, args.n, metric, max(r["memory"][key] for r in results))
     sampled = {k: v for result in results for k, v in result["sampled"].items()}

@@ -61,7 +61,7 @@ CANDIDATES = 40
 #: Beyond this many candidates (a narrow allowed_ids), the allowed rows are scored exactly.
 MAX_CANDIDATES = 2000
 #: How far the base's HNSW search looks (usearch's "ef"; at least the count asked).
-EXPANSION_SEARCH = 128
+EXPANSION_SEARCH = 256
 #: A kind with at most this many rows in the base is scanned exactly (int8, SIMD: ~1-2 ms at
 #: 20,000 rows), not walked: on uniformly spread vectors the graph needs ef ~1,000 to recall
 #: 0.95 of the top 10 (measured: ef 128 0.45, 512 0.85, 1,024 0.95 at 20,000 rows).
