@@ -21,7 +21,7 @@ hits with their own (scoped) queries anyway.
 
 With a shared base (:mod:`pledgebook.similarity.base`, built by the task worker when the table
 is large), the in-memory part holds only the *delta*: the rows changed since the base's
-watermark (less the same overlap), kept fresh by exactly the logic above.  The base is a usearch
+watermark (the build's start less 2 minutes), kept fresh by the logic above.  The base is a usearch
 index a kind, memory-mapped (its pages are shared by every process through the page cache), found
 by listing the index directory at each check; a new generation is opened and the delta reloaded
 from its watermark in one swap, so a query sees an old or a new (base, delta) pair, never a mix.
