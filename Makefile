@@ -142,6 +142,7 @@ bench: install
 bench-scale: install
 	$(PY) bench/run.py --scale
 	$(PY) bench/annual.py --scale
+	$(PY) bench/vectors_scale.py
 	@if [ "$${BENCH_DB:-postgresql}" = postgresql ]; then \
 		$(PY) bench/load.py $(if $(STACK_URL),--url $(STACK_URL)) \
 			$(if $(LOAD_SECONDS),--duration $(LOAD_SECONDS)); fi

@@ -11,9 +11,10 @@ all servers see, like the media)::
 A build reads the model's rows in chunks of 5,000 (never all at once), adds them to one usearch
 index a kind (int8 vectors, cosine, 16 links a node: about 530 bytes a row), writes the files in
 a hidden temporary directory and renames it to the next generation: readers see a whole
-generation or none.  ``watermark`` is the largest ``updated_at`` of the rows read; app processes
-keep the rows changed since (less an overlap) in memory and take their values from the table, so
-the base may be hours old without a query returning a stale or deleted vector.  Old
+generation or none.  ``watermark`` is the build's start less ``OVERLAP`` (2 minutes): the base holds
+the rows changed up to it, app processes keep the rows changed after it in memory and take the
+values of the base's candidates from the table, so the base may be hours old without a query
+returning a stale or deleted vector.  Old
 generations are removed ``SIMILARITY_INDEX_GRACE_SECONDS`` (600) after a newer one appeared
 (a process that mapped one keeps its pages even then: unlinking does not unmap).
 
@@ -43,6 +44,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.utils import timezone
 
 from pledgebook.similarity import embedding
 from pledgebook.similarity.models import Vector
@@ -53,6 +55,9 @@ FORMAT = 1
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 CHUNK = 5000
+#: A build takes the rows changed up to this long before it starts (its watermark): a row whose
+#: transaction commits up to OVERLAP after its ``updated_at`` is then in the base or the delta.
+OVERLAP = dt.timedelta(minutes=2)
 _GENERATION = re.compile(r"gen-(\d{8})")
 
 
@@ -169,15 +174,22 @@ def _vectors(model_id: str):
 
 
 def up_to_date(model_id: str) -> bool:
-    """Whether the newest generation holds every row of the table (nothing changed since)."""
+    """Whether a build now would give the newest generation again: no row changed between its
+    watermark and the cutoff of a build now, and none of its rows went."""
     found = latest_generation(model_id)
     if found is None:
         return False
     meta = read_meta(found[1])
     watermark = dt.datetime.fromisoformat(meta["watermark"])
     rows = _vectors(model_id)
-    newer = rows.filter(updated_at__gt=watermark).exists()
-    return not newer and rows.count() == sum(meta["rows"].values())
+    newer = rows.filter(updated_at__gt=watermark, updated_at__lte=cutoff()).exists()
+    return not newer and rows.filter(updated_at__lte=watermark).count() == sum(
+        meta["rows"].values()
+    )
+
+
+def cutoff() -> dt.datetime:
+    return timezone.now() - OVERLAP
 
 
 def build(model_id: str | None = None, *, force: bool = False, threads: int = 0) -> Built:
@@ -201,32 +213,33 @@ def build(model_id: str | None = None, *, force: bool = False, threads: int = 0)
         tmp.mkdir(parents=True)
         try:
             indexes: dict[str, Index] = {}
-            watermark: dt.datetime | None = None
+            watermark = cutoff()
             dim = None
             query = (
                 _vectors(model_id)
+                .filter(updated_at__lte=watermark)
                 .order_by("pk")
-                .values_list("kind", "object_id", "data", "updated_at")
+                .values_list("kind", "object_id", "data")
             )
-            chunk: list[tuple[str, int, bytes, dt.datetime]] = []
+            chunk: list[tuple[str, int, bytes]] = []
             for row in query.iterator(chunk_size=CHUNK):
                 chunk.append(row)
                 if len(chunk) == CHUNK:
-                    dim, watermark = _add(indexes, chunk, dim, watermark, threads)
+                    dim = _add(indexes, chunk, dim, threads)
                     chunk = []
             if chunk:
-                dim, watermark = _add(indexes, chunk, dim, watermark, threads)
+                dim = _add(indexes, chunk, dim, threads)
             files = {}
+            rows = sum(len(index) for index in indexes.values())
             for kind, index in indexes.items():
                 filename = f"{re.sub(r'[^a-z0-9_.-]', '_', kind)}.usearch"
                 index.save(str(tmp / filename))
                 files[kind] = filename
-            meta = {
+            meta: dict[str, Any] = {
                 "format": FORMAT,
                 "model_id": model_id,
                 "generation": generation,
-                # No rows: the epoch, so that the whole table is the delta.
-                "watermark": (watermark or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).isoformat(),
+                "watermark": watermark.isoformat(),
                 "rows": {kind: len(index) for kind, index in indexes.items()},
                 "files": files,
                 "dim": dim,
@@ -241,22 +254,23 @@ def build(model_id: str | None = None, *, force: bool = False, threads: int = 0)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         remove_old(model_id)
-    rows = sum(meta["rows"].values())
     seconds = time.perf_counter() - started
-    logger.info("similarity: built base index generation %d (%d rows, %.1f s)", generation, rows, seconds)
+    logger.info(
+        "similarity: built base index generation %d (%d rows, %.1f s)", generation, rows, seconds
+    )
     return Built(generation, rows, seconds, True)
 
 
-def _add(indexes, chunk, dim, watermark, threads):
+def _add(indexes, chunk, dim, threads):
     from usearch.index import Index
 
     by_kind: dict[str, list[int]] = {}
-    for i, (kind, _, _, _) in enumerate(chunk):
+    for i, (kind, _, _) in enumerate(chunk):
         by_kind.setdefault(kind, []).append(i)
     width = len(chunk[0][2])
     if dim is None:
         dim = width // 2
-    blob = b"".join(bytes(data) if len(data) == width else bytes(width) for _, _, data, _ in chunk)
+    blob = b"".join(bytes(data) if len(data) == width else bytes(width) for _, _, data in chunk)
     block = np.frombuffer(blob, dtype="<f2").reshape(len(chunk), dim).astype(np.float32)
     for kind, positions in by_kind.items():
         index = indexes.get(kind)
@@ -270,8 +284,7 @@ def _add(indexes, chunk, dim, watermark, threads):
             )
         keys = np.array([chunk[i][1] for i in positions], dtype=np.uint64)
         index.add(keys, block[positions], threads=threads)
-    latest = max(row[3] for row in chunk)
-    return dim, latest if watermark is None or latest > watermark else watermark
+    return dim
 
 
 def remove_old(model_id: str, grace: float | None = None) -> list[Path]:

@@ -21,7 +21,7 @@ hits with their own (scoped) queries anyway.
 
 With a shared base (:mod:`pledgebook.similarity.base`, built by the task worker when the table
 is large), the in-memory part holds only the *delta*: the rows changed since the base's
-watermark (less the same overlap), kept fresh by exactly the logic above.  The base is a usearch
+watermark (the build's start less 2 minutes), kept fresh by the logic above.  The base is a usearch
 index a kind, memory-mapped (its pages are shared by every process through the page cache), found
 by listing the index directory at each check; a new generation is opened and the delta reloaded
 from its watermark in one swap, so a query sees an old or a new (base, delta) pair, never a mix.
@@ -61,7 +61,7 @@ CANDIDATES = 40
 #: Beyond this many candidates (a narrow allowed_ids), the allowed rows are scored exactly.
 MAX_CANDIDATES = 2000
 #: How far the base's HNSW search looks (usearch's "ef"; at least the count asked).
-EXPANSION_SEARCH = 128
+EXPANSION_SEARCH = 256
 #: A kind with at most this many rows in the base is scanned exactly (int8, SIMD: ~1-2 ms at
 #: 20,000 rows), not walked: on uniformly spread vectors the graph needs ef ~1,000 to recall
 #: 0.95 of the top 10 (measured: ef 128 0.45, 512 0.85, 1,024 0.95 at 20,000 rows).
@@ -263,14 +263,11 @@ class VectorIndex:
                 if not allowed:
                     continue
 
-            def usable(object_id: int, kind: str = kind, allowed: set[int] | None = allowed):
+            def usable(object_id: int, kind: str = kind) -> bool:
                 key = (kind, object_id)
-                return (
-                    key not in exclude
-                    and key not in snapshot.rows
-                    and (allowed is None or object_id in allowed)
-                )
+                return key not in exclude and key not in snapshot.rows
 
+            allowed_keys = None if allowed is None else np.fromiter(allowed, np.uint64)
             size = len(index)
             wanted = max(CANDIDATES, 4 * k)
             share = 1.0 if allowed is None else min(1.0, len(allowed) / size)
@@ -279,10 +276,16 @@ class VectorIndex:
             while ids is None:
                 if allowed is not None and min(count, size) > MAX_CANDIDATES:
                     break  # too narrow for the graph: score the allowed rows exactly
-                matches = index.search(
-                    query, min(count, size), threads=1, exact=size <= EXACT_ROWS
-                )
-                found = [int(key) for key in matches.keys if usable(int(key))][:wanted]
+                matches = index.search(query, min(count, size), threads=1, exact=size <= EXACT_ROWS)
+                keys = matches.keys
+                if allowed_keys is not None:
+                    keys = keys[np.isin(keys, allowed_keys)]
+                found = []
+                for key in keys.tolist():
+                    if usable(key):
+                        found.append(key)
+                        if len(found) == wanted:
+                            break
                 if len(found) >= min(wanted, k) or count >= size:
                     ids = found
                 else:
@@ -296,7 +299,7 @@ class VectorIndex:
                 matches = index.search(
                     query, min(size, count * 8), threads=1, exact=size <= EXACT_ROWS
                 )
-                ids = [int(key) for key in matches.keys if usable(int(key))]
+                ids = [key for key in matches.keys.tolist() if usable(key)]
                 stored_ids, vectors = self._stored(kind, ids)
             if stored_ids:
                 scores = vectors @ query
@@ -353,7 +356,7 @@ class VectorIndex:
             )
             if not rebuild and changed and self._latest is not None:
                 self._load_changed(self._latest - self.overlap)
-            if count is not None and count != len(self):
+            if count is not None and count != self._snapshot.size - self._snapshot.dead:
                 rebuild = True  # rows went away, or came with an old updated_at
             if rebuild:
                 self._load_all(count)
@@ -376,11 +379,11 @@ class VectorIndex:
         return Vector.objects.filter(model_id=self.model_id)
 
     def _delta_rows(self):
-        """The rows held in memory: all of them, or those changed since the base's watermark
-        (less the overlap, for rows that committed late)."""
+        """The rows held in memory: all of them, or those changed after the base's watermark
+        (the base holds every row up to it that had committed ``base.OVERLAP`` after it)."""
         if self._base is None:
             return self._vectors()
-        return self._vectors().filter(updated_at__gte=self._base.watermark - self.overlap)
+        return self._vectors().filter(updated_at__gt=self._base.watermark)
 
     def _check_base(self) -> bool:
         """Open the newest base generation if it is not the one in use; True if it changed."""
