@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.db.models import QuerySet
+
+from pledgebook.commitments.models import Commitment
 from pledgebook.reporting.models import ProgressReport, ReportingCycle
 from pledgebook.reporting.queries import cycles_up_to
 
@@ -30,21 +33,24 @@ def to_cent(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
-def disbursed_so_far(cycle: ReportingCycle) -> dict[int, Decimal]:
+def disbursed_so_far(
+    cycle: ReportingCycle, commitments: QuerySet[Commitment] | None = None
+) -> dict[int, Decimal]:
     """commitment id → disbursed so far, in the pledged currency: the amount of its latest
     submitted report that gives one, in ``cycle`` or an earlier cycle of the programme (see
     :func:`~.queries.cycles_up_to`); latest = the latest cycle, then the latest version.
-    Streams the rows."""
+    Of ``commitments`` only, when given.  Streams the rows."""
     amounts: dict[int, Decimal] = {}
-    rows = (
-        ProgressReport.objects.filter(
-            cycle__in=cycles_up_to(cycle),
-            status=ProgressReport.Status.SUBMITTED,
-            disbursed_amount__isnull=False,
-        )
-        .order_by("commitment_id", "-cycle__opens_at", "-cycle_id", "-version")
-        .values_list("commitment_id", "disbursed_amount", "exchange_rate")
+    reports = ProgressReport.objects.filter(
+        cycle__in=cycles_up_to(cycle),
+        status=ProgressReport.Status.SUBMITTED,
+        disbursed_amount__isnull=False,
     )
+    if commitments is not None:
+        reports = reports.filter(commitment__in=commitments)
+    rows = reports.order_by(
+        "commitment_id", "-cycle__opens_at", "-cycle_id", "-version"
+    ).values_list("commitment_id", "disbursed_amount", "exchange_rate")
     for commitment_id, amount, rate in rows.iterator(chunk_size=5000):
         value = disbursed(amount, rate)
         if commitment_id not in amounts and value is not None:  # (filtered: never None)
