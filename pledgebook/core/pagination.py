@@ -30,6 +30,7 @@ def _order_sql(queryset: QuerySet, quote: Any) -> tuple[list[str], str]:
     names, terms = [], []
     query, meta = queryset.query, queryset.model._meta
     for item in query.order_by or (meta.ordering if query.default_ordering else ()):
+        expr: Any
         if isinstance(item, str):
             expr = F(item[1:]).desc() if item.startswith("-") else F(item).asc()
         else:
@@ -94,6 +95,7 @@ class OnePassPaginator(Paginator):
 
     def __init__(self, object_list: QuerySet, per_page: int, rows: QuerySet) -> None:
         super().__init__(object_list, per_page)
+        self.queryset = object_list
         self.rows = rows
 
     def page(self, number: Any) -> Page:
@@ -106,19 +108,20 @@ class OnePassPaginator(Paginator):
         if number < 1:
             raise EmptyPage("That page number is less than 1")
         bottom = (number - 1) * self.per_page
-        count, ids = None, []
+        count: int | None = None
+        ids: list[Any] = []
         if bottom <= ONE_PASS_ROWS:  # (further pages are past the end of a one-pass set)
-            count, ids = count_and_slice(self.object_list, bottom, self.per_page)
+            count, ids = count_and_slice(self.queryset, bottom, self.per_page)
         if count is None:  # a large set or a page past the end: count
             self.validate_number(number)  # raises EmptyPage past the end
             top = bottom + self.per_page
-            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+            ids = list(self.queryset.values_list("pk", flat=True)[bottom:top])
         elif count == 0 and not self.allow_empty_first_page:
             raise EmptyPage("That page contains no results")
         else:
             self.__dict__["count"] = count
         by_pk = {row.pk: row for row in self.rows.filter(pk__in=ids)} if ids else {}
-        return self._get_page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
+        return Page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
 
     def get_page(self, number: Any) -> Page:
         try:

@@ -70,6 +70,10 @@ _ROW_FIELDS = (
     "status",
     "scope",
     "submitted_at",
+    # The status light: whether a started cycle expects its report (``reporting.expected``).
+    "starts_on",
+    "ends_on",
+    "decided_at",
     "programme__slug",
     "programme__name",
     "organisation__slug",
