@@ -18,7 +18,7 @@ from pledgebook.core import backup
 from pledgebook.core.models import WorkerHeartbeat
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

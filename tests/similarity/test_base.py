@@ -177,7 +177,7 @@ def test_two_indexes_share_one_base_file(built):
         assert len(first.base.indexes[kind]) == first.base.rows[kind]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_new_generation_is_swapped_in_while_queries_run(settings):
     settings.SIMILARITY_INDEX_GRACE_SECONDS = 0
     store(random_unit(np.random.default_rng(5), 600))
