@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -185,10 +186,14 @@ def stop_stack(process: subprocess.Popen) -> None:
 
 def warm_up(url: str, paths: list[str]) -> None:
     """A few requests of each bench, untimed (the first request of each process loads the
-    code, templates and caches); they must answer 2xx/3xx."""
+    code, templates and caches).  One that fails (a 504 from the proxy while a cold cache is
+    computed) is said on stderr and the bench still runs: wrk counts its errors."""
     for path in paths:
-        with urllib.request.urlopen(url + path, timeout=120) as response:
-            response.read()
+        try:
+            with urllib.request.urlopen(url + path, timeout=120) as response:
+                response.read()
+        except (urllib.error.URLError, TimeoutError) as error:
+            print(f"[load] warm-up {path}: {error}", file=sys.stderr, flush=True)
 
 
 def run_wrk(url: str, paths: list[str], args: argparse.Namespace, workdir: Path) -> dict:
