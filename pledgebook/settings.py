@@ -170,8 +170,7 @@ STORAGES = {
 }
 # Uploaded files (evidence, generated reports): one directory that every app server and the
 # task worker share (docs/STACK.md).
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # The shared base index of the similarity vectors (docs/SIMILARITY.md): built by the task
 # worker, memory-mapped by every app process; on a volume all servers see, like the media.
 SIMILARITY_INDEX_DIR = env.path(
