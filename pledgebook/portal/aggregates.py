@@ -18,6 +18,15 @@ reads the version with the published programmes (one tiny query, :func:`state`) 
 figures there; only a miss scans the facts.  Every writer of the facts bumps the version in
 its transaction, so the request after a change computes afresh (never stale), and many
 visitors polling the same map cost one computation per change.
+
+**The home page's figures** (:func:`home_figures`: every public commitment, the organisations
+making them, the countries where they apply) take seconds to count at a million commitments,
+too long for a request and ruinous when every visitor's request counts them at once (a cold
+cache under load answered nothing but timeouts).  So they are served *stale while
+revalidated*: after a change the latest figures are shown while the task worker counts the
+new ones (queued once per version, :func:`refresh_shared`); only when none were ever counted
+(an empty cache) does a request count them, one request at a time, and the requests arriving
+meanwhile get None (the page says the figures are being counted) instead of waiting.
 """
 
 from __future__ import annotations
@@ -31,8 +40,12 @@ from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from pledgebook.coalitions.filters import CoalitionFilter, active_members, public_coalitions
+from pledgebook.commitments.filters import public_commitments
+from pledgebook.commitments.models import CoMaker, Commitment
+from pledgebook.organisations.models import Organisation
 from pledgebook.portal.models import CommitmentFact, CountryFact, FactsVersion
 from pledgebook.programmes.models import Programme
+from pledgebook.reference.models import Country
 from pledgebook.reporting.figures import LIGHTS
 
 
@@ -134,11 +147,89 @@ def _cached(
     return found
 
 
-def cached(name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, a figure of all public commitments, cached like the map's under the
-    facts' version and the published programmes: the request after a change (a commitment
-    confirmed, withdrawn, edited; a programme published) computes it afresh."""
-    return _cached(name, {}, lambda _data, _published: compute())
+#: The featured commitments the home page shows.
+FEATURED_ON_HOME = 6
+#: How long the one request counting the figures when none were ever counted holds the
+#: right to (others get None meanwhile), and how long a queued recount is not queued again.
+COMPUTING_SECONDS = 120
+QUEUED_SECONDS = 600
+
+
+def compute_home() -> dict[str, Any]:
+    """Public commitments, the organisations making them (lead or confirmed co-maker) and
+    the countries where they apply, and the ids of the latest featured commitments (at most
+    :data:`FEATURED_ON_HOME`): scans of every public commitment."""
+    public = public_commitments()
+    confirmed_co_makers = CoMaker.objects.filter(confirmed_at__isnull=False, commitment__in=public)
+    counts = {
+        "commitments": public.count(),
+        "organisations": Organisation.objects.filter(
+            Q(pk__in=public.values("organisation"))
+            | Q(pk__in=confirmed_co_makers.values("organisation"))
+        ).count(),
+        "countries": Country.objects.filter(
+            pk__in=Commitment.countries.through.objects.filter(commitment__in=public).values(
+                "country"
+            )
+        ).count(),
+    }
+    featured = public.filter(status=Commitment.Status.FEATURED).order_by(
+        F("decided_at").desc(nulls_last=True), "-id"
+    )
+    return {
+        "counts": counts,
+        "featured": list(featured.values_list("pk", flat=True)[:FEATURED_ON_HOME]),
+    }
+
+
+#: The figures of all public commitments served stale while revalidated, by name.
+SHARED: dict[str, Callable[[], Any]] = {"home": compute_home}
+
+
+def _latest_key(name: str) -> str:
+    return f"portal:{name}:latest"
+
+
+def shared(name: str) -> Any | None:
+    """The figures ``name`` of :data:`SHARED`: those of the current facts' version from the
+    cache; else the latest counted (before a change), while the task worker counts the current
+    ones (queued once per version); else, when none were ever counted, counted here by one
+    request at a time, and None for the requests arriving meanwhile."""
+    from pledgebook.portal import tasks
+
+    version, published = state()
+    key = cache_key(name, {}, version, published)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    stale = cache.get(_latest_key(name))
+    if stale is not None:
+        if cache.add(f"{key}:queued", 1, QUEUED_SECONDS):
+            tasks.refresh_shared.enqueue(name=name)
+            found = cache.get(key)  # counted already by a backend that runs tasks at once
+        return stale if found is None else found
+    if not cache.add(f"{key}:computing", 1, COMPUTING_SECONDS):
+        return None
+    try:
+        return refresh_shared(name, at=(version, published))
+    finally:
+        cache.delete(f"{key}:computing")
+
+
+def refresh_shared(name: str, at: tuple[int, list[int]] | None = None) -> Any:
+    """Count the figures ``name`` of :data:`SHARED` and keep them as those of the facts'
+    version read before counting (``at``: read already; a change meanwhile makes another
+    version, counted next) and as the latest."""
+    version, published = at or state()
+    value = SHARED[name]()
+    key = cache_key(name, {}, version, published)
+    cache.set_many({key: value, _latest_key(name): value}, CACHE_SECONDS)
+    return value
+
+
+def home_figures() -> dict[str, Any] | None:
+    """The home page's figures (:func:`compute_home`), served as :func:`shared` says."""
+    return shared("home")
 
 
 def by_country(data: dict[str, Any]) -> dict[str, Figures]:

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from pledgebook.portal import facts
+from pledgebook.portal import aggregates, facts
 
 
 @task()
@@ -15,3 +15,10 @@ def refresh_programme(*, programme_id: int) -> int:
 def refresh_currency(*, currency: str) -> int:
     """Rewrite the facts of the commitments pledged in ``currency`` (its rate changed)."""
     return facts.refresh_currency(currency)
+
+
+@task()
+def refresh_shared(*, name: str) -> None:
+    """Count the figures ``name`` of all public commitments again (``aggregates.shared``: the
+    home page's, after a change)."""
+    aggregates.refresh_shared(name)

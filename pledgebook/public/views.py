@@ -15,7 +15,7 @@ from typing import Any
 import rules
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -51,12 +51,10 @@ from pledgebook.organisations.models import Organisation, grouped_choices
 from pledgebook.portal import aggregates
 from pledgebook.portal.filters import PortalCommitmentFilter
 from pledgebook.programmes.models import Action, Programme, Theme
-from pledgebook.reference.models import Country
 from pledgebook.reporting import progress
 from pledgebook.reporting.figures import status_lights
 
 PAGE_SIZE = 25
-FEATURED_ON_HOME = 6
 
 
 # Helpers ----------------------------------------------------------------------------------
@@ -180,45 +178,20 @@ def _themes_with_counts(programme: Programme) -> QuerySet:
 # Home and programmes ----------------------------------------------------------------------
 
 
-def _home_figures() -> dict[str, Any]:
-    """Public commitments, the organisations making them (lead or confirmed co-maker) and
-    the countries where they apply, and the ids of the latest featured commitments: scans of
-    every public commitment, so the home page reads them from the cache
-    (``portal.aggregates.cached``: recomputed after every change of the public commitments,
-    whose facts' version it follows: a confirmation, a withdrawal, featuring)."""
-    public = public_commitments()
-    confirmed_co_makers = CoMaker.objects.filter(confirmed_at__isnull=False, commitment__in=public)
-    counts = {
-        "commitments": public.count(),
-        "organisations": Organisation.objects.filter(
-            Q(pk__in=public.values("organisation"))
-            | Q(pk__in=confirmed_co_makers.values("organisation"))
-        ).count(),
-        "countries": Country.objects.filter(
-            pk__in=Commitment.countries.through.objects.filter(commitment__in=public).values(
-                "country"
-            )
-        ).count(),
-    }
-    featured = public.filter(status=Commitment.Status.FEATURED).order_by(
-        F("decided_at").desc(nulls_last=True), "-id"
-    )
-    return {
-        "counts": counts,
-        "featured": list(featured.values_list("pk", flat=True)[:FEATURED_ON_HOME]),
-    }
-
-
 def home(request: HttpRequest) -> HttpResponse:
-    figures = aggregates.cached("home", _home_figures)
-    ids = figures["featured"][:FEATURED_ON_HOME]
+    figures = aggregates.home_figures()  # None: being counted for the first time
+    ids = figures["featured"] if figures else []
     rows = {c.pk: c for c in _with_row_relations(public_commitments().filter(pk__in=ids))}
     featured = labelled_rows([rows[pk] for pk in ids if pk in rows])
     programmes = Programme.objects.filter(is_published=True)
     return render(
         request,
         "public/home.html",
-        {"counts": figures["counts"], "featured": featured, "programmes": programmes},
+        {
+            "counts": figures["counts"] if figures else None,
+            "featured": featured,
+            "programmes": programmes,
+        },
     )
 
 

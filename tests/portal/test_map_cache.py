@@ -5,12 +5,14 @@ scan, and a theme filter reads the facts alone."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from pledgebook.commitments import domain
 from pledgebook.portal import aggregates, facts
 from pledgebook.portal.models import FactsVersion
+from tests.core.helpers import run_worker, task_paths
 from tests.portal import factories_map as fm
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +128,45 @@ def test_the_home_page_figures_are_cached_and_show_a_change_on_the_next_request(
     assert home()[0] == {"commitments": 3, "organisations": 3, "countries": 3}
     domain.feature_commitment(actor=world.secretariat[added.programme_id], commitment=added)
     assert home()[1] == [added.pk]
+
+
+def _home(client) -> tuple[dict[str, int] | None, str]:
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.context["counts"], response.content.decode()
+
+
+def test_after_a_change_the_home_page_shows_the_latest_figures_while_the_worker_counts(
+    client, world, database_tasks
+):
+    assert _home(client)[0] == {"commitments": 2, "organisations": 2, "countries": 2}
+    fm.add(world, 2, goals=[2], types=["advocacy"], countries=["FR"])  # confirmed
+
+    for _ in range(3):  # stale, never blocked; the recount is queued once for this version
+        assert _home(client)[0] == {"commitments": 2, "organisations": 2, "countries": 2}
+    recount = "pledgebook.portal.tasks.refresh_shared"
+    assert task_paths(status="READY").count(recount) == 1
+
+    run_worker()
+    assert _home(client)[0] == {"commitments": 3, "organisations": 3, "countries": 3}
+    assert task_paths(status="READY") == []
+    assert task_paths(task_path=recount, status="SUCCESSFUL") == [recount]
+
+
+def test_when_none_were_ever_counted_one_request_counts_and_the_others_do_not_wait(
+    client, world
+):
+    version, published = aggregates.state()
+    busy = aggregates.cache_key("home", {}, version, published) + ":computing"
+    cache.add(busy, 1, 60)  # another request is counting them
+    with CaptureQueriesContext(connection) as ctx:
+        counts, page = _home(client)
+    assert counts is None
+    assert "The figures are being counted" in page
+    assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+
+    cache.delete(busy)  # it finished without keeping them (an error): the next one counts
+    counts, page = _home(client)
+    assert counts == {"commitments": 2, "organisations": 2, "countries": 2}
+    assert "The figures are being counted" not in page
+    assert cache.get(busy) is None
