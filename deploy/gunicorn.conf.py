@@ -64,6 +64,10 @@ worker_class = "gthread" if threads > 1 else "sync"
 # worker, never in a request).  Keep-alive: a little longer than the proxy's, if it keeps any.
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# A database statement of a request stops after DATABASE_STATEMENT_TIMEOUT_MS (default 30 s,
+# always under the timeout above): PostgreSQL would otherwise go on running the query of a
+# request given up (settings.py; the page says it took too long).  0 turns it off.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", str(max(min(30, timeout - 5), 1) * 1000))
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10

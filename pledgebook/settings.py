@@ -71,6 +71,7 @@ MIDDLEWARE = [
     # before sessions, host checks and the HTTPS redirect.
     "pledgebook.core.middleware.RequestIdMiddleware",
     "pledgebook.core.metrics.MetricsMiddleware",
+    "pledgebook.core.middleware.QueryTimeoutMiddleware",
     "pledgebook.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -124,10 +125,17 @@ elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # Random reads cost about what sequential ones do on SSDs: PostgreSQL's default (4.0,
     # for spinning disks) makes the planner scan whole link tables instead of following the
     # text match (docs/BENCHMARKS.md, finding 9).  PG_RANDOM_PAGE_COST overrides it.
+    #
+    # DATABASE_STATEMENT_TIMEOUT_MS (0: none) stops a statement that runs longer: the app
+    # servers set it (deploy/gunicorn.conf.py) below gunicorn's own timeout, so a query whose
+    # request was given up (a worker timed out, the proxy answered 504) does not keep running
+    # in PostgreSQL; the page says it took too long (core.middleware.QueryTimeoutMiddleware).
+    # The task worker and the commands run without it.
+    _pg_options = [f"-c random_page_cost={env.str('PG_RANDOM_PAGE_COST', default='1.1')}"]
+    if env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0) > 0:
+        _pg_options.append(f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT_MS')}")
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "options", f"-c random_page_cost={env.str('PG_RANDOM_PAGE_COST', default='1.1')}"
-    )
+    DATABASES["default"]["OPTIONS"].setdefault("options", " ".join(_pg_options))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -127,4 +128,41 @@ class RequestIdMiddleware:
         finally:
             logs.request_id.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+#: PostgreSQL's code of a statement stopped by ``statement_timeout`` (query_canceled).
+QUERY_CANCELED = "57014"
+
+
+class QueryTimeoutMiddleware:
+    """A request whose database statement ran past ``statement_timeout`` (the app servers'
+    DATABASE_STATEMENT_TIMEOUT_MS, settings.py) gets a 503 page saying the page took too long
+    and what to try, with ``Retry-After``, instead of a server error; the statement's
+    transaction was rolled back, so nothing of the request was kept.  Logged as a warning with
+    the path (and the request id)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError):
+            return None
+        if getattr(exception.__cause__, "sqlstate", None) != QUERY_CANCELED:
+            return None
+        logger.warning("Statement timeout: %s %s", request.method, request.path)
+        response = refused(
+            request,
+            503,
+            _("This page took too long"),
+            _(
+                "Preparing this page took longer than this site allows, so it was stopped and "
+                "nothing was changed. Try again in a moment; for a search, a filter or a more "
+                "specific word finds the results sooner."
+            ),
+        )
+        response["Retry-After"] = "10"
         return response
