@@ -153,9 +153,7 @@ def test_after_a_change_the_home_page_shows_the_latest_figures_while_the_worker_
     assert task_paths(task_path=recount, status="SUCCESSFUL") == [recount]
 
 
-def test_when_none_were_ever_counted_one_request_counts_and_the_others_do_not_wait(
-    client, world
-):
+def test_when_none_were_ever_counted_one_request_counts_and_the_others_do_not_wait(client, world):
     version, published = aggregates.state()
     busy = aggregates.cache_key("home", {}, version, published) + ":computing"
     cache.add(busy, 1, 60)  # another request is counting them
