@@ -31,6 +31,7 @@ from django.utils.log import log_response
 from django.utils.translation import gettext as _
 
 from pledgebook.core import logs
+from pledgebook.core.uploads import NO_ROOM
 
 logger = logging.getLogger("pledgebook.requests")
 
@@ -94,6 +95,25 @@ class RequestBodyLimitMiddleware:
                     "Nothing was saved. Send the form again from its page."
                 ),
             )
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            # Files over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to the temporary directory
+            # while the body is read: read it here, where a full disk there can be told.
+            try:
+                request.POST, request.FILES  # noqa: B018 - parsed and kept on the request
+            except OSError as error:
+                if error.errno not in NO_ROOM:
+                    raise
+                logger.error("Temporary disk full (%s): %s", error.strerror, request.path)
+                return refused(
+                    request,
+                    507,
+                    _("The server has no room for your files just now"),
+                    _(
+                        "The server's disk for received files is full, so nothing was saved. "
+                        "Go back to the form and send it again later; sending it without "
+                        "its files works now."
+                    ),
+                )
         return self.get_response(request)
 
 

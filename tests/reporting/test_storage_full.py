@@ -88,3 +88,54 @@ def test_other_errors_are_not_taken_for_a_full_disk(settings, tmp_path) -> None:
     with disk_full_at(tmp_path, code=errno.EIO), pytest.raises(OSError) as raised:
         MediaStorage().save("evidence/x.pdf", pdf("x.pdf"))
     assert raised.value.errno == errno.EIO
+
+
+def test_a_full_temporary_disk_while_the_files_are_received_says_so_and_keeps_nothing(
+    client, rp: Reporting, settings, tmp_path
+) -> None:
+    """Files over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to the temporary directory before
+    any form sees them: a full disk there is a clear page (507), not a server error."""
+    from unittest import mock
+
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # the 5 KB file goes to the temporary disk
+
+    def full(self, raw_data: bytes, start: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with mock.patch.object(TemporaryFileUploadHandler, "receive_data_chunk", full):
+        response = client.post(
+            rp.report_url(), {**form_data(rp), "evidence_files": [pdf("a.pdf")], "save": "1"}
+        )
+    assert response.status_code == 507
+    page = response.content.decode()
+    assert "The server has no room for your files just now" in page
+    assert "nothing was saved" in page
+    assert ProgressReport.objects.count() == Evidence.objects.count() == 0
+    assert media_files(settings.MEDIA_ROOT) == {}
+
+    # Room again: the same form is stored.
+    response = client.post(
+        rp.report_url(), {**form_data(rp), "evidence_files": [pdf("a.pdf")], "save": "1"}
+    )
+    assert response.status_code == 302
+    assert Evidence.objects.exclude(file="").count() == 1
+
+
+def test_other_errors_of_the_temporary_disk_stay_errors(client, rp: Reporting, settings) -> None:
+    from unittest import mock
+
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    def broken(self, raw_data: bytes, start: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    with (
+        mock.patch.object(TemporaryFileUploadHandler, "receive_data_chunk", broken),
+        pytest.raises(OSError),
+    ):
+        client.post(rp.report_url(), {**form_data(rp), "evidence_files": [pdf("a.pdf")]})
