@@ -28,7 +28,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import psycopg
+
+from pledgebook.core.processes import stop_group
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SCALE_URL = os.environ.get(
@@ -175,13 +176,7 @@ def start_stack(database_url: str, cache_url: str, port: int, directory: Path):
 
 
 def stop_stack(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(120)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_group(process, timeout=120)
 
 
 def warm_up(url: str, paths: list[str]) -> None:

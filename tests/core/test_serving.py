@@ -23,6 +23,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from pledgebook.core.processes import stop_group
+
 pytestmark = pytest.mark.server
 
 ROOT = Path(settings.BASE_DIR)
@@ -124,13 +126,7 @@ def served(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Ser
                 time.sleep(0.5)
         yield served
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process)
 
 
 def test_gunicorn_serves_a_page_with_its_headers_and_static_files(served: Served) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pledgebook.core.processes import stop_group
 from tests.core.test_serving import ROOT, Served, _database_url, _free_port
 
 pytestmark = pytest.mark.server
@@ -60,9 +60,7 @@ def gunicorn(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[S
             time.sleep(0.5)
         yield served
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(60)
+        stop_group(process)
 
 
 def _listening(port: int) -> bool:

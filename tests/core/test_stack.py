@@ -31,6 +31,8 @@ import pytest
 import redis
 import requests
 
+from pledgebook.core.processes import stop_group
+
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,13 +140,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
             time.sleep(0.5)
         yield running
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process)
         with psycopg.connect(server + "/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(directory / "media", ignore_errors=True)
