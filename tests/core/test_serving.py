@@ -25,7 +25,9 @@ from django.db import connection
 
 from pledgebook.core.processes import stop_group
 
-pytestmark = pytest.mark.server
+# django_db: pytest-django sets up the test database only when a collected test asks for it,
+# and the served copy is made from it (run alone, this module served an empty database).
+pytestmark = [pytest.mark.server, pytest.mark.django_db]
 
 ROOT = Path(settings.BASE_DIR)
 

@@ -18,7 +18,9 @@ import pytest
 from pledgebook.core.processes import stop_group
 from tests.core.test_serving import ROOT, Served, _database_url, _free_port
 
-pytestmark = pytest.mark.server
+# django_db: pytest-django sets up the test database only when a collected test asks for it,
+# and the served copy is made from it (run alone, this module served an empty database).
+pytestmark = [pytest.mark.server, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
