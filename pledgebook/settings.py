@@ -131,7 +131,15 @@ elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # request was given up (a worker timed out, the proxy answered 504) does not keep running
     # in PostgreSQL; the page says it took too long (core.middleware.QueryTimeoutMiddleware).
     # The task worker and the commands run without it.
-    _pg_options = [f"-c random_page_cost={env.str('PG_RANDOM_PAGE_COST', default='1.1')}"]
+    #
+    # PG_WORK_MEM (default 16MB, PostgreSQL's own is 4MB): the memory of one sort or bitmap of
+    # a query.  A search whose filters match hundreds of thousands of rows (a goal: half of
+    # them) built a lossy bitmap at 4MB and re-read every row of 26,000 pages: the API list
+    # at 1,000,000 commitments took 490 ms, 190 ms at 16MB (docs/BENCHMARKS.md).
+    _pg_options = [
+        f"-c random_page_cost={env.str('PG_RANDOM_PAGE_COST', default='1.1')}",
+        f"-c work_mem={env.str('PG_WORK_MEM', default='16MB')}",
+    ]
     if env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0) > 0:
         _pg_options.append(f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT_MS')}")
     DATABASES["default"].setdefault("OPTIONS", {})

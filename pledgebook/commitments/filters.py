@@ -78,18 +78,20 @@ class CommitmentFilter(django_filters.FilterSet):
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search.search(queryset, value)
 
-    # Filters with few distinct values (themes, 4 types, 17 goals) have long id lists that are
-    # never worth driving a query from: a correlated EXISTS lets the database start from the
-    # selective part (the text match, the country).  See docs/BENCHMARKS.md.
+    # The type, theme, goal and country filters read the commitment's facets on PostgreSQL
+    # (search.facet: combined with the text match in the indexes).  Elsewhere the link tables:
+    # filters with few distinct values (themes, 4 types, 17 goals) as a correlated EXISTS, so
+    # the database starts from the selective part (the text match, the country); the country
+    # as an id list.  See docs/BENCHMARKS.md.
     def filter_theme(self, queryset: QuerySet, name: str, value: Theme) -> QuerySet:
-        return queryset.filter(_linked("themes", theme=value))
+        return search.facet(queryset, "theme", value.pk, _linked("themes", theme=value))
 
     def filter_type(self, queryset: QuerySet, name: str, value: CommitmentType) -> QuerySet:
-        return queryset.filter(_linked("types", commitmenttype=value))
+        return search.facet(queryset, "type", value.pk, _linked("types", commitmenttype=value))
 
     def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
         ids = _through("countries").filter(country=value).values("commitment_id")
-        return queryset.filter(pk__in=ids)
+        return search.facet(queryset, "country", value.pk, Q(pk__in=ids))
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
         """Commitments in a country of the region (at any of M49's three levels: region,
@@ -108,7 +110,7 @@ class CommitmentFilter(django_filters.FilterSet):
         )
 
     def filter_sdg(self, queryset: QuerySet, name: str, value: Goal) -> QuerySet:
-        return queryset.filter(_linked("goals", goal=value))
+        return search.facet(queryset, "goal", value.pk, _linked("goals", goal=value))
 
 
 def public_commitments() -> QuerySet:

@@ -14,10 +14,12 @@ The tables and indexes are created by each app's migrations.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -34,12 +36,20 @@ class Document:
     pg_document: str  # a tsvector column or expression of that table
     sqlite_table: str  # the FTS5 table whose rowid is the model's id
     fallback_fields: tuple[str, ...]  # for other databases: a scan with icontains
+    pg_stored: bool = False  # ``pg_document`` is a stored column of ``table`` (not declared)
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         """Narrow ``queryset`` to rows matching every word of ``text``."""
         words = terms(text)
         if not words:
             return queryset
+        if connection.vendor == "postgresql" and self.pg_stored:
+            # On the row itself (not ``id IN (SELECT ...)``, which PostgreSQL joins back to the
+            # table row by row): its GIN index combines with the others (``BitmapAnd``).
+            query = " & ".join(f"{w}:*" for w in words)
+            return queryset.filter(
+                OwnColumn(self.pg_document, "@@ to_tsquery('simple'::regconfig, %s)", [query])
+            )
         if connection.vendor == "postgresql":
             matching = RawSQL(  # noqa: S611 - parameters bound, names are constants
                 f"SELECT id FROM {self.table} "  # noqa: S608 - constants only
@@ -60,3 +70,31 @@ class Document:
                 queryset = queryset.filter(any_field)
             return queryset
         return queryset.filter(pk__in=matching)
+
+
+class OwnColumn(Expression):
+    """A condition on a column that the database keeps in the queryset's own table but the
+    model does not declare (a PostgreSQL-only stored column: the commitments' search document
+    and facets): ``<table>.<column> <operator>`` with ``params``.  The table is named as Django
+    compiles the primary key, so the condition stays right when the queryset becomes a
+    subquery (where Django renames its tables, ``U0``).  PostgreSQL only."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, operator: str, params: list[Any]) -> None:
+        super().__init__()
+        self.column, self.operator, self.params = column, operator, params
+        self.pk: Any = F("pk")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.pk]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        pk_sql, pk_params = compiler.compile(self.pk)
+        table = pk_sql.rsplit(".", 1)[0]
+        column = connection.ops.quote_name(self.column)
+        return f"{table}.{column} {self.operator}", [*pk_params, *self.params]

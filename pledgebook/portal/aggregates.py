@@ -205,7 +205,7 @@ def shared(name: str) -> Any | None:
     stale = cache.get(_latest_key(name))
     if stale is not None:
         if cache.add(f"{key}:queued", 1, QUEUED_SECONDS):
-            tasks.refresh_shared.enqueue(name=name)
+            tasks.refresh_shared.enqueue(name=name, version=version, published=published)
             found = cache.get(key)  # counted already by a backend that runs tasks at once
         return stale if found is None else found
     if not cache.add(f"{key}:computing", 1, COMPUTING_SECONDS):

@@ -18,7 +18,8 @@ def refresh_currency(*, currency: str) -> int:
 
 
 @task()
-def refresh_shared(*, name: str) -> None:
+def refresh_shared(*, name: str, version: int, published: list[int]) -> None:
     """Count the figures ``name`` of all public commitments again (``aggregates.shared``: the
-    home page's, after a change)."""
-    aggregates.refresh_shared(name)
+    home page's, after a change), kept as those of the facts' ``version`` and ``published``
+    programmes the request found (anything newer is a newer version: counted when asked)."""
+    aggregates.refresh_shared(name, at=(version, published))

@@ -136,6 +136,7 @@ def _home(client) -> tuple[dict[str, int] | None, str]:
     return response.context["counts"], response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker's transactions
 def test_after_a_change_the_home_page_shows_the_latest_figures_while_the_worker_counts(
     client, world, database_tasks
 ):

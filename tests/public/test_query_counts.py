@@ -54,9 +54,10 @@ def test_directory_queries_do_not_grow_with_rows(client, theme):
     # theme, type, country, region and SDG; the status lights of the page (cycles, submitted
     # reports).  Search and filters
     # are subqueries inside the ids query; a model-choice filter adds one query to look up its
-    # value.
-    assert one == three == 11
-    assert two == 12
+    # value.  On PostgreSQL the planner's estimate of the rows first (one EXPLAIN).
+    estimate = pagination.estimates(connection.vendor)
+    assert one == three == 11 + estimate
+    assert two == 12 + estimate
 
 
 def test_directory_counts_a_large_set_with_two_more_queries(client, theme, monkeypatch):
@@ -65,7 +66,8 @@ def test_directory_counts_a_large_set_with_two_more_queries(client, theme, monke
     small = queries(client, reverse("public:directory"))
     monkeypatch.setattr(pagination, "ONE_PASS_ROWS", 2)  # 3 rows: more than one pass reads
     large = queries(client, reverse("public:directory"))
-    assert (small, large) == (11, 13)  # ... then COUNT(*) and the page's ids
+    estimate = pagination.estimates(connection.vendor)
+    assert (small, large) == (11 + estimate, 13 + estimate)  # ... then COUNT(*) and the page
 
 
 def test_htmx_update_of_the_directory_results_reads_no_choices(client, theme):
@@ -76,7 +78,8 @@ def test_htmx_update_of_the_directory_results_reads_no_choices(client, theme):
     assert response.status_code == 200
     assert "<form" not in response.content.decode()
     # The page (ids, rows, the names of their relations: 3) and its status lights (2); no form.
-    assert len(ctx.captured_queries) == queries(client, url) - 6 == 5
+    estimate = pagination.estimates(connection.vendor)
+    assert len(ctx.captured_queries) == queries(client, url) - 6 == 5 + estimate
 
 
 def test_commitment_page_queries_do_not_grow_with_countries_or_targets(client, theme):
