@@ -39,9 +39,12 @@ from urllib.parse import urlencode
 
 import psycopg
 
-from pledgebook.core.processes import stop_group
-
 BASE_DIR = Path(__file__).resolve().parent.parent
+if str(BASE_DIR) not in sys.path:  # run as a script: make ``pledgebook`` importable
+    sys.path.insert(0, str(BASE_DIR))
+
+from pledgebook.core.processes import stop_group  # noqa: E402 - after the path
+
 SCALE_URL = os.environ.get(
     "BENCH_SCALE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/pledgebook_bench_scale"
 )
