@@ -68,6 +68,9 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # always under the timeout above): PostgreSQL would otherwise go on running the query of a
 # request given up (settings.py; the page says it took too long).  0 turns it off.
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", str(max(min(30, timeout - 5), 1) * 1000))
+# Each thread keeps its database connection for CONN_MAX_AGE seconds (default 60) instead of
+# opening one per request (settings.py).
+os.environ.setdefault("CONN_MAX_AGE", "60")
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10

@@ -114,7 +114,11 @@ DATABASES = {
     )
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# Persistent connections (seconds; 0: one per request).  The app servers keep theirs for 60 s
+# (deploy/gunicorn.conf.py): a new PostgreSQL connection per request forks a backend and warms
+# its caches on every page.  Checked before reuse, so one the database dropped is replaced.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)

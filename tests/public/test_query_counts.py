@@ -65,9 +65,31 @@ def test_directory_counts_a_large_set_with_two_more_queries(client, theme, monke
         loaded(theme)
     small = queries(client, reverse("public:directory"))
     monkeypatch.setattr(pagination, "ONE_PASS_ROWS", 2)  # 3 rows: more than one pass reads
+    monkeypatch.setattr(pagination, "EXPECTED_OVER", 10**9)  # (whatever the planner expects)
     large = queries(client, reverse("public:directory"))
     estimate = pagination.estimates(connection.vendor)
     assert (small, large) == (11 + estimate, 13 + estimate)  # ... then COUNT(*) and the page
+
+
+def test_a_set_the_planner_expects_large_is_counted_without_the_one_pass(
+    client, theme, monkeypatch
+):
+    if not pagination.estimates(connection.vendor):
+        pytest.skip("PostgreSQL's planner is asked; SQLite always tries the one pass")
+    for _ in range(3):
+        loaded(theme)
+    url = reverse("public:directory")
+    small = queries(client, url)
+    shown = [c.pk for c in client.get(url).context["page_obj"]]
+    monkeypatch.setattr(pagination, "_expected_rows", lambda connection, queryset: 10.0**7)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not any(q.startswith("WITH matched") for q in sql)  # no rows materialised first
+    # COUNT(*) and the page's ids instead of the one pass (the estimate, patched, asked none).
+    assert len(sql) == small + 1 - 1
+    assert [c.pk for c in response.context["page_obj"]] == shown
+    assert response.context["page_obj"].paginator.count == 3
 
 
 def test_htmx_update_of_the_directory_results_reads_no_choices(client, theme):
