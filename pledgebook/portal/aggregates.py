@@ -26,7 +26,9 @@ cache under load answered nothing but timeouts).  So they are served *stale whil
 revalidated*: after a change the latest figures are shown while the task worker counts the
 new ones (queued once per version, :func:`refresh_shared`); only when none were ever counted
 (an empty cache) does a request count them, one request at a time, and the requests arriving
-meanwhile get None (the page says the figures are being counted) instead of waiting.
+meanwhile get None (the page says the figures are being counted) instead of waiting.  With a
+cache in each process's own memory (``make run`` without Redis) the worker's count could not
+be seen by the web process, so there the request that finds them stale counts them.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -203,6 +206,10 @@ def shared(name: str) -> Any | None:
     if found is not None:
         return found
     stale = cache.get(_latest_key(name))
+    if stale is not None and not cache_is_shared():
+        # The worker's cache is not this process's (``make run``, a server without Redis):
+        # what it counted would never be seen here, so count here.
+        return refresh_shared(name, at=(version, published))
     if stale is not None:
         if cache.add(f"{key}:queued", 1, QUEUED_SECONDS):
             tasks.refresh_shared.enqueue(name=name, version=version, published=published)
@@ -214,6 +221,12 @@ def shared(name: str) -> Any | None:
         return refresh_shared(name, at=(version, published))
     finally:
         cache.delete(f"{key}:computing")
+
+
+def cache_is_shared() -> bool:
+    """Whether other processes (the task worker) read what this one keeps in the cache: not
+    with a cache in the process's own memory (the default of ``make run``, CACHE_URL unset)."""
+    return not settings.CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 
 
 def refresh_shared(name: str, at: tuple[int, list[int]] | None = None) -> Any:

@@ -138,8 +138,9 @@ def _home(client) -> tuple[dict[str, int] | None, str]:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker's transactions
 def test_after_a_change_the_home_page_shows_the_latest_figures_while_the_worker_counts(
-    client, world, database_tasks
+    client, world, database_tasks, monkeypatch
 ):
+    monkeypatch.setattr(aggregates, "cache_is_shared", lambda: True)  # as Redis in production
     assert _home(client)[0] == {"commitments": 2, "organisations": 2, "countries": 2}
     fm.add(world, 2, goals=[2], types=["advocacy"], countries=["FR"])  # confirmed
 
@@ -169,3 +170,17 @@ def test_when_none_were_ever_counted_one_request_counts_and_the_others_do_not_wa
     assert counts == {"commitments": 2, "organisations": 2, "countries": 2}
     assert "The figures are being counted" not in page
     assert cache.get(busy) is None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as the one above
+def test_with_a_cache_in_each_process_the_request_counts_after_a_change(
+    client, world, database_tasks, settings
+):
+    """``make run`` keeps the cache in each process's memory: the worker's count would never
+    reach the web process, so the request after a change counts, and queues nothing."""
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert not aggregates.cache_is_shared()
+    assert _home(client)[0] == {"commitments": 2, "organisations": 2, "countries": 2}
+    fm.add(world, 2, goals=[2], types=["advocacy"], countries=["FR"])  # confirmed
+    assert _home(client)[0] == {"commitments": 3, "organisations": 3, "countries": 3}
+    assert "pledgebook.portal.tasks.refresh_shared" not in task_paths()
