@@ -28,7 +28,7 @@ proxy on the same host (deploy/nginx.conf).
   gunicorn instance), its .db files removed when gunicorn starts.  A scrape adds up those of every
   worker of this server, past ones included (counters never go down); when a worker exits
   (``max_requests``, HUP, a timeout), ``child_exit`` drops its live gauges
-  (``mark_process_dead``).
+  (``mark_process_dead``) and folds its counters into one archive file per kind.
 """
 
 from __future__ import annotations
@@ -116,10 +116,14 @@ def on_starting(server):  # type: ignore[no-untyped-def]
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
-    """A worker that exits: its live gauges go, its counters stay in the sums."""
+    """A worker that exits: its live gauges go, its counters stay in the sums, folded into one
+    archive file per kind so that the files do not pile up (pledgebook/core/metrics_files.py)."""
     from prometheus_client import multiprocess
 
+    from pledgebook.core import metrics_files
+
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+    metrics_files.archive(PROMETHEUS_MULTIPROC_DIR, worker.pid)
 
 
 class RedactingLogger(Logger):

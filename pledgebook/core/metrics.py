@@ -55,6 +55,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from pledgebook.core import metrics_files
 from pledgebook.core.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,13 @@ def allowed(request: HttpRequest) -> bool:
 def metrics_view(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD") or not allowed(request):
         return HttpResponseNotFound(b"Not Found", content_type="text/plain")
-    body = generate_latest(process_registry()) + generate_latest(STATE)
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:  # (never beside a dead worker's files being folded into the archive)
+        with metrics_files.reading(directory):
+            body = generate_latest(process_registry())
+    else:
+        body = generate_latest(process_registry())
+    body += generate_latest(STATE)
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
 
 

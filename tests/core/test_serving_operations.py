@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -107,6 +108,20 @@ def test_metrics_add_up_both_workers(gunicorn: Served) -> None:
     assert (
         _count(after.decode(), "api:theme-list") - _count(before.decode(), "api:theme-list") == 40
     )
+
+    # One worker less (TTOU): its counters are folded into the archive files, its own go, and
+    # the totals stay (core/metrics_files.py, child_exit).
+    directory = Path(gunicorn.log.parent / "prometheus")
+    before_files = {p.name for p in directory.glob("counter_*.db")}
+    os.kill(gunicorn.process.pid, signal.SIGTTOU)
+    deadline = time.monotonic() + 30
+    while {p.name for p in directory.glob("counter_*.db")} == before_files:
+        assert time.monotonic() < deadline, sorted(before_files)
+        time.sleep(0.2)
+    assert (directory / "counter_archive.db").exists()
+    status, _headers, folded = gunicorn.get("/metrics")
+    assert _count(folded.decode(), "api:theme-list") == _count(after.decode(), "api:theme-list")
+    os.kill(gunicorn.process.pid, signal.SIGTTIN)  # back to two for the other tests
 
 
 def test_metrics_refuse_what_the_proxy_relays(gunicorn: Served) -> None:
