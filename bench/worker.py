@@ -16,7 +16,7 @@ from pathlib import Path
 import django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: each chunk of commitments from a generator of its own (resumable)
 
 
 def emit(bench: str, db: str, n: int, metric: str, value: float, **extra: object) -> None:
@@ -112,9 +112,15 @@ def drop_and_create(meta: Path | None = None) -> None:
         meta.unlink(missing_ok=True)
 
 
+def progress_path() -> Path:
+    """What the chunks of commitments written so far counted (bench/generate.py)."""
+    return meta_path().with_name(meta_path().name.replace(".meta.json", ".progress.json"))
+
+
 def reset_database() -> None:
     """Drop the benchmark database and create it empty."""
     drop_and_create(meta_path())
+    progress_path().unlink(missing_ok=True)
 
 
 def migrate() -> bool:
@@ -161,11 +167,13 @@ def prepare(args: argparse.Namespace) -> None:
         emit("generate", db_label(), args.n, "seconds", meta["seconds"], reused=True)
         ensure_facts()
         return
-    if count or Programme.objects.exists():
+    key = (args.n, args.orgs, args.seed, GENERATOR_VERSION)
+    resumable = count <= args.n and generate.read_progress(progress_path(), key)
+    if (count or Programme.objects.exists()) and not resumable:
         generate.log(f"database holds {count} commitments, not {args.n}: rebuilding")
         reset_database()
         migrate()
-    meta = generate.generate(args.n, args.orgs, args.seed)
+    meta = generate.generate(args.n, args.orgs, args.seed, progress_path(), key)
     meta["version"] = GENERATOR_VERSION
     generate.check_search_index(meta)
     meta_path().parent.mkdir(parents=True, exist_ok=True)
