@@ -340,6 +340,27 @@ def _queries(client: APIClient, params: dict[str, Any]) -> tuple[int, int]:
     return len(ctx.captured_queries), response.json()["count"]
 
 
+def test_a_set_the_planner_expects_large_is_counted_exactly_without_the_one_pass(
+    client, db, monkeypatch
+) -> None:
+    """The API's count stays exact: a large expected set is counted (COUNT) and paged, without
+    materialising rows first."""
+    if not pagination.estimates(connection.vendor):
+        pytest.skip("PostgreSQL's planner is asked; SQLite always tries the one pass")
+    programme = make_programme()
+    theme = make_theme(programme=programme)
+    lead = organisation("Lead", "lead", "civil_society", "KE")
+    for i in (1, 2, 3):
+        _rich_commitment(theme, lead, i)
+    monkeypatch.setattr(pagination, "_expected_rows", lambda connection, queryset: 10.0**7)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(LIST)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert response.json()["count"] == 3
+    assert not any(q.startswith("WITH matched") for q in sql)
+    assert any("COUNT(*)" in q for q in sql)
+
+
 @pytest.mark.parametrize(
     ("params", "filter_queries"),
     [({}, 0), ({"country": "KE", "sdg": "5", "theme": "THEME", "q": "women"}, 3)],

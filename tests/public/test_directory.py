@@ -205,6 +205,7 @@ def test_page_and_total_are_those_of_the_paginator(client, theme, monkeypatch, o
     commitment_in(theme, status=Commitment.Status.DRAFT)
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     monkeypatch.setattr(pagination, "ONE_PASS_ROWS", one_pass_rows)
+    monkeypatch.setattr(pagination, "EXPECTED_OVER", 10**9)  # counted, whatever is expected
     expected = _expected_page(page, 2)
 
     response = client.get(DIRECTORY, {"page": page})
@@ -212,6 +213,34 @@ def test_page_and_total_are_those_of_the_paginator(client, theme, monkeypatch, o
     got = response.context["page_obj"]
     assert (got.number, got.paginator.count, got.paginator.num_pages) == (expected.number, 9, 5)
     assert shown(response) == list(expected.object_list)
+
+
+def test_a_set_the_planner_expects_large_says_about_how_many_and_pages_in_order(
+    client, theme, monkeypatch
+):
+    """On PostgreSQL a set expected larger than one pass pages is not counted: the page says
+    about how many (the estimate, rounded), pages in the list's order, has no last page
+    number, and a page past the real end says so."""
+    from django.db import connection
+
+    if not pagination.estimates(connection.vendor):
+        pytest.skip("the planner's estimate is PostgreSQL's")
+    for day in range(5):
+        commitment_in(theme, submitted_at=timezone.now() - dt.timedelta(days=day))
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    exact = [shown(client.get(DIRECTORY, {"page": n})) for n in (1, 2, 3)]
+    monkeypatch.setattr(pagination, "_expected_rows", lambda connection, queryset: 123_456.0)
+
+    first = client.get(DIRECTORY)
+    assert first.context["page_obj"].paginator.estimated
+    assertContains(first, "About 120,000 commitments found: add a word or a filter")
+    assertNotContains(first, "Page 1 of")
+    assertContains(first, "Page 1")
+    assert [shown(client.get(DIRECTORY, {"page": n})) for n in (1, 2, 3)] == exact
+    past = client.get(DIRECTORY, {"page": 4})
+    assert shown(past) == []
+    assertContains(past, "No more commitments: this page is past the last one.")
+    assertNotContains(past, "No commitment matches these filters")
 
 
 def test_no_rows_is_one_empty_page(client, theme):
