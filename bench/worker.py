@@ -170,7 +170,20 @@ def prepare(args: argparse.Namespace) -> None:
     key = (args.n, args.orgs, args.seed, GENERATOR_VERSION)
     resumable = count <= args.n and generate.read_progress(progress_path(), key)
     if (count or Programme.objects.exists()) and not resumable:
-        generate.log(f"database holds {count} commitments, not {args.n}: rebuilding")
+        if meta and meta.get("version") != GENERATOR_VERSION and os.environ.get("BENCH_SCALE"):
+            # A scale database takes an hour to make: never dropped unasked.
+            raise SystemExit(
+                f"[bench {db_label()}] the database was made by generator version "
+                f"{meta.get('version')}, this is version {GENERATOR_VERSION}: run again with "
+                "--fresh to make it anew (about an hour at 1,000,000), or check out the "
+                "version that made it"
+            )
+        why = (
+            f"made by generator version {meta.get('version')}, not {GENERATOR_VERSION}"
+            if meta and meta.get("version") != GENERATOR_VERSION
+            else f"it holds {count} commitments, not {args.n}"
+        )
+        generate.log(f"rebuilding the database: {why}")
         reset_database()
         migrate()
     meta = generate.generate(args.n, args.orgs, args.seed, progress_path(), key)
