@@ -24,7 +24,7 @@ making them, the countries where they apply) take seconds to count at a million 
 too long for a request and ruinous when every visitor's request counts them at once (a cold
 cache under load answered nothing but timeouts).  So they are served *stale while
 revalidated*: after a change the latest figures are shown while the task worker counts the
-new ones (queued once per version, :func:`refresh_shared`); only when none were ever counted
+new ones (queued once per version, :func:`recount_shared`); only when none were ever counted
 (an empty cache) does a request count them, one request at a time, and the requests arriving
 meanwhile get None (the page says the figures are being counted) instead of waiting.  With a
 cache in each process's own memory (``make run`` without Redis) the worker's count could not
@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django_tasks import task
 
 from pledgebook.coalitions.filters import CoalitionFilter, active_members, public_coalitions
 from pledgebook.commitments.filters import public_commitments
@@ -198,8 +199,6 @@ def shared(name: str) -> Any | None:
     cache; else the latest counted (before a change), while the task worker counts the current
     ones (queued once per version); else, when none were ever counted, counted here by one
     request at a time, and None for the requests arriving meanwhile."""
-    from pledgebook.portal import tasks
-
     version, published = state()
     key = cache_key(name, {}, version, published)
     found = cache.get(key)
@@ -212,7 +211,7 @@ def shared(name: str) -> Any | None:
         return refresh_shared(name, at=(version, published))
     if stale is not None:
         if cache.add(f"{key}:queued", 1, QUEUED_SECONDS):
-            tasks.refresh_shared.enqueue(name=name, version=version, published=published)
+            recount_shared.enqueue(name=name, version=version, published=published)
             found = cache.get(key)  # counted already by a backend that runs tasks at once
         return stale if found is None else found
     if not cache.add(f"{key}:computing", 1, COMPUTING_SECONDS):
@@ -227,6 +226,15 @@ def cache_is_shared() -> bool:
     """Whether other processes (the task worker) read what this one keeps in the cache: not
     with a cache in the process's own memory (the default of ``make run``, CACHE_URL unset)."""
     return not settings.CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+
+
+@task()
+def recount_shared(*, name: str, version: int, published: list[int]) -> None:
+    """The task of :func:`shared`: count the figures ``name`` again, kept as those of the
+    facts' ``version`` and ``published`` programmes the request found (anything newer is a
+    newer version: counted when asked).  Here, not in :mod:`.tasks`, which this module would
+    otherwise import and be imported by."""
+    refresh_shared(name, at=(version, published))
 
 
 def refresh_shared(name: str, at: tuple[int, list[int]] | None = None) -> Any:

@@ -3,6 +3,7 @@ submitted summary, the statements selected, the button to mark it; the event's r
 Co-Chairs' Summary and impact report links."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -86,8 +87,12 @@ def test_a_registered_person_marks_an_upcoming_session_from_its_page(client):
 
 
 def test_the_event_page_links_what_the_event_produced(client):
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
-    event = EventFactory(ends_on=yesterday, starts_on=yesterday)
+    event = EventFactory()
+    # Yesterday where the event is (the factory's New York): the server's yesterday is still
+    # today there between 00:00 and 05:00 UTC, when the event has not ended.
+    venue = zoneinfo.ZoneInfo(event.time_zone)
+    event.starts_on = event.ends_on = timezone.localdate(timezone=venue) - dt.timedelta(days=1)
+    event.save()
     url = event.get_absolute_url()
     summary_url = reverse("public:cochairs_summary", args=[event.programme.slug, event.slug])
     impact_url = reverse("public:forum_impact", args=[event.programme.slug, event.slug])

@@ -146,7 +146,7 @@ def test_after_a_change_the_home_page_shows_the_latest_figures_while_the_worker_
 
     for _ in range(3):  # stale, never blocked; the recount is queued once for this version
         assert _home(client)[0] == {"commitments": 2, "organisations": 2, "countries": 2}
-    recount = "pledgebook.portal.tasks.refresh_shared"
+    recount = "pledgebook.portal.aggregates.recount_shared"
     assert task_paths(status="READY").count(recount) == 1
 
     run_worker()
@@ -183,4 +183,4 @@ def test_with_a_cache_in_each_process_the_request_counts_after_a_change(
     assert _home(client)[0] == {"commitments": 2, "organisations": 2, "countries": 2}
     fm.add(world, 2, goals=[2], types=["advocacy"], countries=["FR"])  # confirmed
     assert _home(client)[0] == {"commitments": 3, "organisations": 3, "countries": 3}
-    assert "pledgebook.portal.tasks.refresh_shared" not in task_paths()
+    assert "pledgebook.portal.aggregates.recount_shared" not in task_paths()
