@@ -77,10 +77,10 @@ def count_and_slice(
     pk = queryset.model._meta.pk
     assert pk is not None
     columns = [pk.attname, *(n for n in names if n != pk.attname)]
-    rows = queryset.order_by().values(*columns)
     if estimates(connection.vendor) and expected_rows(queryset) > EXPECTED_OVER * cap:
         return None, []
-    inner, params = rows[: cap + 1].query.sql_with_params()
+    keyed = queryset.order_by().values(*columns)
+    inner, params = keyed[: cap + 1].query.sql_with_params()
     sql = (
         f"WITH matched AS MATERIALIZED ({inner}) "  # noqa: S608 - compiled by Django
         f"SELECT (SELECT COUNT(*) FROM matched), {quote(pk.attname)} FROM matched "
@@ -163,16 +163,11 @@ class OnePassPaginator(Paginator):
             expected = expected_rows(self.queryset)
             if expected > EXPECTED_OVER * ONE_PASS_ROWS:
                 self.estimated = True
-                self.__dict__["count"] = _rounded(expected)
-                self.validate_number(number)  # raises EmptyPage past the estimated end
-                top = bottom + self.per_page
-                ids = list(self.queryset.values_list("pk", flat=True)[bottom:top])
-                by_pk = {row.pk: row for row in self.rows.filter(pk__in=ids)} if ids else {}
-                return Page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
-        if bottom <= ONE_PASS_ROWS:  # (further pages are past the end of a one-pass set)
+                self.__dict__["count"] = _rounded(expected)  # not counted
+        if not self.estimated and bottom <= ONE_PASS_ROWS:  # (further pages: past the end)
             count, ids = count_and_slice(self.queryset, bottom, self.per_page)
-        if count is None:  # a large set or a page past the end: count
-            self.validate_number(number)  # raises EmptyPage past the end
+        if count is None:  # a large or estimated set, or a page past the end: as Django does
+            self.validate_number(number)  # raises EmptyPage past the (estimated) end
             top = bottom + self.per_page
             ids = list(self.queryset.values_list("pk", flat=True)[bottom:top])
         elif count == 0 and not self.allow_empty_first_page:
