@@ -1,0 +1,335 @@
+"""Is this the same initiative registered twice?  A pure scorer of two registry records.
+
+The raw cosine of two embeddings cannot answer it alone: on the 2,650 UN Ocean Conference
+commitments 2,648 records have a neighbour above 0.87, and neighbours cluster by language.  So
+:func:`score_pair` combines what a secretariat looks at: the titles, the lead organisations,
+the countries, the dates, how much of the wording the descriptions share, and the cosine of
+their vectors, read differently when the two are written in different languages (a translation
+shares no words, only meaning).
+
+Call it on candidates (a record's nearest neighbours in the similarity index)::
+
+    from pledgebook.similarity.duplicates import Record, score_pair
+
+    a = Record(title=..., description=..., lead_organisation=..., countries=("Chile",),
+               start_date=date(2022, 6, 1), end_date=None)
+    result = score_pair(a, b, cosine=0.91)   # cosine of the two stored vectors
+    result.score      # 0.0-1.0
+    result.label      # "same" (probably the same initiative), "related" (possibly related)
+                      # or None (not shown)
+    result.reasons    # ("same title", "same lead organisation", ...), translated, for people
+
+It takes no database, no model and no clock: the same inputs always give the same result.  The
+weights and the two thresholds were chosen on the tuning part of a labelled set of real pairs
+(tests/similarity/data/duplicate_pairs.jsonl; method and figures in docs/SIMILARITY.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+#: At or above: "probably the same initiative" (link them as one).
+SAME_THRESHOLD = 0.5
+#: At or above (and below SAME_THRESHOLD): "possibly related".
+RELATED_THRESHOLD = 0.25
+
+LABELS = {"same": "probably the same initiative", "related": "possibly related"}
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the scorer reads of a commitment (any registry record: nothing here is a model)."""
+
+    title: str
+    description: str = ""
+    lead_organisation: str = ""
+    countries: tuple[str, ...] = ()
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass(frozen=True)
+class PairScore:
+    score: float  # 0-1; compare with SAME_THRESHOLD / RELATED_THRESHOLD, never show as a %
+    label: str | None  # "same", "related" or None
+    reasons: tuple[str, ...]  # translated, most telling first
+    features: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def label_text(self) -> str:
+        return _(LABELS[self.label]) if self.label else ""
+
+
+# ---------------------------------------------------------------------------- text helpers
+
+_STOP = {
+    "en": [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "for",
+        "with",
+        "on",
+        "is",
+        "are",
+        "by",
+        "this",
+        "will",
+        "be",
+        "from",
+        "their",
+        "that",
+    ],
+    "es": [
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "y",
+        "en",
+        "para",
+        "con",
+        "por",
+        "que",
+        "una",
+        "un",
+        "se",
+        "su",
+        "sus",
+        "al",
+    ],
+    "fr": [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "et",
+        "en",
+        "pour",
+        "avec",
+        "par",
+        "que",
+        "une",
+        "un",
+        "sur",
+        "dans",
+        "au",
+        "aux",
+        "est",
+    ],
+    "pt": [
+        "o",
+        "a",
+        "os",
+        "as",
+        "do",
+        "da",
+        "dos",
+        "das",
+        "e",
+        "em",
+        "para",
+        "com",
+        "por",
+        "que",
+        "uma",
+        "um",
+        "no",
+        "na",
+        "nos",
+    ],
+    "it": [
+        "il",
+        "lo",
+        "la",
+        "gli",
+        "le",
+        "di",
+        "del",
+        "della",
+        "e",
+        "per",
+        "con",
+        "che",
+        "una",
+        "un",
+        "nel",
+        "nella",
+        "sono",
+    ],
+    "de": [
+        "der",
+        "die",
+        "das",
+        "und",
+        "zu",
+        "den",
+        "mit",
+        "von",
+        "ist",
+        "ein",
+        "eine",
+        "im",
+        "für",
+        "auf",
+        "des",
+    ],
+    "id": ["dan", "yang", "di", "untuk", "dengan", "ini", "dari", "dalam", "pada", "ke", "akan"],
+}
+_LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "pt": "Portuguese",
+    "it": "Italian",
+    "de": "German",
+    "id": "Indonesian",
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, punctuation to spaces, spaces collapsed."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(_WORD.findall(text))
+
+
+def language_of(text: str) -> str | None:
+    """The language of a text among en, es, fr, pt, it, de, id by its common words, or None
+    when too short to tell (fewer than 4 such words) or in none of them."""
+    words = fold(text[:3000]).split()
+    counts = dict.fromkeys(_STOP, 0)
+    sets = {lang: set(stop) for lang, stop in _STOP.items()}
+    for word in words:
+        for lang, stop in sets.items():
+            if word in stop:
+                counts[lang] += 1
+    best = max(counts, key=lambda lang: counts[lang])
+    if counts[best] < 4:
+        return None
+    return best
+
+
+def _language(record: Record) -> str | None:
+    return language_of(f"{record.title}\n{record.description}")
+
+
+def _same_org(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return False
+    return fa == fb or fuzz.token_sort_ratio(fa, fb) >= 90
+
+
+def _countries(record: Record) -> set[str]:
+    return {fold(c) for c in record.countries if fold(c)}
+
+
+# ------------------------------------------------------------------------------- the model
+
+# Logistic weights over the features below, fitted on the tuning pairs (bench/duplicates_eval.py
+# --fit prints them).  Provisional until the labelled set is complete.
+WEIGHTS = {
+    "bias": -9.0,
+    "title": 4.0,  # token-sort similarity of the folded titles, 0-1
+    "same_title": 2.0,
+    "description": 3.0,  # shared wording of the descriptions, 0-1
+    "cosine": 4.0,  # (cosine - 0.85) / 0.15, clipped to 0-1, same language
+    "cosine_cross": 6.0,  # the same for two languages
+    "lead": 2.0,
+    "countries_overlap": 0.5,
+    "countries_disjoint": -2.0,
+    "same_dates": 1.0,
+}
+
+
+def _features(
+    a: Record, b: Record, cosine: float
+) -> tuple[dict[str, float], tuple[str | None, str | None]]:
+    ta, tb = fold(a.title), fold(b.title)
+    da, db = fold(a.description)[:1500], fold(b.description)[:1500]
+    la, lb = _language(a), _language(b)
+    cross = la is not None and lb is not None and la != lb
+    ca, cb = _countries(a), _countries(b)
+    cos01 = min(1.0, max(0.0, (cosine - 0.85) / 0.15))
+    features = {
+        "title": fuzz.token_sort_ratio(ta, tb) / 100 if ta and tb else 0.0,
+        "same_title": float(bool(ta) and ta == tb),
+        "description": fuzz.ratio(da, db) / 100 if da and db else 0.0,
+        "cosine": 0.0 if cross else cos01,
+        "cosine_cross": cos01 if cross else 0.0,
+        "lead": float(_same_org(a.lead_organisation, b.lead_organisation)),
+        "countries_overlap": (len(ca & cb) / len(ca | cb)) if ca and cb else 0.0,
+        "countries_disjoint": float(bool(ca) and bool(cb) and not (ca & cb)),
+        "same_dates": float(
+            a.start_date is not None
+            and a.start_date == b.start_date
+            and a.end_date is not None
+            and a.end_date == b.end_date
+        ),
+    }
+    return features, (la, lb)
+
+
+def _reasons(
+    f: dict[str, float], languages: tuple[str | None, str | None], cosine: float
+) -> list[str]:
+    reasons = []
+    if f["same_title"]:
+        reasons.append(_("same title"))
+    elif f["title"] >= 0.8:
+        reasons.append(_("nearly the same title"))
+    if f["lead"]:
+        reasons.append(_("same lead organisation"))
+    if f["description"] >= 0.9:
+        reasons.append(_("the same description"))
+    elif f["description"] >= 0.6:
+        reasons.append(_("much of the description is the same wording"))
+    if cosine >= 0.85:
+        reasons.append(_("similar description (cosine %(cosine).2f)") % {"cosine": cosine})
+    la, lb = languages
+    if la is not None and lb is not None and la != lb:
+        reasons.append(
+            _("one is in %(a)s, the other in %(b)s")
+            % {"a": _(_LANGUAGE_NAMES[la]), "b": _(_LANGUAGE_NAMES[lb])}
+        )
+    if f["countries_disjoint"]:
+        reasons.append(_("different countries"))
+    elif f["countries_overlap"] >= 0.5:
+        reasons.append(_("same countries"))
+    if f["same_dates"]:
+        reasons.append(_("same start and end dates"))
+    return reasons
+
+
+def score_pair(a: Record, b: Record, cosine: float) -> PairScore:
+    """How likely ``a`` and ``b`` are one initiative registered twice.
+
+    ``cosine`` is the cosine of the two records' stored vectors (``engine`` scores, raw, not
+    calibrated).  Returns a :class:`PairScore`: ``score`` in [0, 1], ``label`` ("same" at or
+    above :data:`SAME_THRESHOLD`, "related" at or above :data:`RELATED_THRESHOLD`, else None)
+    and the human ``reasons`` behind it.  Symmetric: ``score_pair(a, b, c) ==
+    score_pair(b, a, c)`` up to the order of the languages in a reason."""
+    f, languages = _features(a, b, cosine)
+    z = WEIGHTS["bias"] + sum(WEIGHTS[name] * value for name, value in f.items())
+    score = 1.0 / (1.0 + math.exp(-z))
+    label = "same" if score >= SAME_THRESHOLD else "related" if score >= RELATED_THRESHOLD else None
+    return PairScore(
+        score=round(score, 4),
+        label=label,
+        reasons=tuple(_reasons(f, languages, cosine)),
+        features=f,
+    )
