@@ -319,3 +319,57 @@ class AssessmentOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {'met' if self.met else 'not met'}"
+
+
+class Initiative(models.Model):
+    """One initiative registered as several commitments (by several organisations, or twice
+    in two registries).  The secretariat links the registrations (``commitments.initiatives``):
+    nothing is deleted, each registration stays a commitment of its own, and the directory
+    shows the initiative once, with its registrants."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"initiative {self.pk}"
+
+
+class Registration(models.Model):
+    """A commitment as one registration of an initiative, with the provenance of its link:
+    who linked it, when, with which registration, the similarity score and reasons shown at
+    the time, and the secretariat's note.  ``is_primary``: the registration the secretariat
+    chose to represent the initiative (else the earliest public one does)."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="registrations"
+    )
+    commitment = models.OneToOneField(
+        Commitment, on_delete=models.CASCADE, related_name="registration"
+    )
+    is_primary = models.BooleanField(default=False)
+    linked_with = models.ForeignKey(
+        Commitment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField()
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative"],
+                condition=models.Q(is_primary=True),
+                name="one_primary_registration_per_initiative",
+            )
+        ]
+        indexes = [models.Index(fields=["initiative", "commitment"])]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} in initiative {self.initiative_id}"

@@ -64,5 +64,7 @@ rules.add_perm("commitments.change_commitment", is_lead_representative & is_edit
 rules.add_perm("commitments.submit_commitment", is_lead_representative & is_editable)
 rules.add_perm("commitments.review_commitment", reviews_programme)
 rules.add_perm("commitments.feature_commitment", runs_programme)
+# The programme's secretariat links the registrations of one initiative (commitments.initiatives).
+rules.add_perm("commitments.link_duplicate", runs_programme)
 # The programme's secretariat decides the applications to its themes.
 rules.add_perm("commitments.decide_application", runs_programme)
