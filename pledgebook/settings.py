@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "pledgebook.similarity",
     "pledgebook.coalitions",
     "pledgebook.forum",
+    "pledgebook.registry",
     "pledgebook.portal",
     "pledgebook.accounts",
     "pledgebook.public",
