@@ -52,6 +52,11 @@ class CommitmentData:
     co_makers: list[Any] = field(default_factory=list)
     confirmed_co_makers: int = 0
     declined_co_makers: int = 0
+    # What an imported registry record carries beyond the form's fields (the importer fills
+    # them; the assessment reads them): dated deliverables, the date unknown when the source
+    # gives none or a placeholder, and partners named in free text (not confirmed co-makers).
+    milestones: list[tuple[dt.date | None, str]] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
 
     @classmethod
     def from_commitment(cls, commitment: Commitment) -> CommitmentData:
