@@ -7,6 +7,7 @@ from pledgebook.console.views import (
     audit,
     coalition_import,
     coalitions,
+    duplicates,
     forum_cochairs,
     forum_consultations,
     forum_digest,
@@ -17,6 +18,7 @@ from pledgebook.console.views import (
     forum_summaries,
     home,
     indexing,
+    registry_import,
     portal_hub,
     programme,
     rates,
@@ -48,6 +50,11 @@ urlpatterns = [
         review.override,
         name="override",
     ),
+    # The same initiative registered twice (before the decisions' catch-all path).
+    path(P + "commitments/<int:pk>/similar/", duplicates.panel, name="commitment_similar"),
+    path(P + "commitments/<int:pk>/link/", duplicates.link, name="commitment_link"),
+    path(P + "commitments/<int:pk>/unlink/", duplicates.unlink, name="commitment_unlink"),
+    path(P + "commitments/<int:pk>/primary/", duplicates.primary, name="commitment_primary"),
     path(P + "commitments/<int:pk>/<slug:action>/", review.act, name="commitment_action"),
     path(P + "audit/", audit.audit_log, name="audit"),
     # The pitch segment (portal.pitch)
@@ -104,6 +111,43 @@ urlpatterns = [
         P + "forum/events/<slug:event>/cochairs/split/",
         forum_cochairs.split,
         name="forum_cochairs_split",
+    ),
+    # Import of commitments and organisations from a registry (registry/importing.py).
+    path(P + "commitments/import/", registry_import.upload, name="registry_import"),
+    path(
+        P + "commitments/import/template.csv",
+        registry_import.template,
+        name="registry_import_template",
+    ),
+    path(
+        P + "commitments/import/<int:run>/mapping/",
+        registry_import.mapping,
+        name="registry_import_mapping",
+    ),
+    path(
+        P + "commitments/import/<int:run>/",
+        registry_import.preview,
+        name="registry_import_preview",
+    ),
+    path(
+        P + "commitments/import/<int:run>/organisations/<int:decision>/",
+        registry_import.decide,
+        name="registry_import_decide",
+    ),
+    path(
+        P + "commitments/import/<int:run>/start/",
+        registry_import.start,
+        name="registry_import_start",
+    ),
+    path(
+        P + "commitments/import/<int:run>/status/",
+        registry_import.status,
+        name="registry_import_status",
+    ),
+    path(
+        P + "commitments/import/<int:run>/report.csv",
+        registry_import.report,
+        name="registry_import_report",
     ),
     # Import of existing coalitions (coalitions/importing.py).
     path(P + "coalitions/import/", coalition_import.upload, name="coalition_import"),

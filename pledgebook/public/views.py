@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import reswap, retarget
 
-from pledgebook.commitments import assessment
+from pledgebook.commitments import assessment, initiatives
 from pledgebook.commitments.exports import ORDERING
 from pledgebook.commitments.filters import public_commitments
 from pledgebook.commitments.models import (
@@ -35,6 +35,7 @@ from pledgebook.commitments.models import (
     CoMaker,
     Commitment,
     EndorsementLevel,
+    Registration,
 )
 from pledgebook.commitments.rows import labelled as labelled_rows
 from pledgebook.commitments.rules import (
@@ -115,6 +116,27 @@ def _with_status_lights(page: Page) -> Page:
     lights = status_lights(rows)
     for c in rows:
         c.status_light = lights[c.pk]
+    page.object_list = rows
+    return page
+
+
+def _directory_rows() -> QuerySet:
+    """The directory's rows: ``_with_row_relations`` and each row's initiative, when it is one
+    registration of several (a left join: no query more)."""
+    return (
+        _with_row_relations(public_commitments())
+        .select_related("registration")
+        .only(*_ROW_FIELDS, "registration__initiative_id", "registration__is_primary")
+    )
+
+
+def _with_registrants(page: Page) -> Page:
+    """Give each commitment of the page ``registrants``: the other public registrations of its
+    initiative (``commitments.initiatives``); one query, and none when no row is linked."""
+    rows = list(page.object_list)
+    found = initiatives.registrants(rows)
+    for c in rows:
+        c.registrants = found.get(c.pk, [])
     page.object_list = rows
     return page
 
@@ -344,8 +366,18 @@ def directory(request: HttpRequest) -> HttpResponse:
         "valid": valid,
         "querystring": querystring,
         "page_obj": (
-            _with_status_lights(
-                _directory_page(request, filterset.qs, _with_row_relations(public_commitments()))
+            _with_registrants(
+                _with_status_lights(
+                    _directory_page(
+                        request,
+                        # One initiative registered several times shows once (its
+                        # representative), the others as its registrants.
+                        initiatives.one_per_initiative(
+                            filterset.qs, programme=filterset.form.cleaned_data.get("programme")
+                        ),
+                        _directory_rows(),
+                    )
+                )
             )
             if valid
             else None
@@ -378,7 +410,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def _commitment_queryset() -> QuerySet:
     return Commitment.objects.select_related(
-        "programme", "organisation__country", "currency"
+        "programme", "organisation__country", "currency", "registration"
     ).prefetch_related(
         "types",
         Prefetch("themes", queryset=Theme.objects.select_related("programme")),
@@ -395,6 +427,16 @@ def _commitment_queryset() -> QuerySet:
         ),
         "assessment_overrides",
     )
+
+
+def _other_registrations(c: Commitment) -> list[Commitment]:
+    """The other public registrations of the commitment's initiative (no query when it is not
+    linked: ``registration`` is selected with the commitment)."""
+    try:
+        c.registration  # noqa: B018  (selected with the row: raises when it is not linked)
+    except Registration.DoesNotExist:
+        return []
+    return initiatives.other_registrations(c)
 
 
 def commitment(request: HttpRequest, pk: int) -> HttpResponse:
@@ -435,6 +477,7 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
             "orphan_targets": orphan_targets,
             "status_light": status_lights([c])[c.pk],
             "progress_reports": progress.latest_submitted(c.pk),
+            "other_registrations": _other_registrations(c),
         },
     )
 

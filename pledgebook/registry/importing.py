@@ -920,6 +920,22 @@ def _read(run: ImportRun) -> Source:
     return read_source(run.original_name, data)
 
 
+def column_examples(run: ImportRun, records: int = 50) -> dict[str, str]:
+    """The first value of each column among the first records of the kept file, shortened:
+    shown beside the column's mapping."""
+    try:
+        source = _read(run)
+    except (OSError, ValueError, FileError):  # the file is gone: the mapping still shows
+        return {}
+    found: dict[str, str] = {}
+    for _row, cells in source.records[:records]:
+        for column, value in cells.items():
+            text = _text(value)
+            if text and column not in found:
+                found[column] = text if len(text) <= 80 else text[:79] + "…"
+    return found
+
+
 def _preview(run: ImportRun, source: Source, *, keep: dict[str, OrganisationDecision]) -> None:
     """Analyse the file with the run's mapping; store the preview rows, the decisions
     (keeping those the secretariat changed) and the counts."""

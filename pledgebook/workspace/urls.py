@@ -3,6 +3,7 @@ from django.urls import path
 from pledgebook.workspace import (
     views,
     views_coalitions,
+    views_commitment_similar,
     views_forum_participation,
     views_forum_proposals,
     views_forum_schedule,
@@ -57,6 +58,12 @@ urlpatterns = [
     ),
     path("commitments/new/", views.commitment_create, name="commitment_create"),
     path("commitments/assessment/", views.commitment_assessment, name="commitment_assessment"),
+    path("commitments/sdgs/", views.commitment_sdg_suggest, name="commitment_sdg_suggest"),
+    path(
+        "commitments/similar/",
+        views_commitment_similar.similar_commitments,
+        name="commitment_similar",
+    ),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment_edit"),
     # Partner finder (portal): suggestions, contact requests through the platform.
