@@ -1,0 +1,99 @@
+"""The "similar commitments" panel of the commitment form: while a maker writes, the form's
+title and description are posted here (HTMX, a moment after the typing stops) and the
+commitments of the network closest to them come back, each with its score and reasons, so that
+an initiative registered already is seen before it is registered again.  Nothing is saved or
+indexed; each request embeds a text, so it is limited per user."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from pledgebook.commitments.duplicates import similar_to_draft
+from pledgebook.commitments.models import Application, Commitment
+from pledgebook.organisations.models import Organisation
+from pledgebook.programmes.models import Programme
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "workspace/_similar_commitments.html"
+
+
+def _throttled(request: HttpRequest) -> bool:
+    """SIMILAR_DRAFT_RATE (default 30 a minute) per user; fails open when the cache is down."""
+    try:
+        return bool(
+            is_ratelimited(
+                request,
+                group="workspace.similar_commitments",
+                key="user",
+                rate=getattr(settings, "SIMILAR_DRAFT_RATE", "30/m"),
+                method="POST",
+                increment=True,
+            )
+        )
+    except Exception:  # the panel is a convenience, not a gate
+        logger.warning(
+            "similar-commitments rate limit not counted: the cache failed", exc_info=True
+        )
+        return False
+
+
+def _acts_for(user: Any, organisation: Organisation) -> bool:
+    return bool(user.has_perm("organisations.act_for_organisation", organisation))
+
+
+def _resolve(request: HttpRequest) -> tuple[Organisation, Programme, Commitment | None]:
+    """The lead organisation and programme of the form (``?commitment=`` when editing, else
+    ``?organisation=&programme=``); 404 to anyone who does not act for the organisation."""
+    user: Any = request.user
+    if pk := request.GET.get("commitment"):
+        if not pk.isdigit():
+            raise Http404
+        commitment = get_object_or_404(
+            Commitment.objects.select_related("programme", "organisation"), pk=int(pk)
+        )
+        if not _acts_for(user, commitment.organisation):
+            raise Http404
+        return commitment.organisation, commitment.programme, commitment
+    organisation = get_object_or_404(Organisation, slug=request.GET.get("organisation") or "")
+    if not _acts_for(user, organisation):
+        raise PermissionDenied
+    programme = get_object_or_404(Programme, slug=request.GET.get("programme") or "")
+    if not (
+        Application.objects.approved()
+        .filter(organisation=organisation, programme=programme)
+        .exists()
+    ):
+        raise PermissionDenied
+    return organisation, programme, None
+
+
+@login_required
+@require_POST
+def similar_commitments(request: HttpRequest) -> HttpResponse:
+    organisation, programme, commitment = _resolve(request)
+    title = (request.POST.get("title") or "").strip()
+    description = (request.POST.get("description") or "").strip()
+    typed = bool(title or description)
+    if not typed:
+        return render(request, TEMPLATE, {"similar": [], "typed": False})
+    if _throttled(request):
+        return render(request, TEMPLATE, {"throttled": True, "typed": True}, status=429)
+    similar = similar_to_draft(
+        programme=programme,
+        organisation=organisation,
+        title=title,
+        description=description,
+        countries=[c for c in request.POST.getlist("countries") if c.isdigit()],
+        commitment=commitment,
+    )
+    return render(request, TEMPLATE, {"similar": similar, "typed": True})
