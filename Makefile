@@ -132,6 +132,7 @@ bench: install
 	$(PY) bench/cochairs.py
 	$(PY) bench/finder.py
 	$(PY) bench/pitch.py
+	$(PY) bench/sdg_eval.py
 
 # The map, the SDG dashboard, the page benchmarks and the annual report at 1,000,000 commitments
 # (and 3,000,000 progress reports), same JSON lines.  The data is generated once into

@@ -27,6 +27,7 @@ from pledgebook.accounts.landing import works_on_programmes
 from pledgebook.commitments import domain as commitments_domain
 from pledgebook.commitments.assessment import assess
 from pledgebook.commitments.models import Application, CoMaker, Commitment
+from pledgebook.commitments.suggest import NothingToSuggestFrom, commitment_text, suggest
 from pledgebook.commitments.validation import CommitmentData
 from pledgebook.core.forms import act, add_domain_errors, attempt
 from pledgebook.core.models import AuditEntry
@@ -397,6 +398,7 @@ def _render_commitment_form(
     commitment: Commitment | None,
     data: CommitmentData | None = None,
     status: int = 200,
+    sdg: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if data is None:
         data = form.to_data() if form.is_bound else None
@@ -424,6 +426,9 @@ def _render_commitment_form(
             "organisation": form.organisation,
             "action": action,
             "assessment_url": reverse("workspace:commitment_assessment") + "?" + assessment_query,
+            "sdg_suggest_url": reverse("workspace:commitment_sdg_suggest") + "?" + assessment_query,
+            "sdg_suggestions": None,
+            **(sdg or {}),
             "assessment": assess(data, _overrides(commitment)),
             "registration_open": programme.registration_is_open(),
             "reason": _latest_reason(commitment),
@@ -569,6 +574,64 @@ def commitment_assessment(request: HttpRequest) -> HttpResponse:
         "workspace/_assessment.html",
         {"assessment": assess(form.to_data(), _overrides(commitment))},
     )
+
+
+SDG_SUGGESTIONS = 3
+
+
+@login_required
+@require_POST
+def commitment_sdg_suggest(request: HttpRequest) -> HttpResponse:
+    """The commitment form again, with the goals and targets suggested from its text
+    (``commitments.suggest``): asked for, accepted (ticks the goal and target in the form) or
+    dismissed.  Nothing is saved: the maker saves the form.  HTMX swaps the SDG part of the page
+    (hx-select); without scripts the whole form comes back with everything typed kept."""
+    commitment = None
+    if pk := request.GET.get("commitment"):
+        if not pk.isdigit():
+            raise Http404
+        commitment = _lead_commitment(request, int(pk))
+        if not request.user.has_perm("commitments.change_commitment", commitment):
+            return _denied(request, _("This commitment can no longer be edited."))
+        organisation, programme = commitment.organisation, commitment.programme
+    else:
+        resolved = _context_from_query(request)
+        if resolved is None:
+            raise Http404
+        if isinstance(resolved, HttpResponse):
+            return resolved
+        organisation, programme = resolved
+    data = request.POST.copy()
+    dismissed = [k for k in dict.fromkeys(data.getlist("sdg_dismissed")) if k.isdigit()]
+    if (dismiss := data.get("sdg_dismiss", "")).isdigit() and dismiss not in dismissed:
+        dismissed.append(dismiss)
+    goal, _sep, target = data.get("sdg_accept", "").partition(":")
+    if goal.isdigit() and 1 <= int(goal) <= 17:
+        if goal not in data.getlist("goals"):
+            data.appendlist("goals", goal)
+        if target.startswith(f"{goal}.") and target not in data.getlist("targets"):
+            data.appendlist("targets", target)
+    form = CommitmentForm(
+        data, programme=programme, organisation=organisation, instance=commitment, check_rules=False
+    )
+    form.is_valid()
+    typed = form.to_data()
+    form.errors.clear()  # asking for suggestions is not saving: no "required" errors yet
+    chosen = {str(g.pk) for g in typed.goals}
+    context: dict[str, Any] = {"sdg_dismissed": dismissed, "sdg_message": ""}
+    try:
+        found = suggest(
+            commitment_text(typed.title, typed.description),
+            k=SDG_SUGGESTIONS + len(dismissed),
+        )
+    except NothingToSuggestFrom as error:
+        context["sdg_message"] = error.args[0]
+    else:
+        shown = [s for s in found if str(s.goal) not in dismissed][:SDG_SUGGESTIONS]
+        context["sdg_suggestions"] = [
+            {**vars(s), "key": s.key, "accepted": str(s.goal) in chosen} for s in shown
+        ]
+    return _render_commitment_form(request, form, commitment=commitment, data=typed, sdg=context)
 
 
 @login_required
