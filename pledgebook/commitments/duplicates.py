@@ -153,13 +153,21 @@ class Similar:
         return math.floor(self.score * 100) / 100
 
 
-def record_of(commitment: Commitment) -> Record:
-    """What the pair scorer reads of a commitment (its countries prefetched or read)."""
+#: Characters of a description the pair scorer reads (it compares the first 1,500 of the
+#: folded texts; the language is told from the same part).
+SCORED_CHARS = 1500
+
+
+def record_of(commitment: Commitment, countries: Iterable[str] | None = None) -> Record:
+    """What the pair scorer reads of a commitment; ``countries``: their names when read
+    already (else they are read)."""
+    if countries is None:
+        countries = [c.name for c in commitment.countries.all()] if commitment.pk else []
     return Record(
         title=commitment.title,
-        description=commitment.description,
+        description=commitment.description[:SCORED_CHARS],
         lead_organisation=commitment.organisation.name if commitment.organisation_id else "",
-        countries=tuple(c.name for c in commitment.countries.all()) if commitment.pk else (),
+        countries=tuple(countries),
         start_date=commitment.starts_on,
         end_date=commitment.ends_on,
     )
@@ -210,8 +218,9 @@ def _ranked(
     return [(object_id, cosine) for _k, object_id, cosine in hits]
 
 
-#: Nearest neighbours (by cosine) rescored by the pair scorer for a top ``k``: max(4k, 20).
-CANDIDATES = 20
+#: Nearest neighbours in meaning rescored by the pair scorer for a top ``k``: max(k + 5, 10)
+#: (each pair costs 2-7 ms of the scorer's text comparisons: bench/similar_commitments.py).
+CANDIDATES = 10
 
 
 def _suggest(
@@ -224,15 +233,18 @@ def _suggest(
 ) -> list[Similar]:
     """The nearest neighbours in meaning, rescored by the pair scorer; those it calls neither
     the same nor related are left out."""
-    ranked = _ranked(vector, candidates, n=max(4 * k, CANDIDATES), exclude=exclude)
+    ranked = _ranked(vector, candidates, n=max(k + 5, CANDIDATES), exclude=exclude)
     if not ranked:
         return []
+    ids = [pk for pk, _c in ranked]
     rows = {
         c.pk: c
-        for c in Commitment.objects.filter(pk__in=[pk for pk, _c in ranked])
-        .select_related("organisation", "programme")
-        .prefetch_related("countries")
+        for c in Commitment.objects.filter(pk__in=ids).select_related("organisation", "programme")
     }
+    names: dict[int, list[str]] = {}
+    links = Commitment.countries.through.objects.filter(commitment_id__in=ids)
+    for pk, name in links.values_list("commitment_id", "country__name").order_by("country__name"):
+        names.setdefault(pk, []).append(name)
     gone = [pk for pk, _c in ranked if pk not in rows]
     if gone:  # deleted since it was indexed (with its organisation, say): the backlog removes it
         queue_index(KIND, gone)
@@ -241,7 +253,7 @@ def _suggest(
         row = rows.get(pk)
         if row is None:
             continue
-        score, label, reasons = _pair(mine, record_of(row), cosine)
+        score, label, reasons = _pair(mine, record_of(row, names.get(pk, [])), cosine)
         if label is None:
             continue
         out.append(Similar(row, score, label, reasons, cosine))
@@ -293,7 +305,7 @@ def similar_to_draft(
     vector = engine.embed([text])[0]
     mine = Record(
         title=title,
-        description=description,
+        description=description[:SCORED_CHARS],
         lead_organisation=getattr(organisation, "name", "") or "",
         countries=tuple(_country_names(countries)),
         start_date=starts_on,
