@@ -54,6 +54,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from pledgebook.coalitions.importing import Countries, FileError, read_table
+from pledgebook.commitments import duplicates
 from pledgebook.commitments.models import Commitment, GeographicScope
 from pledgebook.core import audit, uploads
 from pledgebook.core.tasks import INTERACTIVE_PRIORITY
@@ -1182,6 +1183,9 @@ def run_import(run_id: int) -> ImportRun:
             )
         with transaction.atomic():
             ids = _create(run, records, decisions, leads)
+            # Their texts join the similarity backlog (the duplicates finder's index) with the
+            # import: queued marks and one batch task, embedded later by the worker.
+            duplicates.reindex(commitment_ids=ids)
             counts = summarise(records, decisions.values())
             counts["imported"] = len(ids)
             seconds = round(time.monotonic() - started, 2)

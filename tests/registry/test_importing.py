@@ -30,6 +30,7 @@ from pledgebook.registry.models import (
     ReportHistory,
     Resource,
 )
+from pledgebook.similarity.models import IndexRequest
 from tests import factories
 from tests.realdata import realdata
 
@@ -364,14 +365,22 @@ def test_only_the_secretariat_may_import(programme, secretariat) -> None:
 
 
 @pytest.mark.skipif(not OCEAN_FILE.exists(), reason="no real data here")
-def test_a_fixed_300_record_slice_of_the_real_registry(programme, secretariat) -> None:
+def test_a_fixed_300_record_slice_of_the_real_registry(
+    programme, secretariat, database_tasks
+) -> None:
+    """Tasks queued in the database as in production: the import is run here as the worker
+    would; the texts' indexing stays queued (embedding 300 texts is the worker's)."""
     for name in OCEAN_THEMES:
         factories.ThemeFactory(programme=programme, name=name)
     lines = OCEAN_FILE.read_bytes().splitlines()[:300]
     file = SimpleUploadedFile("ocean300.jsonl", b"\n".join(lines))
     run = upload(secretariat, programme, file, "US")
     run = importing.start_import(actor=secretariat, run=run)
+    assert run.status == ImportRun.Status.QUEUED
+    run = importing.run_import(run.pk)
     assert run.status == ImportRun.Status.IMPORTED
+    # The duplicates finder's index: every imported commitment queued with the import.
+    assert IndexRequest.objects.filter(kind="commitment", done_at=None).count() == 300
     assert run.counts == {
         "records": 300,
         "accepted": 300,
