@@ -30,11 +30,9 @@ from pledgebook.commitments import assessment, initiatives
 from pledgebook.commitments.exports import ORDERING
 from pledgebook.commitments.filters import public_commitments
 from pledgebook.commitments.models import (
-    HIGH_ENDORSEMENT,
     Application,
     CoMaker,
     Commitment,
-    EndorsementLevel,
     Registration,
 )
 from pledgebook.commitments.rows import labelled as labelled_rows
@@ -535,39 +533,8 @@ CRITERION_DEFINITIONS = {
 
 
 def _criterion_checks() -> dict[str, list[str]]:
-    """How ``commitments.assessment`` computes each criterion, with its thresholds."""
-    high = sorted(str(EndorsementLevel(level).label) for level in HIGH_ENDORSEMENT)
-    return {
-        "impact": [
-            _("The description has at least %(n)s words.") % {"n": assessment.IMPACT_MIN_WORDS},
-            _("At least one blueprint action is linked."),
-            _("The description contains a number (people, places or institutions reached)."),
-            _("It says where it applies: countries, regions or a global scope."),
-        ],
-        "funding": [
-            _("An amount and its currency are given."),
-            _("The funds are stated to be new and additional."),
-        ],
-        "endorsement": [
-            _("The level of endorsement is one of: %(levels)s.") % {"levels": "; ".join(high)},
-        ],
-        "collective": [
-            _("At least one co-maker organisation has confirmed its part."),
-        ],
-        "smart": [
-            _(
-                "Specific: the title has at least %(n)s words and the commitment is linked to "
-                "blueprint actions or SDG targets."
-            )
-            % {"n": assessment.SPECIFIC_MIN_TITLE_WORDS},
-            _("Measurable: the description contains a number."),
-            _(
-                "Time-bound: an end date is given and a year (such as 2027) appears in the "
-                "title or description."
-            ),
-            _("Relevant: linked to at least one SDG goal or target."),
-        ],
-    }
+    """How ``commitments.assessment`` computes each criterion (its own words, ``CHECKS``)."""
+    return {key: [str(check) for check in checks] for key, checks in assessment.CHECKS.items()}
 
 
 def _overall_labels() -> list[tuple[int, int, str]]:
@@ -636,6 +603,7 @@ def assessment_rules(request: HttpRequest) -> HttpResponse:
             "criteria": criteria,
             "n_criteria": len(criteria),
             "bands": _overall_labels(),
+            "ladder": assessment.ladder_rows(),
             "statuses": statuses,
         },
     )

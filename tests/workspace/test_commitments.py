@@ -812,9 +812,10 @@ def test_home_query_count_does_not_grow_with_commitments(
     assert one == three
     page = member_client.get(reverse("workspace:home"))
     assert len(page.context["commitments"]) == 3
-    # SMART is met (numbers, a year, an end date, targets); the other four are not.
-    assert [c.assessment.score for c in page.context["commitments"]] == [1, 1, 1]
-    assert page.content.decode().count("1 of 5 criteria") == 3
+    # Impact (“500 women”, Kenya), endorsement (an executive for an NGO) and SMART are met;
+    # funding (no amount) and collective (the co-maker has not confirmed) are not.
+    assert [c.assessment.score for c in page.context["commitments"]] == [3, 3, 3]
+    assert page.content.decode().count("3 of 5 criteria") == 3
 
 
 def test_home_lists_what_i_have(member_client, org, theme, draft) -> None:
@@ -848,6 +849,8 @@ def test_a_type_the_programme_does_not_accept(member_client, org, programme, the
 
 def test_detail_shows_reviewer_overrides_and_notes(member_client, draft, programme) -> None:
     reviewer = factories.staff(programme, ProgrammeRole.Role.REVIEWER)
+    # Endorsed at programme level: below the top of an NGO's ladder, computed as not met.
+    Commitment.objects.filter(pk=draft.pk).update(endorsement_level="programme")
     domain.override_criterion(
         actor=reviewer,
         commitment=draft,
