@@ -132,6 +132,7 @@ bench: install
 	$(PY) bench/cochairs.py
 	$(PY) bench/finder.py
 	$(PY) bench/pitch.py
+	$(PY) bench/registry_import.py
 	$(PY) bench/sdg_eval.py
 	$(PY) bench/similar_commitments.py
 	$(PY) bench/assessment_agreement.py
