@@ -2,6 +2,8 @@
 commitment changes, found across the programme's network with a score and reasons, never
 itself, never one already linked with it, never a draft or another's unpublished one."""
 
+import datetime as dt
+
 import pytest
 
 from pledgebook.coalitions.models import CoalitionSettings
@@ -34,10 +36,25 @@ def indexed(*commitments: Commitment) -> None:
     assert result.remaining == 0
 
 
+def org(name: str):
+    """Organisations named apart (the factory's "Organisation 12" and "Organisation 13" are one
+    organisation to the pair scorer's fuzzy match of names)."""
+    return factories.OrganisationFactory(name=name)
+
+
 @pytest.fixture
 def registered(theme):
-    reef = commitment_in(theme, title=REEF[0], description=REEF[1])
-    solar = commitment_in(theme, title=SOLAR[0], description=SOLAR[1])
+    reef = commitment_in(
+        theme, title=REEF[0], description=REEF[1], organisation=org("Fiji Reef Villages")
+    )
+    solar = commitment_in(
+        theme,
+        title=SOLAR[0],
+        description=SOLAR[1],
+        organisation=org("Kenya Off-Grid Health Alliance"),
+        starts_on=dt.date(2025, 3, 1),
+        ends_on=dt.date(2029, 6, 30),
+    )
     indexed(reef, solar)
     return reef, solar
 
@@ -64,6 +81,7 @@ def test_a_near_copy_finds_the_registered_commitment_with_reasons(registered, th
         title="Restoring coral reefs in Fiji",
         description=REEF[1],
         status=Commitment.Status.IN_REVIEW,
+        organisation=org("Coral Gardeners of Viti Levu"),
     )
     indexed(copy)
     found = duplicates.similar_commitments(copy, k=5)
@@ -91,7 +109,12 @@ def test_a_draft_being_typed_is_compared_without_being_stored(registered, theme)
 
 def test_itself_and_linked_ones_are_never_suggested(registered, theme, programme):
     reef, _solar = registered
-    copy = commitment_in(theme, title="Restoring coral reefs in Fiji", description=REEF[1])
+    copy = commitment_in(
+        theme,
+        title="Restoring coral reefs in Fiji",
+        description=REEF[1],
+        organisation=org("Coral Gardeners of Viti Levu"),
+    )
     indexed(copy)
     assert [s.commitment for s in duplicates.similar_commitments(reef)] == [copy]
     initiatives.link(actor=factories.staff(programme), commitment=copy, other=reef)
@@ -119,7 +142,10 @@ def test_drafts_and_others_unpublished_ones_are_not_shown_to_a_maker(theme):
 def test_the_network_decides_which_programmes_are_searched(registered):
     reef, _solar = registered
     elsewhere = commitment_in(
-        factories.ThemeFactory(), title="Restoring coral reefs in Fiji", description=REEF[1]
+        factories.ThemeFactory(),
+        title="Restoring coral reefs in Fiji",
+        description=REEF[1],
+        organisation=org("Coral Gardeners of Viti Levu"),
     )
     indexed(elsewhere)
     assert [s.commitment for s in duplicates.similar_commitments(elsewhere)] == [reef]
