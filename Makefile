@@ -136,6 +136,8 @@ bench: install
 	$(PY) bench/sdg_eval.py
 	$(PY) bench/similar_commitments.py
 	$(PY) bench/assessment_agreement.py
+	$(PY) bench/embedding_throughput.py --max-tokens 96
+	$(PY) bench/duplicates_eval.py
 
 # The map, the SDG dashboard, the page benchmarks and the annual report at 1,000,000 commitments
 # (and 3,000,000 progress reports), same JSON lines.  The data is generated once into

