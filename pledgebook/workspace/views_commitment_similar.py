@@ -87,7 +87,8 @@ def similar_commitments(request: HttpRequest) -> HttpResponse:
     if not typed:
         return render(request, TEMPLATE, {"similar": [], "typed": False})
     if _throttled(request):
-        return render(request, TEMPLATE, {"throttled": True, "typed": True}, status=429)
+        # 200, not 429: HTMX swaps only successful answers, and "paused" is for the maker to read.
+        return render(request, TEMPLATE, {"throttled": True, "typed": True})
     similar = similar_to_draft(
         programme=programme,
         organisation=organisation,

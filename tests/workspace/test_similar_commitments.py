@@ -86,3 +86,15 @@ def test_someone_who_does_not_act_for_the_organisation_gets_nothing(
 def test_anonymous_is_sent_to_sign_in(client, member, programme):
     response = client.post(URL + query(member, programme), {"title": TITLE})
     assert response.status_code == 302
+
+
+def test_the_panel_pauses_past_the_per_user_limit(client, member, programme, registered, settings):
+    settings.SIMILAR_DRAFT_RATE = "2/m"
+    client.force_login(member)
+    typed = {"title": TITLE, "description": TEXT}
+    for _ in range(2):
+        assert client.post(URL + query(member, programme), typed).context["similar"] != []
+    response = client.post(URL + query(member, programme), typed)
+    assert response.status_code == 200
+    assert response.context["throttled"] is True
+    assert "The list is paused" in response.content.decode()
