@@ -537,7 +537,7 @@ class _Analyser:
 
     def headquarters(self, text: str) -> str | None:
         """The country of "Irvine, CA, USA", "Busan, Republic of Korea", "France"."""
-        parts = [p.strip() for p in re.split(r"[,;\n]+", text) if p.strip()]
+        parts = [p.strip() for p in re.split(r"[,;\n()]+", text) if p.strip()]
         for part in reversed(parts):
             found = self.country(part)
             if found:
@@ -804,6 +804,12 @@ class _Analyser:
         where = _text(get("organisation_country"))
         country = self.headquarters(where) if where else None
         source = "file" if country else ""
+        if where and not country:
+            record.warn(
+                column("organisation_country"),
+                "not_a_country",
+                _("No country found in “%(v)s”.") % {"v": _quote(where)},
+            )
         if not country and category in (Category.MEMBER_STATE, Category.GOVERNMENT):
             country = self.headquarters(name)
             source = "name" if country else ""

@@ -62,6 +62,10 @@ def normalise(name: str) -> str:
     return re.sub(r"^the ", "", text)
 
 
+def _sorted_words(key: str) -> str:
+    return " ".join(sorted(key.split()))
+
+
 @dataclass(frozen=True)
 class Candidate:
     id: int
@@ -92,7 +96,7 @@ class Matcher:
             index = len(self.rows)
             self.rows.append(row)
             key = normalise(row[1])
-            self.names.append(key)
+            self.names.append(_sorted_words(key))
             self.by_name[key].append(index)
             acronym = split_acronym(row[1])[1]
             if acronym:
@@ -123,10 +127,12 @@ class Matcher:
                 if index not in found and self._fits(index, country):
                     found[index] = self._candidate(index, 95.0, "name is the acronym")
         if key and self.names:
+            # token_sort_ratio with the words of every name sorted once, not at each
+            # comparison: the same score, several times faster over thousands of names.
             for _choice, score, index in process.extract(
-                key,
+                _sorted_words(key),
                 self.names,
-                scorer=fuzz.token_sort_ratio,
+                scorer=fuzz.ratio,
                 score_cutoff=CANDIDATE_SCORE,
                 limit=SHOWN + 5,
             ):
