@@ -51,6 +51,9 @@ W_KEYWORDS = 0.05
 TARGET_MIN_KEYWORDS = 1
 
 MAX_EVIDENCE = 6
+# The keyword queries read at most this much of a text (the longest ocean commitment has
+# 16,500 characters): a pasted book cannot make a suggestion slow.
+KEYWORD_CHARS = 30_000
 PASSAGE_CHARS = 180
 
 
@@ -326,14 +329,18 @@ def _stems(text: str) -> set[str]:
 
 @lru_cache(maxsize=len(LANGUAGES))
 def _target_stems(language: str) -> tuple[tuple[frozenset[str], ...], dict[str, float]]:
-    """Per target, the stems of its text that say something (in at most 8 of 169 targets)."""
+    """Per target, the stems of its text that say something (in at most 12 of 169 targets),
+    and the weight of every stem that is not a word of every other target (in at most 40)."""
     stems = [_stems(t["text"][language]) for t in _targets()]
     frequency: dict[str, int] = {}
     for group in stems:
         for stem in group:
             frequency[stem] = frequency.get(stem, 0) + 1
-    weight = {s: math.log(len(stems) / n) for s, n in frequency.items() if n <= 8}
-    return tuple(frozenset(s for s in group if s in weight) for group in stems), weight
+    weight = {s: math.log(len(stems) / n) for s, n in frequency.items() if n <= 40}
+    specific = math.log(len(stems) / 12)
+    return tuple(frozenset(s for s in group if weight.get(s, 0) >= specific) for group in stems), (
+        weight
+    )
 
 
 # Scoring --------------------------------------------------------------------------------------
@@ -360,7 +367,7 @@ def features(
     ``head(text)`` when the caller has it already (the benchmark embeds in batches)."""
     if not text or not text.strip():
         raise NothingToSuggestFrom()
-    words = _Text(text)
+    words = _Text(text[:KEYWORD_CHARS])
     language = language if language in LANGUAGES else detect_language(text)
     targets = _targets()
     target_keywords = np.zeros(len(targets))
@@ -426,7 +433,7 @@ def _evidence(found: Features, goal: int) -> tuple[tuple[str, ...], tuple[str, .
         best = members[int(np.argmax(found.target_meaning[members]))]
     spans = sorted(set(found.target_spans[best]) | set(found.goal_spans[goal - 1]))
     if not spans:  # no query matched: the words shared with the target's official text
-        spans = _shared_words(found, int(best))
+        spans = _shared_words(found, goal, int(best))
     phrases: list[str] = []
     passages: list[str] = []
     seen: set[str] = set()
@@ -445,17 +452,38 @@ def _evidence(found: Features, goal: int) -> tuple[tuple[str, ...], tuple[str, .
     return tuple(phrases), tuple(passages), code
 
 
-def _shared_words(found: Features, target: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _shared_words(found: Features, goal: int, target: int) -> list[tuple[int, int]]:
+    """Words of the text shared with the official text of ``target`` (in the text's language
+    and in English), else with any target or the title of ``goal``; rarest first."""
     languages = [lang for lang in (found.language, "en") if lang and lang != "zh-Hans"]
-    for language in dict.fromkeys(languages):
-        stems = _target_stems(language)[0]
-        wanted = stems[target]
-        for position, word in enumerate(found.text.words):
-            if len(word) >= 4 and word[:_STEM] in wanted:
-                spans.append((position, position + 1))
-    spans.sort(key=lambda s: -_target_stems("en")[1].get(found.text.words[s[0]][:_STEM], 0.0))
-    return spans
+    goal_texts = knowledge()["goals"][str(goal)]
+    members = np.flatnonzero(_target_goals() == goal)
+    for scope in ("target", "goal"):
+        spans: list[tuple[int, int]] = []
+        weights: dict[str, float] = {}
+        for language in dict.fromkeys(languages):
+            stems, weight = _target_stems(language)
+            if scope == "target":
+                wanted = set(stems[target])
+            else:
+                rare = math.log(len(stems) / 4)
+                wanted = {w for i in members for w in stems[int(i)] if weight[w] >= rare}
+                title = f"{goal_texts['short'][language]} {goal_texts['title'][language]}"
+                wanted |= {w for w in _stems(title) if w in weight or w not in _all_stems(language)}
+            for position, word in enumerate(found.text.words):
+                if len(word) >= 4 and word[:_STEM] in wanted:
+                    spans.append((position, position + 1))
+                    weights[word[:_STEM]] = max(
+                        weights.get(word[:_STEM], 0), weight.get(word[:_STEM], 5.0)
+                    )
+        if spans:
+            return sorted(spans, key=lambda s: -weights[found.text.words[s[0]][:_STEM]])
+    return []
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _all_stems(language: str) -> frozenset[str]:
+    return frozenset().union(*(_stems(t["text"][language]) for t in _targets()))
 
 
 def commitment_text(title: str, description: str = "", deliverables: Sequence[str] = ()) -> str:
@@ -473,6 +501,22 @@ def suggest(text: str, *, k: int = 3, language: str | None = None) -> list[Sugge
     guessed from the text (it only chooses which official texts give the evidence words)."""
     found = features(text, language=language)
     return rank(found, k=k)
+
+
+def suggest_many(
+    texts: Sequence[str], *, k: int = 3, language: str | None = None
+) -> list[list[Suggestion]]:
+    """:func:`suggest` for many texts at once (an import): the model embeds them in batches,
+    which is faster than one by one.  A blank text gets an empty list, not an error."""
+    heads = [head(text) for text in texts if text and text.strip()]
+    vectors = iter(embedding.embed(heads))
+    out: list[list[Suggestion]] = []
+    for text in texts:
+        if not text or not text.strip():
+            out.append([])
+            continue
+        out.append(rank(features(text, language=language, vector=next(vectors)), k=k))
+    return out
 
 
 def rank(found: Features, *, k: int = 3) -> list[Suggestion]:

@@ -75,6 +75,18 @@ def test_a_text_in_spanish_gets_suggestions_too() -> None:
     assert 14 in [f.goal for f in found]
 
 
+def test_many_texts_at_once_give_what_one_by_one_gives() -> None:
+    texts = [
+        "Restore mangroves and seagrass to protect coasts from storms",
+        "  ",
+        "Garantizar el acceso al agua potable y al saneamiento en las escuelas rurales",
+    ]
+    many = s.suggest_many(texts)
+    assert many[1] == []
+    assert many[0] == s.suggest(texts[0])
+    assert many[2] == s.suggest(texts[2])
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t "])
 def test_no_text_is_a_clear_error(text) -> None:
     with pytest.raises(s.NothingToSuggestFrom) as error:
