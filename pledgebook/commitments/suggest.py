@@ -16,6 +16,13 @@ The knowledge is in ``sdg_data/`` (sources and licences in its README, regenerat
 ``sdg_data/build.py``); nothing is read from outside the package.  The weights below were
 chosen on the tuning part of the UN Ocean Conference commitments (``bench/sdg_eval.py``), never
 on its held-out part.  The declared goals of a commitment are never read: only its text.
+
+Measured (bench/sdg_eval.py, 2,650 ocean commitments, held-out part of 752): 24.2 % of the
+declared goals other than 14 are in the top 3 (a perfect ranking would reach 46.4 %: most
+records declare several goals and 14 takes one of the 3 places), 31.5 % in the top 3 of the
+goals other than 14 (ceiling 59.5 %), goal 14 in the top 3 of 89.7 % of the records declaring
+it.  The declared goals are noisy: the labels of the 10 nearest tuning commitments reach only
+28 % (measured once, not shipped).
 """
 
 from __future__ import annotations
