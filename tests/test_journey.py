@@ -356,8 +356,13 @@ def walk_the_journey(base: str, browser) -> None:
     newcomer.get_by_label("Title (required)", exact=True).fill(TITLE)
     newcomer.get_by_label("Description", exact=True).fill(VAGUE_DESCRIPTION)
     wait_for_fresh_assessment(newcomer)
-    assessment.get_by_text(NO_NUMBERS_ADVICE).wait_for()
-    expect(assessment.locator("p").first).to_have_text("Needs work · 0 of 5 criteria met")
+    # The title's “500 women … in Kenya” already says the reach (impact met, quoted); nothing
+    # says by when yet.
+    assessment.get_by_text("Reach: “500 women”; where: “in Kenya”.").wait_for()
+    assessment.get_by_text(
+        "Make it time-bound: give an end date and say by when each result comes."
+    ).wait_for()
+    expect(assessment.locator("p").first).to_have_text("Needs work · 1 of 5 criteria met")
 
     mark_assessment_stale(newcomer)
     newcomer.get_by_label("Description", exact=True).fill(DESCRIPTION)
