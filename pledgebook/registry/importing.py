@@ -55,15 +55,17 @@ from django_tasks import task
 
 from pledgebook.coalitions.importing import Countries, FileError, read_table
 from pledgebook.commitments import duplicates
+from pledgebook.commitments import suggest as sdg_suggest
 from pledgebook.commitments.models import Commitment, GeographicScope
 from pledgebook.core import audit, uploads
-from pledgebook.core.tasks import INTERACTIVE_PRIORITY
+from pledgebook.core.tasks import BACKGROUND_PRIORITY, INTERACTIVE_PRIORITY
 from pledgebook.organisations import entity_types
 from pledgebook.organisations.models import Category, Organisation
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reference.models import Country, Currency, Target
 from pledgebook.registry.matching import Matcher, fold, normalise
 from pledgebook.registry.models import (
+    GoalSuggestion,
     ImportRun,
     Milestone,
     NamedPartner,
@@ -1231,12 +1233,56 @@ def run_import(run_id: int) -> ImportRun:
             error=message,
         )
         return run
+    # SDG suggestions from each text: embedding thousands of texts is long, so a task of
+    # its own after the import has committed (never part of the all-or-nothing).
+    suggest_goals.enqueue(run_id=run.pk)
     for hook in _after_import:
         try:
             hook(commitment_ids=ids, programme=run.programme)
         except Exception:  # a hook's failure never undoes the import
             logger.exception("after-import hook %s failed for run %s", hook, run_id)
     return run
+
+
+#: Texts embedded per step of the SDG suggestions.
+SUGGEST_CHUNK = 64
+
+
+@task(priority=BACKGROUND_PRIORITY)
+def suggest_goals(*, run_id: int) -> int:
+    """Suggest the SDGs of every commitment an import created (``commitments.suggest``, from
+    its title and description), in chunks; returns how many suggestions were stored.  Safe
+    to run twice: commitments that have suggestions of this run are skipped."""
+    run = ImportRun.objects.get(pk=run_id)
+    ids = [r["commitment"] for r in run.rows if r.get("commitment")]
+    done = set(
+        GoalSuggestion.objects.filter(run=run).values_list("commitment_id", flat=True).distinct()
+    )
+    todo = [pk for pk in ids if pk not in done]
+    stored = 0
+    for start in range(0, len(todo), SUGGEST_CHUNK):
+        chunk = list(
+            Commitment.objects.filter(pk__in=todo[start : start + SUGGEST_CHUNK]).values_list(
+                "pk", "title", "description"
+            )
+        )
+        found = sdg_suggest.suggest_many([f"{title}\n\n{text}" for _pk, title, text in chunk])
+        rows = [
+            GoalSuggestion(
+                commitment_id=pk,
+                run=run,
+                goal_id=s.goal,
+                target_id=s.target,
+                rank=rank,
+                score=s.score,
+                evidence=list(s.evidence),
+            )
+            for (pk, _title, _text), suggestions in zip(chunk, found, strict=True)
+            for rank, s in enumerate(suggestions, start=1)
+        ]
+        GoalSuggestion.objects.bulk_create(rows)
+        stored += len(rows)
+    return stored
 
 
 def _slugs(names: Iterable[str]) -> list[str]:

@@ -229,3 +229,27 @@ class ReportHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reports_submitted}"
+
+
+class GoalSuggestion(models.Model):
+    """An SDG (and its best target, when the text supports one) suggested from an imported
+    commitment's text by ``commitments.suggest``, after the import: a suggestion beside the
+    goals the registry declared, not a goal of the commitment until someone accepts it."""
+
+    commitment = models.ForeignKey(
+        "commitments.Commitment", on_delete=models.CASCADE, related_name="goal_suggestions"
+    )
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="+")
+    goal = models.ForeignKey("reference.Goal", on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(
+        "reference.Target", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    evidence = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["commitment", "rank"]
+
+    def __str__(self) -> str:
+        return f"SDG {self.goal_id} for {self.commitment_id}"

@@ -23,6 +23,7 @@ from pledgebook.registry import importing
 from pledgebook.registry.management.commands.import_registry import OCEAN_THEMES
 from pledgebook.registry.matching import Matcher, normalise, split_acronym
 from pledgebook.registry.models import (
+    GoalSuggestion,
     ImportRun,
     Milestone,
     NamedPartner,
@@ -150,6 +151,29 @@ def test_ocean_record_imports_with_everything_it_carries(programme, secretariat)
     ]
     history = ReportHistory.objects.get(commitment=commitment)
     assert (history.reports_submitted, history.source) == (True, importing.UN_OCEAN_SOURCE)
+
+
+def test_sdg_goals_are_suggested_from_the_text_after_the_import(programme, secretariat) -> None:
+    run = upload(
+        secretariat,
+        programme,
+        jsonl(
+            ocean(
+                title="Reduce plastic litter reaching the sea",
+                description="Collect plastic waste on beaches and in rivers before it reaches "
+                "the ocean, with fishing communities.",
+            ),
+            ocean(ocean_action_id="#OceanAction2", title="Escuelas del mar", description=""),
+        ),
+    )
+    importing.start_import(actor=secretariat, run=run)
+    first, second = Commitment.objects.order_by("provenance__row")
+    suggested = list(GoalSuggestion.objects.filter(commitment=first))
+    assert [g.rank for g in suggested] == [1, 2, 3]
+    assert suggested[0].goal_id == 14
+    assert GoalSuggestion.objects.filter(commitment=second).count() == 3
+    # The declared goals are the commitment's; suggestions stay beside them.
+    assert [g.number for g in first.goals.all()] == [14]
 
 
 def test_messy_values_are_warnings_naming_row_and_column(programme, secretariat) -> None:
