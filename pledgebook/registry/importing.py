@@ -1035,8 +1035,10 @@ def create_run(
 
 
 def _editable(run: ImportRun) -> ImportRun:
+    """The run, locked, while it may still change: a preview, or a failed import (nothing of
+    it was imported: its decisions may be corrected and the import started again)."""
     locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if locked.status != ImportRun.Status.PREVIEW:
+    if locked.status not in ImportRun.EDITABLE_STATUSES:
         raise ValidationError(_("This import has started: its preview can no longer change."))
     return locked
 

@@ -27,6 +27,7 @@ class ImportRun(models.Model):
         FAILED = "failed", _("Failed")
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+    EDITABLE_STATUSES = (Status.PREVIEW, Status.FAILED)
 
     class Layout(models.TextChoices):
         TEMPLATE = "template", _("Pledgebook commitments template")
@@ -86,6 +87,10 @@ class ImportRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
 
 
 class OrganisationDecision(models.Model):

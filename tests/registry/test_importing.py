@@ -351,6 +351,12 @@ def test_all_or_nothing_a_failure_imports_nothing(programme, secretariat) -> Non
     assert (Commitment.objects.count(), Organisation.objects.count()) == (before[0], before[1] - 1)
     assert not Organisation.objects.filter(name="Pacific Clean Seas (PCS)").exists()
     assert Provenance.objects.count() == Milestone.objects.count() == 0
+    # The failed import is corrected and started again.
+    decision = run.decisions.get(name="Matched Trust")
+    importing.change_decision(actor=secretariat, decision=decision, organisation=None)
+    run = importing.start_import(actor=secretariat, run=run)
+    assert run.status == ImportRun.Status.IMPORTED
+    assert Commitment.objects.count() == before[0] + 2
 
 
 def test_a_second_import_of_the_same_records_sets_them_aside(programme, secretariat) -> None:
