@@ -174,3 +174,20 @@ def test_saving_after_accepting_stores_the_goal(member_client, org, programme, t
     commitment = Commitment.objects.get()
     assert list(commitment.goals.values_list("pk", flat=True)) == [14]
     assert list(commitment.targets.values_list("pk", flat=True)) == ["14.1"]
+
+
+def test_a_submitted_commitment_gets_no_suggestions_and_is_unchanged(
+    member_client, org, theme
+) -> None:
+    commitment = factories.CommitmentFactory(
+        theme=theme, organisation=org, status=Commitment.Status.SUBMITTED
+    )
+    before = snapshot(commitment)
+
+    response = member_client.post(
+        suggest_url(commitment=commitment.pk), {**ocean_form(theme), "sdg_accept": "14:14.1"}
+    )
+
+    assert response.status_code == 403
+    assert "sdg_suggestions" not in (response.context or {})
+    assert snapshot(commitment) == before
