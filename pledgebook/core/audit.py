@@ -69,6 +69,7 @@ SUBJECTS = {
     "membership": _("Membership"),
     "organisation": _("Organisation"),
     "programme": _("Programme"),
+    "registry": _("Registry import (commitments)"),
     "report": _("Progress report"),
     "theme": _("Theme"),
 }
