@@ -64,6 +64,8 @@ def test_a_translation_is_found_and_the_languages_are_named():
     assert result.label == "same"
     assert "one is in Spanish, the other in English" in result.reasons
     assert "similar description (cosine 0.93)" in result.reasons
+    assert "both name Fonseca, 2.000, 2030" in result.reasons
+    assert "much of the description is the same wording" not in result.reasons
 
 
 def test_language_of_needs_enough_common_words():
