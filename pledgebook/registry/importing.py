@@ -60,7 +60,7 @@ from pledgebook.commitments.models import Commitment, GeographicScope
 from pledgebook.core import audit, uploads
 from pledgebook.core.tasks import BACKGROUND_PRIORITY, INTERACTIVE_PRIORITY
 from pledgebook.organisations import entity_types
-from pledgebook.organisations.models import Category, Organisation
+from pledgebook.organisations.models import Category, Organisation, category_label
 from pledgebook.programmes.models import Programme, Theme
 from pledgebook.reference.models import Country, Currency, Target
 from pledgebook.registry.matching import Matcher, fold, normalise
@@ -225,6 +225,7 @@ WARNING_KINDS: dict[str, Any] = {
     ),
     "unknown_type": gettext_lazy("type of organisation not in the mapping table: Other"),
     "type_note": gettext_lazy("type of organisation ambiguous in the source"),
+    "type_differs": gettext_lazy("organisation given another type by an earlier record"),
     "unknown_goal": gettext_lazy("SDG or target not recognised, dropped"),
     "theme_not_in_programme": gettext_lazy("theme not in the programme, dropped"),
     "truncated": gettext_lazy("text longer than the field, shortened"),
@@ -504,6 +505,7 @@ class Lead:
     country: str
     country_source: str
     records: int = 0
+    first_row: int = 0
 
 
 def _quote(value: str, limit: int = 80) -> str:
@@ -834,7 +836,22 @@ class _Analyser:
         key = f"{normalise(name)}|{country if source != 'fallback' else ''}"
         lead = self.leads.get(key)
         if lead is None:
-            lead = self.leads[key] = Lead(name, category, country, source)
+            lead = self.leads[key] = Lead(name, category, country, source, first_row=row)
+        elif lead.category != category:
+            record.warn(
+                column("organisation_type"),
+                "type_differs",
+                _(
+                    "%(name)s is a “%(here)s” here and a “%(first)s” in row %(row)s: it is "
+                    "created once, as the first."
+                )
+                % {
+                    "name": name,
+                    "here": category_label(category),
+                    "first": category_label(lead.category),
+                    "row": lead.first_row,
+                },
+            )
         lead.records += 1
         record.organisation_key = key
         values["organisation_as_written"] = _text(get("organisation"))

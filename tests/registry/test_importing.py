@@ -426,6 +426,7 @@ def test_a_fixed_300_record_slice_of_the_real_registry(
             "organisation_country_unknown": 128,
             "placeholder_date": 291,
             "truncated": 7,
+            "type_differs": 5,
             "type_note": 8,
         },
         "warnings_by_column": {
@@ -439,6 +440,7 @@ def test_a_fixed_300_record_slice_of_the_real_registry(
             "placeholder_date: deliverables": 163,
             "placeholder_date: start_date": 57,
             "truncated: lead_entity": 7,
+            "type_differs: entity_type": 5,
             "type_note: entity_type": 8,
         },
     }
