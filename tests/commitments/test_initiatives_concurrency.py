@@ -12,7 +12,7 @@ from pledgebook.commitments.models import Commitment, Initiative, Registration
 from tests import factories
 from tests.public.util import commitment_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_two_secretaries_linking_at_once_make_one_link(theme, programme):
