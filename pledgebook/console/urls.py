@@ -16,12 +16,13 @@ from pledgebook.console.views import (
     forum_schedule,
     forum_statements,
     forum_summaries,
+    goal_suggestions,
     home,
     indexing,
-    registry_import,
     portal_hub,
     programme,
     rates,
+    registry_import,
     reporting,
     review,
 )
@@ -55,6 +56,11 @@ urlpatterns = [
     path(P + "commitments/<int:pk>/link/", duplicates.link, name="commitment_link"),
     path(P + "commitments/<int:pk>/unlink/", duplicates.unlink, name="commitment_unlink"),
     path(P + "commitments/<int:pk>/primary/", duplicates.primary, name="commitment_primary"),
+    path(
+        P + "commitments/<int:pk>/sdg-suggestions/<int:suggestion>/<slug:decision>/",
+        goal_suggestions.decide,
+        name="commitment_goal_suggestion",
+    ),
     path(P + "commitments/<int:pk>/<slug:action>/", review.act, name="commitment_action"),
     path(P + "audit/", audit.audit_log, name="audit"),
     # The pitch segment (portal.pitch)

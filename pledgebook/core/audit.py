@@ -135,6 +135,8 @@ EVENTS = {
     "linked": _("linked to another registration of the same initiative"),
     "unlinked": _("taken out of its initiative"),
     "made_primary": _("made the initiative's main registration"),
+    "goal_suggestion_accepted": _("suggested SDG accepted"),
+    "goal_suggestion_dismissed": _("suggested SDG dismissed"),
     "opened": _("opened"),
     "proposed": _("proposed"),
     "removed": _("removed"),

@@ -50,6 +50,7 @@ from pledgebook.organisations.models import Organisation, grouped_choices
 from pledgebook.portal import aggregates
 from pledgebook.portal.filters import PortalCommitmentFilter
 from pledgebook.programmes.models import Action, Programme, Theme
+from pledgebook.registry import records
 from pledgebook.reporting import progress
 from pledgebook.reporting.figures import status_lights
 
@@ -408,7 +409,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def _commitment_queryset() -> QuerySet:
     return Commitment.objects.select_related(
-        "programme", "organisation__country", "currency", "registration"
+        "programme", "organisation__country", "currency", "registration", "provenance"
     ).prefetch_related(
         "types",
         Prefetch("themes", queryset=Theme.objects.select_related("programme")),
@@ -458,7 +459,11 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
     co_makers = [
         m for m in c.co_makers.all() if m.declined_at is None and (insider or m.confirmed_at)
     ]
-    result = assessment.assess(CommitmentData.from_commitment(c), c.assessment_overrides.all())
+    record = records.record_of(c)
+    result = assessment.assess(
+        records.with_record(CommitmentData.from_commitment(c), record),
+        c.assessment_overrides.all(),
+    )
     goals = list(c.goals.all())
     targets = list(c.targets.all())
     goal_targets = [(g, [t for t in targets if t.goal_id == g.pk]) for g in goals]
@@ -476,6 +481,7 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
             "status_light": status_lights([c])[c.pk],
             "progress_reports": progress.latest_submitted(c.pk),
             "other_registrations": _other_registrations(c),
+            "registry": record,
         },
     )
 

@@ -35,6 +35,7 @@ from pledgebook.forum.summary_status import tasks_of
 from pledgebook.organisations import domain as organisations_domain
 from pledgebook.organisations.models import Organisation, Representative
 from pledgebook.programmes.models import Programme
+from pledgebook.registry import records
 from pledgebook.workspace.forms import (
     AddPersonForm,
     ApplyForm,
@@ -687,7 +688,12 @@ def _commitment_page(
             "my_pending": [row for row in mine if row.state == CoMaker.State.PENDING],
             "is_lead": is_lead,
             "can_edit": user.has_perm("commitments.change_commitment", commitment),
-            "assessment": assess(CommitmentData.from_commitment(commitment), overrides),
+            "assessment": assess(
+                records.with_record(
+                    CommitmentData.from_commitment(commitment), records.record_of(commitment)
+                ),
+                overrides,
+            ),
             "reason": _latest_reason(commitment),
         },
         status=status,

@@ -35,6 +35,7 @@ from pledgebook.console.forms import (
 )
 from pledgebook.core.forms import add_domain_errors, attempt
 from pledgebook.core.models import AuditEntry
+from pledgebook.registry import records, suggestions
 
 Status = Commitment.Status
 PAGE_SIZE = 50
@@ -193,7 +194,8 @@ def _render(
 ) -> HttpResponse:
     """Render the review page; ``bound_*`` re-show a refused form with its errors."""
     user = request.user
-    data = CommitmentData.from_commitment(commitment)
+    record = records.record_of(commitment)
+    data = records.with_record(CommitmentData.from_commitment(commitment), record)
     overrides = {o.criterion: o for o in commitment.assessment_overrides.select_related("by").all()}
     assessment = assess(data, overrides.values())
     criteria = []
@@ -231,6 +233,8 @@ def _render(
     context = {
         "console": console,
         "commitment": commitment,
+        "registry": record,
+        "may_decide_suggestions": user.has_perm(suggestions.DECIDE_PERM, commitment),
         "data": data,
         "types": list(commitment.types.all()),
         "co_makers": list(
