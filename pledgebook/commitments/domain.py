@@ -313,6 +313,14 @@ def _changed(*commitment_ids: int) -> None:
         hook(commitment_ids=list(commitment_ids))
 
 
+def created_in_bulk(*, commitment_ids: list[int]) -> None:
+    """Commitments created in bulk, already in the status their source gave them (a registry
+    import): the apps built on commitments learn of them as of any change (the map's and the
+    dashboard's facts), inside the caller's transaction."""
+    if commitment_ids:
+        _changed(*commitment_ids)
+
+
 def _ask_again(
     *, actor: Any, commitment: Commitment, rows: list[CoMaker], changed: list[str]
 ) -> None:

@@ -18,6 +18,7 @@ class PortalConfig(AppConfig):
         from pledgebook.portal.hub import rules as hub_rules  # noqa: F401
         from pledgebook.portal.pitch import index as pitch_index  # noqa: F401  (its signals)
         from pledgebook.portal.pitch import rules as pitch_rules  # noqa: F401
+        from pledgebook.registry.importing import on_imported
         from pledgebook.reporting.domain import on_figures_changed
 
         # The map's and the dashboard's facts follow every change of their sources.
@@ -33,6 +34,8 @@ class PortalConfig(AppConfig):
         # Partner finder: commitments' texts in the similarity engine, indexed when confirmed.
         finder.register_text_sources()
         on_confirmed(finder.index_commitment)
+        # Imported commitments arrive confirmed, in bulk: they join the finder's index too.
+        on_imported(finder.index_imported)
         # The knowledge hub: its permissions, its public CSV export (core.exports), and the
         # text of a case study for the similarity engine's background indexing.
         hub_indexing.register_text_sources()

@@ -261,6 +261,13 @@ def index_commitment(*, actor: Any = None, commitment: Commitment, now: Any = No
     queue_index(COMMITMENT_KIND, [commitment.pk], scope=commitment.programme_id)
 
 
+def index_imported(*, commitment_ids: list[int], programme: Any) -> None:
+    """Queue commitments imported from a registry (``registry.importing.on_imported``)."""
+    from pledgebook.similarity.tasks import queue_index
+
+    queue_index(COMMITMENT_KIND, commitment_ids, scope=programme.pk)
+
+
 def public_organisations() -> QuerySet[Organisation]:
     """Organisations with public work: a public commitment (led or confirmed co-maker), or an
     active membership of a public coalition.  Correlated ``EXISTS`` (each organisation checked

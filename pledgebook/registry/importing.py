@@ -54,6 +54,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from pledgebook.coalitions.importing import Countries, FileError, read_table
+from pledgebook.commitments import domain as commitments_domain
 from pledgebook.commitments import duplicates
 from pledgebook.commitments import suggest as sdg_suggest
 from pledgebook.commitments.models import Commitment, GeographicScope
@@ -1213,6 +1214,8 @@ def run_import(run_id: int) -> ImportRun:
             # Their texts join the similarity backlog (the duplicates finder's index) with the
             # import: queued marks and one batch task, embedded later by the worker.
             duplicates.reindex(commitment_ids=ids)
+            # The map's and the dashboard's facts, as for any change of commitments.
+            commitments_domain.created_in_bulk(commitment_ids=ids)
             counts = summarise(records, decisions.values())
             counts["imported"] = len(ids)
             seconds = round(time.monotonic() - started, 2)

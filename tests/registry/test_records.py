@@ -160,3 +160,13 @@ def test_an_unknown_decision_is_404(client, programme, secretariat, imported) ->
     client.force_login(secretariat)
     assert client.post(decide_url(programme, imported, suggestion, "approve")).status_code == 404
     assert GoalSuggestion.objects.filter(pk=suggestion.pk).exists()
+
+
+def test_imported_commitments_reach_the_map_and_the_partner_finder(imported) -> None:
+    from pledgebook.portal.finder import COMMITMENT_KIND
+    from pledgebook.portal.models.facts import CommitmentFact
+    from pledgebook.similarity.models import Vector
+
+    assert CommitmentFact.objects.filter(commitment_id=imported.pk).count() == 1
+    # Queued with the import; the tests' immediate task backend embedded it at once.
+    assert Vector.objects.filter(kind=COMMITMENT_KIND, object_id=imported.pk).count() == 1
