@@ -10,7 +10,6 @@ from typing import Any
 from pledgebook.coalitions.indexing import COALITION_KIND
 from pledgebook.coalitions.models import Coalition
 from pledgebook.coalitions.similar import similarity_text
-from pledgebook.commitments import duplicates
 from pledgebook.commitments.models import Commitment
 from pledgebook.core.models import AuditEntry
 from pledgebook.portal.domain import finder as contact
@@ -92,13 +91,11 @@ def load(loader: Any) -> None:
 
 
 def forget(programmes: Any, organisations: Any) -> None:
-    """Before the demo is deleted (``load_demo --reset``): the vectors of its commitments (the
-    partner finder's and the duplicates finder's) and
+    """Before the demo is deleted (``load_demo --reset``): the vectors of its commitments and
     the audit entries of its contact requests (kept by id, with no programme, so the deletion
     of the programmes and organisations leaves them)."""
     for pk in Commitment.objects.filter(programme__in=programmes).values_list("pk", flat=True):
         engine.remove(COMMITMENT_KIND, pk)
-        engine.remove(duplicates.KIND, pk)
     requests = ContactRequest.objects.filter(sender__in=organisations).values_list("pk", flat=True)
     AuditEntry.objects.filter(
         object_type=ContactRequest._meta.label_lower, object_id__in=list(requests)

@@ -8,17 +8,15 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from pledgebook.commitments.domain import on_changed as on_commitment_changed
-        from pledgebook.commitments.domain import on_confirmed
         from pledgebook.commitments.filters import set_directory_filter
         from pledgebook.core.workers import register_check
         from pledgebook.organisations.domain import on_changed as on_organisation_changed
-        from pledgebook.portal import exports, facts, finder, hooks
+        from pledgebook.portal import exports, facts, hooks
         from pledgebook.portal.hub import exports as hub_exports  # noqa: F401
         from pledgebook.portal.hub import indexing as hub_indexing
         from pledgebook.portal.hub import rules as hub_rules  # noqa: F401
         from pledgebook.portal.pitch import index as pitch_index  # noqa: F401  (its signals)
         from pledgebook.portal.pitch import rules as pitch_rules  # noqa: F401
-        from pledgebook.registry.importing import on_imported
         from pledgebook.reporting.domain import on_figures_changed
 
         # The map's and the dashboard's facts follow every change of their sources.
@@ -31,11 +29,8 @@ class PortalConfig(AppConfig):
 
         set_directory_filter(PortalCommitmentFilter)
         exports.register_all()
-        # Partner finder: commitments' texts in the similarity engine, indexed when confirmed.
-        finder.register_text_sources()
-        on_confirmed(finder.index_commitment)
-        # Imported commitments arrive confirmed, in bulk: they join the finder's index too.
-        on_imported(finder.index_imported)
+        # The partner finder reads the commitments' texts from the index that
+        # commitments.duplicates keeps (on every change, and at import).
         # The knowledge hub: its permissions, its public CSV export (core.exports), and the
         # text of a case study for the similarity engine's background indexing.
         hub_indexing.register_text_sources()

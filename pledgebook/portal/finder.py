@@ -43,14 +43,16 @@ from django.utils.translation import gettext_lazy
 
 from pledgebook.coalitions.indexing import COALITION_KIND
 from pledgebook.coalitions.models import Coalition, Membership
+from pledgebook.commitments import duplicates
 from pledgebook.commitments.filters import public_commitments
 from pledgebook.commitments.models import CoMaker, Commitment
 from pledgebook.organisations.models import Category, Organisation, category_label
 from pledgebook.reference.models import Country
 from pledgebook.similarity import engine
 
-#: The engine's kind for a commitment's text (title and description).
-COMMITMENT_KIND = "portal_commitment"
+#: The engine's kind for a commitment's text (title and description): the one index of
+#: commitments' texts, kept by ``commitments.duplicates`` on every change and at import.
+COMMITMENT_KIND = duplicates.KIND
 
 # Weights, in whole points ------------------------------------------------------------------
 
@@ -241,31 +243,7 @@ _LIVE = [s for s in Coalition.State if s not in Coalition.ENDED_STATES]
 
 def commitment_text(commitment: Commitment) -> str:
     """What a commitment is compared by: its title and description."""
-    return "\n".join(p.strip() for p in (commitment.title, commitment.description) if p.strip())
-
-
-def _commitment_text(pk: int) -> str | None:
-    c = Commitment.objects.filter(pk=pk).only("title", "description").first()
-    return None if c is None else commitment_text(c)
-
-
-def register_text_sources() -> None:
-    """Called once from ``PortalConfig.ready``."""
-    engine.register_text_source(COMMITMENT_KIND, _commitment_text)
-
-
-def index_commitment(*, actor: Any = None, commitment: Commitment, now: Any = None) -> None:
-    """Queue a confirmed commitment's text for the engine (``commitments.domain.on_confirmed``)."""
-    from pledgebook.similarity.tasks import queue_index
-
-    queue_index(COMMITMENT_KIND, [commitment.pk], scope=commitment.programme_id)
-
-
-def index_imported(*, commitment_ids: list[int], programme: Any) -> None:
-    """Queue commitments imported from a registry (``registry.importing.on_imported``)."""
-    from pledgebook.similarity.tasks import queue_index
-
-    queue_index(COMMITMENT_KIND, commitment_ids, scope=programme.pk)
+    return duplicates.similarity_text(commitment)
 
 
 def public_organisations() -> QuerySet[Organisation]:

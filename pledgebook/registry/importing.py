@@ -231,6 +231,7 @@ WARNING_KINDS: dict[str, Any] = {
     "theme_not_in_programme": gettext_lazy("theme not in the programme, dropped"),
     "truncated": gettext_lazy("text longer than the field, shortened"),
     "not_yes_no": gettext_lazy("not yes or no, dropped"),
+    "partner_is_lead": gettext_lazy("the lead listed among its own partners: kept as the lead"),
 }
 SET_ASIDE_REASONS: dict[str, Any] = {
     "no_title": gettext_lazy("no title"),
@@ -414,6 +415,15 @@ def _items(value: Any, *, lines_only: bool = False) -> list[str]:
     pattern = r"\n+" if lines_only else r"[;\n]+"
     parts = (p.strip().lstrip("•-* ").strip() for p in re.split(pattern, str(value)))
     return [p for p in parts if p]
+
+
+def _is_the_lead(partner: str, lead: str) -> bool:
+    """A partner entry naming the lead organisation itself, with or without the registry's role
+    note in parentheses ("Project AWARE (lead entity - Non-governmental organization)")."""
+    if "lead entity" in partner.lower():
+        return True
+    bare = re.sub(r"\s*\([^)]*\)\s*$", "", partner)
+    return bool(lead) and normalise(bare) == lead
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d/%m/%Y")
@@ -803,6 +813,17 @@ class _Analyser:
                 % {"n": NAME_MAX},
             )
             name = name[:NAME_MAX].rstrip()
+        # The registry often lists the lead among its partners ("X (lead entity - NGO)"): the
+        # lead is not its own partner (the assessment counts partners for "collective").
+        lead = normalise(name)
+        kept = [p for p in partners if not _is_the_lead(p, lead)]
+        if len(kept) < len(partners):
+            record.warn(
+                column("partners"),
+                "partner_is_lead",
+                _("The lead organisation is listed among the partners: kept as the lead only."),
+            )
+            values["partners"] = kept
         category = self.category(
             _text(get("organisation_type")), record, column("organisation_type")
         )

@@ -203,10 +203,8 @@ def test_loading_twice_gives_the_same_data():
         "coalition": 6,
         "forum_recommendation": 61,
         "forum_answer": 181,
-        # The partner finder's: every public commitment (portal/finder.py).
-        "portal_commitment": 11,
-        # The duplicates finder's: every commitment, drafts included (commitments/duplicates.py;
-        # searches show drafts to nobody).
+        # Every commitment, drafts included (commitments/duplicates.py): the duplicates finder
+        # and the partner finder read them, and show drafts to nobody.
         "commitment": 24,
         "case_study": 5,  # the knowledge hub's published case studies
     }

@@ -170,3 +170,28 @@ def test_imported_commitments_reach_the_map_and_the_partner_finder(imported) -> 
     assert CommitmentFact.objects.filter(commitment_id=imported.pk).count() == 1
     # Queued with the import; the tests' immediate task backend embedded it at once.
     assert Vector.objects.filter(kind=COMMITMENT_KIND, object_id=imported.pk).count() == 1
+
+
+def test_the_lead_listed_among_its_partners_is_not_its_own_partner(programme, secretariat) -> None:
+    run = upload(
+        secretariat,
+        programme,
+        jsonl(
+            ocean(
+                lead_entity="Project AWARE",
+                partners="Project AWARE (lead entity - Non-governmental organization);\n"
+                "Dive stores & resorts (private sector)",
+            )
+        ),
+    )
+    assert [(r["row"], w["column"], w["kind"]) for r in run.rows for w in r["warnings"]][-1] == (
+        1,
+        "partners",
+        "partner_is_lead",
+    )
+    importing.start_import(actor=secretariat, run=run)
+    commitment = Commitment.objects.get(programme=programme)
+    assert (
+        records.record_of(commitment).partners[0].name == "Dive stores & resorts (private sector)"
+    )
+    assert len(records.record_of(commitment).partners) == 1
