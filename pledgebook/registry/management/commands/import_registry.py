@@ -76,7 +76,13 @@ class Command(BaseCommand):
         parser.add_argument("--programme", help="slug of the programme")
         parser.add_argument("--ocean-demo", action="store_true")
         parser.add_argument("--fallback-country", default="US")
-        parser.add_argument("--as", dest="email", default="secretariat.ocean@example.org")
+        parser.add_argument(
+            "--as",
+            dest="email",
+            default="secretariat@demo.pledgebook.org",
+            help="who imports, made the programme's secretariat with --ocean-demo (default: the "
+            "demo's secretariat, so that it signs in to the programme after make run)",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
