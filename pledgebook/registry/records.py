@@ -56,10 +56,21 @@ def record_of(commitment: Commitment) -> RegistryRecord:
         ),
         resources=list(Resource.objects.filter(commitment=commitment)),
         history=list(ReportHistory.objects.filter(commitment=commitment)),
-        suggestions=list(
-            GoalSuggestion.objects.filter(commitment=commitment).select_related("goal", "target")
-        ),
+        suggestions=_open_suggestions(commitment),
     )
+
+
+def _open_suggestions(commitment: Commitment) -> list[GoalSuggestion]:
+    """The suggestions that would add something: a goal the commitment does not have yet, or a
+    target of a goal it has (the registry's declared goals are often the suggested ones)."""
+    goals = set(commitment.goals.values_list("number", flat=True))
+    targets = set(commitment.targets.values_list("code", flat=True))
+    found = []
+    for s in GoalSuggestion.objects.filter(commitment=commitment).select_related("goal", "target"):
+        if s.goal_id not in goals or (s.target_id is not None and s.target_id not in targets):
+            s.adds_target_only = s.goal_id in goals  # type: ignore[attr-defined]
+            found.append(s)
+    return found
 
 
 def with_record(data: CommitmentData, record: RegistryRecord) -> CommitmentData:

@@ -195,3 +195,23 @@ def test_the_lead_listed_among_its_partners_is_not_its_own_partner(programme, se
         records.record_of(commitment).partners[0].name == "Dive stores & resorts (private sector)"
     )
     assert len(records.record_of(commitment).partners) == 1
+
+
+def test_suggestions_repeat_nothing_the_commitment_has(client, programme, secretariat, imported):
+    from pledgebook.reference.models import Target
+
+    suggestions = list(GoalSuggestion.objects.filter(commitment=imported))
+    declared = {14}
+    expected = [
+        s.pk
+        for s in suggestions
+        if s.goal_id not in declared or (s.target_id and s.target_id != "14.1")
+    ]
+    assert [s.pk for s in records.record_of(imported).suggestions] == expected
+    # Once every suggested target is the commitment's, only other goals remain.
+    imported.targets.add(*Target.objects.filter(goal_id=14))
+    left = records.record_of(imported).suggestions
+    assert all(s.goal_id != 14 for s in left)
+    client.force_login(secretariat)
+    page = client.get(review_url(programme, imported)).content.decode()
+    assert "Accept SDG 14<" not in page
