@@ -815,8 +815,8 @@ class _Analyser:
             name = name[:NAME_MAX].rstrip()
         # The registry often lists the lead among its partners ("X (lead entity - NGO)"): the
         # lead is not its own partner (the assessment counts partners for "collective").
-        lead = normalise(name)
-        kept = [p for p in partners if not _is_the_lead(p, lead)]
+        lead_name = normalise(name)
+        kept = [p for p in partners if not _is_the_lead(p, lead_name)]
         if len(kept) < len(partners):
             record.warn(
                 column("partners"),
