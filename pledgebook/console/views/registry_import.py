@@ -26,7 +26,7 @@ from pledgebook.console.forms import ConsoleForm
 from pledgebook.core.forms import add_domain_errors
 from pledgebook.organisations.models import Organisation
 from pledgebook.reference.models import Country
-from pledgebook.registry import importing
+from pledgebook.registry import importing, titles
 from pledgebook.registry.models import ImportRun, OrganisationDecision
 
 IMPORT = importing.PERM
@@ -167,8 +167,25 @@ def mapping(request: HttpRequest, console: Console, run: int) -> HttpResponse:
 def preview(request: HttpRequest, console: Console, run: int) -> HttpResponse:
     found = _run(console, run)
     show = request.GET.get("show", "notes")
-    rows = [r for r in found.rows if show == "all" or r["set_aside"] or r["warnings"]]
+    # Records that may be one initiative: titles shared in the file, and (before the import)
+    # titles a commitment of the network already has (registry.titles).
+    shared = titles.same_title_rows(found.rows)
+    registered = (
+        titles.already_registered(console.programme, found.rows) if found.is_editable else {}
+    )
+    rows = [
+        r
+        for r in found.rows
+        if show == "all"
+        or r["set_aside"]
+        or r["warnings"]
+        or r["row"] in shared
+        or r["row"] in registered
+    ]
     rows_page = Paginator(rows, PER_PAGE).get_page(request.GET.get("rows"))
+    for r in rows_page.object_list:
+        r["same_title_rows"] = shared.get(r["row"], [])
+        r["registered"] = registered.get(r["row"], [])
     decisions = found.decisions.select_related("organisation", "country").order_by(
         "action", "name", "id"
     )
