@@ -26,6 +26,7 @@ they live.  Agreement with careful human judgement is measured on a labelled set
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -210,14 +211,20 @@ class Assessment:
 # Reading the text --------------------------------------------------------------------------
 
 
+@functools.cache
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFKD", ch)[:1] or ch
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
 def _fold(text: str) -> str:
-    """Lower case without accents, one character for one (so that spans index the original)."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFKD", ch)[:1] or ch
-        low = base.lower()
-        out.append(low if len(low) == 1 else base)
-    return "".join(out)
+    """Lower case without accents, one character for one (so that spans index the original).
+    ASCII text is lowered as it is; other characters are folded once each and remembered (an
+    API page assesses 50 commitments: folding character by character was half its time)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
 
 
 class _Text:
