@@ -17,6 +17,7 @@ from pledgebook.coalitions.models import Coalition, Membership, Milestone
 from pledgebook.commitments.assessment import assess
 from pledgebook.commitments.models import Application, Commitment
 from pledgebook.commitments.validation import CommitmentData
+from pledgebook.core.related import listed
 from pledgebook.core.site import absolute_url
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Action, Programme, Theme
@@ -151,6 +152,18 @@ class OrganisationBriefSerializer(ReadOnlyModelSerializer):
         fields = ["name", "slug", "category", "country"]
 
 
+def _organisation_brief(organisation: Organisation) -> dict[str, Any]:
+    """:class:`OrganisationBriefSerializer`'s representation, built directly (a commitment's
+    lead and co-makers, 50 commitments a page)."""
+    country = organisation.country_id
+    return {
+        "name": organisation.name,
+        "slug": organisation.slug,
+        "category": organisation.category,
+        "country": None if country is None else str(country),
+    }
+
+
 class OrganisationSerializer(ReadOnlyModelSerializer):
     url = PublicURLField(help_text="Public page of the organisation.")
     country = serializers.CharField(source="country_id", help_text="ISO 3166-1 alpha-2 code.")
@@ -283,14 +296,47 @@ class CommitmentSerializer(ReadOnlyModelSerializer):
             "status_light",
         ]
 
+    def to_representation(self, instance: Commitment) -> dict[str, Any]:
+        """The fields above, with the relations read from the prefetch by hand
+        (:func:`core.related.listed`): through the nested serializers and related fields, a
+        page of 50 commitments spent ~110 ms making related managers, cloning querysets and
+        copying serializers.  The scalar fields go through their declared fields, so formats
+        (dates, amounts) stay DRF's; a test holds the result equal to DRF's own."""
+        relations = {
+            "programme": instance.programme.slug,
+            "lead_organisation": _organisation_brief(instance.organisation),
+            "co_makers": self.get_co_makers(instance),
+            "types": [t.code for t in listed(instance, "types")],
+            "themes": [
+                {"id": t.pk, "slug": t.slug, "name": t.name} for t in listed(instance, "themes")
+            ],
+            "actions": [
+                {"id": a.pk, "code": a.code, "title": a.title} for a in listed(instance, "actions")
+            ],
+            **{
+                name: [o.pk for o in listed(instance, name)]
+                for name in ("goals", "targets", "countries", "regions")
+            },
+        }
+        representation: dict[str, Any] = {}
+        for field in self._readable_fields:
+            name = str(field.field_name)
+            if name in relations:
+                representation[name] = relations[name]
+                continue
+            value = field.get_attribute(instance)
+            representation[name] = None if value is None else field.to_representation(value)
+        return representation
+
     @extend_schema_field(OrganisationBriefSerializer(many=True))
     def get_co_makers(self, obj: Commitment) -> list[dict[str, Any]]:
-        confirmed = [c.organisation for c in obj.co_makers.all() if c.confirmed_at]
-        return list(OrganisationBriefSerializer(confirmed, many=True).data)
+        return [
+            _organisation_brief(c.organisation) for c in listed(obj, "co_makers") if c.confirmed_at
+        ]
 
     @extend_schema_field(AssessmentSerializer)
     def get_assessment(self, obj: Commitment) -> dict[str, Any]:
-        result = assess(CommitmentData.from_commitment(obj), obj.assessment_overrides.all())
+        result = assess(CommitmentData.from_commitment(obj), listed(obj, "assessment_overrides"))
         return {
             "score": result.score,
             "label": result.label,

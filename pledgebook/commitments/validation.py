@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pledgebook.commitments.models import Application, Commitment, GeographicScope
+from pledgebook.core.related import listed
 from pledgebook.organisations.models import Organisation
 
 if TYPE_CHECKING:
@@ -60,20 +61,23 @@ class CommitmentData:
 
     @classmethod
     def from_commitment(cls, commitment: Commitment) -> CommitmentData:
-        co_makers = list(commitment.co_makers.all())
+        def related(name: str) -> list[Any]:
+            return list(listed(commitment, name))
+
+        co_makers = related("co_makers")
         return cls(
             programme=commitment.programme,
             organisation=commitment.organisation,
             title=commitment.title,
             description=commitment.description,
-            types={t.code for t in commitment.types.all()},
-            themes=list(commitment.themes.all()),
-            actions=list(commitment.actions.all()),
-            goals=list(commitment.goals.all()),
-            targets=list(commitment.targets.all()),
+            types={t.code for t in related("types")},
+            themes=related("themes"),
+            actions=related("actions"),
+            goals=related("goals"),
+            targets=related("targets"),
             scope=commitment.scope,
-            countries=list(commitment.countries.all()),
-            regions=list(commitment.regions.all()),
+            countries=related("countries"),
+            regions=related("regions"),
             starts_on=commitment.starts_on,
             ends_on=commitment.ends_on,
             amount=commitment.amount,
