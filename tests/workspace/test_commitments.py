@@ -777,7 +777,8 @@ def test_the_form_posts_to_the_assessment_while_drafting(member_client, org, pro
         f'hx-post="{reverse("workspace:commitment_assessment")}'
         f'?organisation={org.slug}&amp;programme={programme.slug}"'
     ) in body
-    assert 'hx-trigger="input delay:700ms"' in body
+    assert 'hx-trigger="input delay:700ms from:#commitment-form"' in body
+    assert 'hx-include="#commitment-form"' in body
     assert 'hx-target="#assessment"' in body
 
 
