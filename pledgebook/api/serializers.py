@@ -16,12 +16,12 @@ from rest_framework import serializers
 from pledgebook.coalitions.models import Coalition, Membership, Milestone
 from pledgebook.commitments.assessment import assess
 from pledgebook.commitments.models import Application, Commitment
-from pledgebook.commitments.validation import CommitmentData
 from pledgebook.core.related import listed
 from pledgebook.core.site import absolute_url
 from pledgebook.organisations.models import Organisation
 from pledgebook.programmes.models import Action, Programme, Theme
 from pledgebook.reference.models import Goal
+from pledgebook.registry import records
 from pledgebook.reporting.figures import LIGHTS, status_lights
 from pledgebook.reporting.models import ImplementationStatus, ProgressReport, ReportingCycle
 
@@ -336,7 +336,7 @@ class CommitmentSerializer(ReadOnlyModelSerializer):
 
     @extend_schema_field(AssessmentSerializer)
     def get_assessment(self, obj: Commitment) -> dict[str, Any]:
-        result = assess(CommitmentData.from_commitment(obj), listed(obj, "assessment_overrides"))
+        result = assess(records.assessment_data(obj), listed(obj, "assessment_overrides"))
         return {
             "score": result.score,
             "label": result.label,

@@ -49,6 +49,7 @@ from pledgebook.core.site import absolute_url
 from pledgebook.organisations.models import Category, Organisation
 from pledgebook.portal.filters import PortalCommitmentFilter
 from pledgebook.programmes.models import Programme, Theme
+from pledgebook.registry import records
 from pledgebook.reporting.figures import status_lights
 from pledgebook.reporting.progress import latest_submitted
 
@@ -324,7 +325,12 @@ class CommitmentViewSet(DetailIgnoresFilters, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Commitment]:
         if self.action == "progress":
             return public_commitments()
-        return with_relations(public_commitments()).order_by(*ORDERING)
+        return (
+            with_relations(public_commitments())
+            # An imported commitment is assessed with its record's milestones and partners.
+            .select_related("provenance")
+            .order_by(*ORDERING)
+        )
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         if self.action == "progress":
@@ -341,6 +347,7 @@ class CommitmentViewSet(DetailIgnoresFilters, viewsets.ReadOnlyModelViewSet):
         page = super().paginate_queryset(queryset)
         if page is not None:
             self.status_lights = status_lights(page)
+            records.read_records(page)
         return page
 
     def get_serializer_context(self) -> dict[str, Any]:

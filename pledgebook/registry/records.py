@@ -7,12 +7,15 @@ commitment is judged on what it carries, not only on its own fields."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import prefetch_related_objects
 
 from pledgebook.commitments.models import Commitment
 from pledgebook.commitments.validation import CommitmentData
+from pledgebook.core.related import listed
 from pledgebook.registry.models import (
     GoalSuggestion,
     Milestone,
@@ -77,8 +80,41 @@ def with_record(data: CommitmentData, record: RegistryRecord) -> CommitmentData:
     """``data`` with the record's milestones and named partners (the assessment reads them)."""
     if not record.imported:
         return data
+    return _adding(data, record.milestones, record.partners)
+
+
+def _adding(
+    data: CommitmentData, milestones: Iterable[Milestone], partners: Iterable[NamedPartner]
+) -> CommitmentData:
     return dataclasses.replace(
         data,
-        milestones=[*data.milestones, *((m.due_on, m.text) for m in record.milestones)],
-        partners=[*data.partners, *(p.name for p in record.partners)],
+        milestones=[*data.milestones, *((m.due_on, m.text) for m in milestones)],
+        partners=[*data.partners, *(p.name for p in partners)],
     )
+
+
+def read_records(commitments: Iterable[Commitment]) -> None:
+    """Prefetch what :func:`assessment_data` reads of the imported ones among ``commitments``
+    (their ``provenance`` selected with them): two queries when a page holds one, none
+    otherwise (the API's pages of 50)."""
+    imported = [c for c in commitments if _imported(c)]
+    prefetch_related_objects(imported, "milestones", "named_partners")
+
+
+def _imported(commitment: Commitment) -> bool:
+    try:
+        commitment.provenance  # noqa: B018  (selected with the row: raises when not imported)
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def assessment_data(commitment: Commitment) -> CommitmentData:
+    """The commitment as the assessment reads it: its own fields and, when it was imported,
+    its record's milestones and named partners, as :func:`with_record` adds them (the public
+    page, the review and the API judge an imported commitment alike).  From the prefetch when
+    the list made one (:func:`read_records`)."""
+    data = CommitmentData.from_commitment(commitment)
+    if not _imported(commitment):
+        return data
+    return _adding(data, listed(commitment, "milestones"), listed(commitment, "named_partners"))

@@ -99,6 +99,23 @@ def test_the_assessment_reads_the_imported_partners_and_milestones(imported) -> 
     assert not {c.key: c for c in assess(bare).criteria}["collective"].met
 
 
+def test_the_api_assesses_an_imported_commitment_as_its_page_does(client, imported) -> None:
+    # The API's list and detail read the record from their prefetch (records.assessment_data):
+    # the named partners meet "collective" there as on the public page.
+    expected = assess(
+        records.with_record(CommitmentData.from_commitment(imported), records.record_of(imported))
+    )
+    criteria = [{"key": c.key, "label": c.label, "met": c.met} for c in expected.criteria]
+    assert {c["key"]: c["met"] for c in criteria}["collective"]
+    listed = client.get("/api/v1/commitments/").json()["results"]
+    detail = client.get(f"/api/v1/commitments/{imported.pk}/").json()
+    assert [row["assessment"]["criteria"] for row in listed] == [criteria]
+    assert detail["assessment"]["criteria"] == criteria
+    assert records.assessment_data(imported) == records.with_record(
+        CommitmentData.from_commitment(imported), records.record_of(imported)
+    )
+
+
 def test_the_secretariat_accepts_a_suggestion(client, programme, secretariat, imported) -> None:
     suggestion = GoalSuggestion.objects.filter(commitment=imported).exclude(goal_id=14).first()
     assert suggestion is not None
