@@ -545,23 +545,38 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def commitment_assessment(request: HttpRequest) -> HttpResponse:
-    """The assessment of what is in the form now (HTMX partial, while drafting)."""
-    commitment = None
+def commitment_form_context(
+    request: HttpRequest, *, to_change: bool = False
+) -> tuple[Organisation, Programme, Commitment | None] | HttpResponse:
+    """The lead organisation, programme and commitment of the commitment form, for the requests
+    it makes while the maker writes (the live assessment, the SDG suggestions, the similar
+    commitments): ``?commitment=`` when editing (404 unless the user acts for its organisation;
+    with ``to_change``, 403 once it can no longer be edited), else ``?organisation=&programme=``
+    (404 without them, 403 unless the user acts for an organisation approved in the programme)."""
     if pk := request.GET.get("commitment"):
         if not pk.isdigit():
             raise Http404
         commitment = _lead_commitment(request, int(pk))
-        organisation, programme = commitment.organisation, commitment.programme
-    else:
-        resolved = _context_from_query(request)
-        if resolved is None:
-            raise Http404
-        if isinstance(resolved, HttpResponse):
-            return resolved
-        organisation, programme = resolved
+        if to_change and not request.user.has_perm("commitments.change_commitment", commitment):
+            return _denied(request, _("This commitment can no longer be edited."))
+        return commitment.organisation, commitment.programme, commitment
+    resolved = _context_from_query(request)
+    if resolved is None:
+        raise Http404
+    if isinstance(resolved, HttpResponse):
+        return resolved
+    organisation, programme = resolved
+    return organisation, programme, None
+
+
+@login_required
+@require_POST
+def commitment_assessment(request: HttpRequest) -> HttpResponse:
+    """The assessment of what is in the form now (HTMX partial, while drafting)."""
+    resolved = commitment_form_context(request)
+    if isinstance(resolved, HttpResponse):
+        return resolved
+    organisation, programme, commitment = resolved
     form = CommitmentForm(
         request.POST,
         programme=programme,
@@ -587,21 +602,10 @@ def commitment_sdg_suggest(request: HttpRequest) -> HttpResponse:
     (``commitments.suggest``): asked for, accepted (ticks the goal and target in the form) or
     dismissed.  Nothing is saved: the maker saves the form.  HTMX swaps the SDG part of the page
     (hx-select); without scripts the whole form comes back with everything typed kept."""
-    commitment = None
-    if pk := request.GET.get("commitment"):
-        if not pk.isdigit():
-            raise Http404
-        commitment = _lead_commitment(request, int(pk))
-        if not request.user.has_perm("commitments.change_commitment", commitment):
-            return _denied(request, _("This commitment can no longer be edited."))
-        organisation, programme = commitment.organisation, commitment.programme
-    else:
-        resolved = _context_from_query(request)
-        if resolved is None:
-            raise Http404
-        if isinstance(resolved, HttpResponse):
-            return resolved
-        organisation, programme = resolved
+    resolved = commitment_form_context(request, to_change=True)
+    if isinstance(resolved, HttpResponse):
+        return resolved
+    organisation, programme, commitment = resolved
     data = request.POST.copy()
     dismissed = [k for k in dict.fromkeys(data.getlist("sdg_dismissed")) if k.isdigit()]
     if (dismiss := data.get("sdg_dismiss", "")).isdigit() and dismiss not in dismissed:

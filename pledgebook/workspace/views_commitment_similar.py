@@ -7,20 +7,16 @@ indexed; each request embeds a text, so it is limited per user."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from pledgebook.commitments.duplicates import similar_to_draft
-from pledgebook.commitments.models import Application, Commitment
-from pledgebook.organisations.models import Organisation
-from pledgebook.programmes.models import Programme
+from pledgebook.workspace.views import commitment_form_context
 
 logger = logging.getLogger(__name__)
 
@@ -47,40 +43,13 @@ def _throttled(request: HttpRequest) -> bool:
         return False
 
 
-def _acts_for(user: Any, organisation: Organisation) -> bool:
-    return bool(user.has_perm("organisations.act_for_organisation", organisation))
-
-
-def _resolve(request: HttpRequest) -> tuple[Organisation, Programme, Commitment | None]:
-    """The lead organisation and programme of the form (``?commitment=`` when editing, else
-    ``?organisation=&programme=``); 404 to anyone who does not act for the organisation."""
-    user: Any = request.user
-    if pk := request.GET.get("commitment"):
-        if not pk.isdigit():
-            raise Http404
-        commitment = get_object_or_404(
-            Commitment.objects.select_related("programme", "organisation"), pk=int(pk)
-        )
-        if not _acts_for(user, commitment.organisation):
-            raise Http404
-        return commitment.organisation, commitment.programme, commitment
-    organisation = get_object_or_404(Organisation, slug=request.GET.get("organisation") or "")
-    if not _acts_for(user, organisation):
-        raise PermissionDenied
-    programme = get_object_or_404(Programme, slug=request.GET.get("programme") or "")
-    if not (
-        Application.objects.approved()
-        .filter(organisation=organisation, programme=programme)
-        .exists()
-    ):
-        raise PermissionDenied
-    return organisation, programme, None
-
-
 @login_required
 @require_POST
 def similar_commitments(request: HttpRequest) -> HttpResponse:
-    organisation, programme, commitment = _resolve(request)
+    resolved = commitment_form_context(request)
+    if isinstance(resolved, HttpResponse):
+        return resolved
+    organisation, programme, commitment = resolved
     title = (request.POST.get("title") or "").strip()
     description = (request.POST.get("description") or "").strip()
     typed = bool(title or description)
