@@ -43,7 +43,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from pledgebook.commitments.models import Commitment
@@ -56,7 +55,7 @@ from pledgebook.reporting.models import (
     Indicator,
     ReportingCycle,
 )
-from pledgebook.reporting.queries import active_commitments, latest_in, not_reported, reported
+from pledgebook.reporting.queries import active_commitments, latest_in, not_reported
 from pledgebook.reporting.values import (
     AnnualReportData,
     Converted,
@@ -182,10 +181,13 @@ def _non_reporters(cycle: ReportingCycle) -> tuple[NonReporter, ...]:
     return tuple(NonReporter(*by_org[pk], tuple(commitments[pk])) for pk in order)
 
 
-def _fingerprint(cycle: ReportingCycle) -> str:
-    """A digest of what the open data export holds besides the figures: the latest reports
-    (a submitted version is never changed, so its id stands for its content) and the names
-    of their commitments and makers."""
+def _latest(cycle: ReportingCycle) -> tuple[dict[int, str], str]:
+    """One read of the latest reports of the cycle: the implementation status of each
+    commitment that reported (``figures.latest_statuses``, for the figures, the highlights and
+    the map) and the fingerprint of what the open data export holds besides the figures: a
+    digest of the latest reports (a submitted version is never changed, so its id stands for
+    its content) and the names of their commitments and makers."""
+    statuses: dict[int, str] = {}
     digest = hashlib.sha256()
     rows = (
         latest_in(cycle)
@@ -197,12 +199,14 @@ def _fingerprint(cycle: ReportingCycle) -> str:
             "commitment__organisation__name",
             "commitment__organisation__category",
             "commitment__organisation__country_id",
+            "implementation_status",
         )
     )
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        digest.update(json.dumps(row, ensure_ascii=False).encode())
+        digest.update(json.dumps(row[:6], ensure_ascii=False).encode())
         digest.update(b"\n")
-    return digest.hexdigest()
+        statuses[row[1]] = row[6]
+    return statuses, digest.hexdigest()
 
 
 def build(cycle: ReportingCycle, *, now: dt.datetime | None = None) -> AnnualReportData:
@@ -210,7 +214,9 @@ def build(cycle: ReportingCycle, *, now: dt.datetime | None = None) -> AnnualRep
     Labels are in the active language."""
     programme = cycle.programme
     as_of = cut_off(cycle, now)
-    computed = figures.compute(cycle)
+    statuses, fingerprint = _latest(cycle)
+    leads: set[int] = set()
+    computed = figures.compute(cycle, statuses=statuses, makers=leads)
     rollup, rates = computed.rollup, computed.rates
     money_rates = exchange.Rates.of(cycle)
 
@@ -250,24 +256,21 @@ def build(cycle: ReportingCycle, *, now: dt.datetime | None = None) -> AnnualRep
     category_rates = {r.key: r for r in rates["category"]}
     region_rates = {r.key: r for r in rates["region"]}
 
-    # Highlights: completed commitments (latest report) per theme, whole counts.
-    through = Commitment.themes.through.objects.filter(commitment__in=active_commitments(cycle))
-    completed_ids = latest_in(cycle).filter(implementation_status=ImplementationStatus.COMPLETED)
-    completed_by_theme = {
-        row["theme_id"]: row["n"]
-        for row in through.filter(commitment_id__in=completed_ids.values("commitment_id"))
-        .values("theme_id")
-        .annotate(n=Count("commitment_id"))
-    }
+    # Highlights: completed commitments (latest report) per theme, whole counts: the roll-up's.
     highlights = tuple(
-        Highlight(str(pk), name, completed_by_theme.get(pk, 0), theme_rates[str(pk)].expected)
+        Highlight(
+            str(pk),
+            name,
+            rollup.by_theme[pk].by_status.get(ImplementationStatus.COMPLETED, 0),
+            theme_rates[str(pk)].expected,
+        )
         for pk, name in themes
         if str(pk) in theme_rates
     )
 
     non_reporters = _non_reporters(cycle)
     total_rate = rates["programme"][0]
-    makers = active_commitments(cycle).order_by().values("organisation_id").distinct().count()
+    makers = len(leads)
     total = rollup.programme
     deadline = timezone.localtime(cycle.deadline).date()
     facts = Facts(
@@ -327,26 +330,26 @@ def build(cycle: ReportingCycle, *, now: dt.datetime | None = None) -> AnnualRep
             .order_by("position", "code")
             .values_list("code", "name", "unit")
         ),
-        reports_fingerprint=_fingerprint(cycle),
-        by_country=_by_country(cycle),
+        reports_fingerprint=fingerprint,
+        by_country=_by_country(cycle, set(statuses)),
     )
 
 
-def _by_country(cycle: ReportingCycle) -> tuple[CountryCount, ...]:
+def _by_country(cycle: ReportingCycle, reporters: set[int]) -> tuple[CountryCount, ...]:
     """The map: per country, the commitments expected in the cycle naming it, and how many of
-    them reported."""
-    through = Commitment.countries.through.objects.filter(commitment__in=active_commitments(cycle))
-    reporters = reported(cycle).values("commitment_id")
-    counts = {
-        row["country_id"]: row["n"]
-        for row in through.values("country_id").annotate(n=Count("commitment_id"))
-    }
-    did = {
-        row["country_id"]: row["n"]
-        for row in through.filter(commitment_id__in=reporters)
-        .values("country_id")
-        .annotate(n=Count("commitment_id"))
-    }
+    them reported (``reporters``: the expected commitments with a submitted report), from one
+    streamed read of their country links."""
+    counts: dict[str, int] = defaultdict(int)
+    did: dict[str, int] = defaultdict(int)
+    links = (
+        Commitment.countries.through.objects.filter(commitment__in=active_commitments(cycle))
+        .order_by()
+        .values_list("commitment_id", "country_id")
+    )
+    for commitment_id, country_id in links.iterator(chunk_size=CHUNK_SIZE):
+        counts[country_id] += 1
+        if commitment_id in reporters:
+            did[country_id] += 1
     return tuple(
         CountryCount(c.iso2, c.m49, c.name, counts[c.iso2], did.get(c.iso2, 0))
         for c in Country.objects.filter(pk__in=list(counts)).order_by("name")

@@ -326,23 +326,40 @@ def _links(through: Any, column: str, expected: Any) -> dict[int, tuple[Any, ...
     return {pk: tuple(sorted(keys)) for pk, keys in links.items()}
 
 
-def compute_sums(cycle: ReportingCycle) -> Sums:
+def compute_sums(
+    cycle: ReportingCycle,
+    *,
+    statuses: dict[int, str] | None = None,
+    makers: set[int] | None = None,
+) -> Sums:
     """One streamed pass over the commitments expected to report in ``cycle`` (five queries
     whatever their number).  Commitments that fall in the same groups with the same latest
     status and pledged currency are first added up as one profile, then each profile is
-    added to its groups."""
+    added to its groups.
+
+    ``statuses``: :func:`latest_statuses` of the expected commitments when the caller has
+    read them already (the annual report reads them with its other columns: one query fewer);
+    ``makers``: a set that receives the lead organisations of the expected commitments."""
     expected = active_commitments(cycle)
     themes = _links(Commitment.themes.through, "theme_id", expected)
     types = _links(Commitment.types.through, "commitmenttype_id", expected)
     # only the expected commitments' rows: at 1,000,000 commitments, fewer than half
-    statuses = latest_statuses(cycle, expected)
+    if statuses is None:
+        statuses = latest_statuses(cycle, expected)
     disbursements = disbursed_so_far(cycle, expected)
     # (category, region, themes, types, status, currency) → [n, pledged, disbursed, any disbursed]
     profiles: dict[tuple[Any, ...], list[Any]] = {}
     rows = expected.values_list(
-        "pk", "organisation__category", "organisation__country__region", "amount", "currency_id"
+        "pk",
+        "organisation_id",
+        "organisation__category",
+        "organisation__country__region",
+        "amount",
+        "currency_id",
     ).order_by()
-    for pk, category, region, amount, currency in rows.iterator(chunk_size=5000):
+    organisations = makers if makers is not None else set()
+    for pk, organisation, category, region, amount, currency in rows.iterator(chunk_size=5000):
+        organisations.add(organisation)
         status, disbursed = statuses.get(pk), disbursements.get(pk)
         money = currency if currency and amount is not None else None
         profile_key = (category, region, themes.get(pk, ()), types.get(pk, ()), status, money)
@@ -439,9 +456,15 @@ def from_sums(cycle: ReportingCycle, sums: Sums) -> CycleFigures:
     return CycleFigures(rates, rollup)
 
 
-def compute(cycle: ReportingCycle) -> CycleFigures:
-    """The figures of ``cycle``, computed now from the database."""
-    return from_sums(cycle, compute_sums(cycle))
+def compute(
+    cycle: ReportingCycle,
+    *,
+    statuses: dict[int, str] | None = None,
+    makers: set[int] | None = None,
+) -> CycleFigures:
+    """The figures of ``cycle``, computed now from the database (``statuses``, ``makers``: see
+    :func:`compute_sums`)."""
+    return from_sums(cycle, compute_sums(cycle, statuses=statuses, makers=makers))
 
 
 def response_rates(cycle: ReportingCycle) -> dict[str, list[Rate]]:
