@@ -90,13 +90,18 @@ class Terms:
 
     # SQL ------------------------------------------------------------------------------------
 
-    def q(self) -> Q:
-        """The commitments expected in the cycle (of any programme: scope the queryset)."""
+    def q(self, prefix: str = "") -> Q:
+        """The commitments expected in the cycle (of any programme: scope the queryset);
+        ``prefix``: the path to the commitment from another model (``"commitment__"``)."""
+        p = prefix
         return (
-            Q(status__in=Commitment.PUBLIC_STATUSES)
-            & (Q(starts_on__isnull=True) | Q(starts_on__lte=self.starts_by))
-            & (Q(ends_on__isnull=True) | Q(ends_on__gte=self.ends_from))
-            & (Q(decided_at__isnull=True) | Q(decided_at__lt=self.confirmed_before))
+            Q(**{f"{p}status__in": Commitment.PUBLIC_STATUSES})
+            & (Q(**{f"{p}starts_on__isnull": True}) | Q(**{f"{p}starts_on__lte": self.starts_by}))
+            & (Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gte": self.ends_from}))
+            & (
+                Q(**{f"{p}decided_at__isnull": True})
+                | Q(**{f"{p}decided_at__lt": self.confirmed_before})
+            )
         )
 
     def due_at_deadline_q(self) -> Q:

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from pledgebook.commitments.models import CoMaker, Commitment
 from pledgebook.organisations.models import Organisation
-from pledgebook.reporting.expected import expected_in
+from pledgebook.reporting.expected import Terms, expected_in
 from pledgebook.reporting.models import ProgressReport, ReportingCycle
 
 SUBMITTED = ProgressReport.Status.SUBMITTED
@@ -55,8 +55,15 @@ def latest_submitted() -> QuerySet[ProgressReport]:
 
 
 def latest_in(cycle: ReportingCycle) -> QuerySet[ProgressReport]:
-    """The latest submitted version of each expected commitment's report in ``cycle``."""
-    return latest_submitted().filter(cycle=cycle, commitment__in=active_commitments(cycle))
+    """The latest submitted version of each expected commitment's report in ``cycle``.  The
+    rule (``expected``) is tested on the report's own commitment row, the one its readers join
+    for the title and maker: one look-up of it per report, not two (``commitment__in`` a
+    subquery of the expected commitments looked each one up again)."""
+    return (
+        latest_submitted()
+        .filter(cycle=cycle, commitment__programme_id=cycle.programme_id)
+        .filter(Terms.of(cycle).q("commitment__"))
+    )
 
 
 def reported(cycle: ReportingCycle) -> QuerySet[ProgressReport, Any]:
