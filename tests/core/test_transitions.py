@@ -2,11 +2,9 @@
 and what it does when two people decide the same commitment at once (PostgreSQL, two real
 connections)."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection
 
 from pledgebook.commitments import domain
 from pledgebook.commitments.models import Commitment
@@ -14,6 +12,7 @@ from pledgebook.core.models import AuditEntry
 from pledgebook.core.transitions import transition
 from pledgebook.programmes.models import ProgrammeRole
 from tests import factories
+from tests.concurrency import at_once
 
 S = Commitment.Status
 REFUSAL = "A commitment that is %(state)s cannot be %(action)s."
@@ -190,58 +189,17 @@ def test_two_reviewers_deciding_at_once_make_one_decision(theme, programme):
     commitment = factories.CommitmentFactory(theme=theme, status=S.SUBMITTED)
     first = factories.staff(programme, ProgrammeRole.Role.REVIEWER)
     second = factories.staff(programme, ProgrammeRole.Role.REVIEWER)
-    both_loaded = threading.Barrier(2, timeout=30)
-    first_decided = threading.Event()
-    outcomes: dict[str, object] = {}
+    outcome = at_once(
+        lambda: Commitment.objects.get(pk=commitment.pk),  # each reviewer's page
+        lambda seen: domain.confirm_commitment(actor=first, commitment=seen),
+        lambda seen: domain.decline_commitment(
+            actor=second, commitment=seen, reason="Out of scope"
+        ),
+    )
 
-    def second_waits_on_a_lock() -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            return cursor.fetchone()[0] > 0
-
-    def confirm() -> None:
-        try:
-            seen = Commitment.objects.get(pk=commitment.pk)  # the reviewer's page
-            both_loaded.wait()
-            with transaction.atomic():  # a slow request: its decision is not committed yet
-                domain.confirm_commitment(actor=first, commitment=seen)
-                first_decided.set()
-                for _attempt in range(200):  # until the second waits on the row (10 s at most)
-                    if second_waits_on_a_lock():
-                        outcomes["second waited"] = True
-                        break
-                    threading.Event().wait(0.05)
-            outcomes["confirm"] = "done"
-        except Exception as exc:  # reported by the assertions below
-            outcomes["confirm"] = exc
-        finally:
-            first_decided.set()
-            connections.close_all()
-
-    def decline() -> None:
-        try:
-            seen = Commitment.objects.get(pk=commitment.pk)  # the reviewer's page
-            both_loaded.wait()
-            first_decided.wait(timeout=30)
-            domain.decline_commitment(actor=second, commitment=seen, reason="Out of scope")
-            outcomes["decline"] = "done"
-        except Exception as exc:  # reported by the assertions below
-            outcomes["decline"] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=confirm), threading.Thread(target=decline)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert outcomes["confirm"] == "done"
-    assert outcomes.get("second waited") is True  # the two connections really met
-    refused = outcomes["decline"]
+    assert outcome.first == "done"
+    assert outcome.second_waited  # the two connections really met
+    refused = outcome.second
     assert isinstance(refused, ValidationError), refused
     assert refused.messages == [
         "Someone else has already changed this: it is now confirmed, so it cannot be "

@@ -6,13 +6,12 @@ person (both loaded the review, one decides first) is tested on every database."
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.urls import reverse
 
 from pledgebook.commitments.models import Commitment
@@ -20,6 +19,7 @@ from pledgebook.core.models import AuditEntry
 from pledgebook.registry import importing, suggestions
 from pledgebook.registry.models import GoalSuggestion
 from tests import factories
+from tests.concurrency import at_once
 from tests.registry.test_importing import jsonl, ocean, upload
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -87,58 +87,16 @@ def test_two_secretaries_deciding_at_once_make_one_decision(programme, imported,
     assert suggestion is not None
     expected = expected_after(imported, suggestion, first)
     one, two = factories.staff(programme), factories.staff(programme)
-    both_loaded = threading.Barrier(2, timeout=30)
-    first_decided = threading.Event()
-    outcomes: dict[str, object] = {}
 
-    def second_waits_on_a_lock() -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            return cursor.fetchone()[0] > 0
+    outcome = at_once(
+        lambda: Commitment.objects.select_related("programme").get(pk=imported.pk),
+        lambda seen: DECISIONS[first](actor=one, commitment=seen, suggestion_id=suggestion.pk),
+        lambda seen: DECISIONS[second](actor=two, commitment=seen, suggestion_id=suggestion.pk),
+    )
 
-    def decide_first() -> None:
-        try:
-            seen = Commitment.objects.select_related("programme").get(pk=imported.pk)
-            both_loaded.wait()
-            with transaction.atomic():  # a slow request: its decision is not committed yet
-                DECISIONS[first](actor=one, commitment=seen, suggestion_id=suggestion.pk)
-                first_decided.set()
-                for _attempt in range(200):  # until the second waits on the row (10 s at most)
-                    if second_waits_on_a_lock():
-                        outcomes["second waited"] = True
-                        break
-                    threading.Event().wait(0.05)
-            outcomes["first"] = "done"
-        except Exception as exc:  # reported by the assertions below
-            outcomes["first"] = exc
-        finally:
-            first_decided.set()
-            connections.close_all()
-
-    def decide_second() -> None:
-        try:
-            seen = Commitment.objects.select_related("programme").get(pk=imported.pk)
-            both_loaded.wait()
-            first_decided.wait(timeout=30)
-            DECISIONS[second](actor=two, commitment=seen, suggestion_id=suggestion.pk)
-            outcomes["second"] = "done"
-        except Exception as exc:  # reported by the assertions below
-            outcomes["second"] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=decide_first), threading.Thread(target=decide_second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert outcomes["first"] == "done"
-    assert outcomes.get("second waited") is True  # the two connections really met
-    refused = outcomes["second"]
+    assert outcome.first == "done"
+    assert outcome.second_waited  # the two connections really met
+    refused = outcome.second
     assert isinstance(refused, ValidationError), refused
     assert refused.messages == [DECIDED]
     assert decisions(imported) == [
