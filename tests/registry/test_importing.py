@@ -96,6 +96,15 @@ def upload(actor: Any, programme: Any, file: Any, fallback: str | None = "FR") -
     )
 
 
+def imported_plastic(actor: Any, programme: Any) -> Commitment:
+    """One ocean record about plastic litter, imported by ``actor`` into ``programme`` (its
+    SDGs suggested from the text): the commitment."""
+    text = "Collect plastic waste on beaches and in rivers before it reaches the ocean."
+    record = ocean(title="Reduce plastic litter reaching the sea", description=text)
+    importing.start_import(actor=actor, run=upload(actor, programme, jsonl(record)))
+    return Commitment.objects.get(programme=programme)
+
+
 def warnings_of(run: ImportRun) -> list[tuple[int, str, str]]:
     return [(r["row"], w["column"], w["kind"]) for r in run.rows for w in r["warnings"]]
 

@@ -18,7 +18,7 @@ from pledgebook.core.models import AuditEntry
 from pledgebook.registry import importing, records
 from pledgebook.registry.models import GoalSuggestion
 from tests import factories
-from tests.registry.test_importing import jsonl, ocean, upload
+from tests.registry.test_importing import imported_plastic, jsonl, ocean, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +37,7 @@ def secretariat(programme: Any) -> Any:
 def imported(programme: Any, secretariat: Any) -> Commitment:
     programme.is_published = True
     programme.save(update_fields=["is_published"])
-    run = upload(
-        secretariat,
-        programme,
-        jsonl(
-            ocean(
-                title="Reduce plastic litter reaching the sea",
-                description="Collect plastic waste on beaches and in rivers before it reaches "
-                "the ocean.",
-            )
-        ),
-    )
-    importing.start_import(actor=secretariat, run=run)
-    return Commitment.objects.get(programme=programme)
+    return imported_plastic(secretariat, programme)
 
 
 def review_url(programme: Any, commitment: Commitment) -> str:

@@ -16,11 +16,11 @@ from django.urls import reverse
 
 from pledgebook.commitments.models import Commitment
 from pledgebook.core.models import AuditEntry
-from pledgebook.registry import importing, suggestions
+from pledgebook.registry import suggestions
 from pledgebook.registry.models import GoalSuggestion
 from tests import factories
 from tests.concurrency import at_once
-from tests.registry.test_importing import jsonl, ocean, upload
+from tests.registry.test_importing import imported_plastic
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -40,19 +40,7 @@ def media(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def imported(programme: Any) -> Commitment:
     importer = factories.staff(programme)
-    run = upload(
-        importer,
-        programme,
-        jsonl(
-            ocean(
-                title="Reduce plastic litter reaching the sea",
-                description="Collect plastic waste on beaches and in rivers before it reaches "
-                "the ocean.",
-            )
-        ),
-    )
-    importing.start_import(actor=importer, run=run)
-    return Commitment.objects.get(programme=programme)
+    return imported_plastic(importer, programme)
 
 
 def decisions(commitment: Commitment) -> list[tuple[str, int | None, dict[str, Any]]]:
