@@ -8,7 +8,8 @@ log with its provenance.  A refused change raises ``ValidationError`` (or ``Perm
 and changes nothing.
 
 The public directory shows an initiative once (:func:`one_per_initiative`): its representative
-is the registration marked primary, else the earliest (lowest id) public one; the others show as
+is the registration marked primary, else the earliest (lowest id) public one, among those the
+directory's filters keep; the others show as
 "also registered by" (:func:`registrants`), and each commitment page lists the other
 registrations (:func:`other_registrations`).
 """
@@ -227,23 +228,31 @@ def make_primary(*, actor: Any, commitment: Commitment) -> None:
 # Reading -----------------------------------------------------------------------------------------
 
 
-def one_per_initiative(
-    queryset: QuerySet[Commitment], *, programme: Any = None
-) -> QuerySet[Commitment]:
-    """``queryset`` (public commitments) without the registrations an earlier one represents:
-    a commitment is left out when another public registration of its initiative (of
-    ``programme``, when the list is of one programme) is marked primary, or neither is and it
-    has a lower id.  One ``NOT EXISTS`` on the registrations, correlated by the row's id."""
+def one_per_initiative(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """``queryset`` (public commitments, filtered) without the registrations another one of
+    the same set represents: a commitment is left out when another registration of its
+    initiative that ``queryset`` also holds is marked primary, or neither is and it has a lower
+    id.  So a filter that leaves out the representative (a search for the words of another
+    registration, another country) shows the registration it keeps, never none.  One ``NOT
+    EXISTS`` on the registrations, correlated by the row's id; the other registration is
+    looked up in ``queryset`` by its primary key (a list of one programme holds only its
+    registrations)."""
     earlier = Registration.objects.filter(
         # the initiative of the row, where the row is not the primary registration
         initiative__registrations__commitment_id=OuterRef("pk"),
         initiative__registrations__is_primary=False,
-        commitment__status__in=Commitment.PUBLIC_STATUSES,
-        commitment__programme__is_published=True,
+        commitment__in=queryset.order_by().values("pk"),
     ).filter(Q(is_primary=True) | Q(commitment_id__lt=OuterRef("pk")))
-    if programme is not None:
-        earlier = earlier.filter(commitment__programme=programme)
     return queryset.filter(~Exists(earlier))
+
+
+def initiative_id(commitment: Commitment) -> int | None:
+    """The initiative ``commitment`` is a registration of, or None: read from
+    ``select_related("registration")`` when the row has it (no query then)."""
+    try:
+        return commitment.registration.initiative_id  # type: ignore[attr-defined]
+    except Registration.DoesNotExist:
+        return None
 
 
 def registrants(rows: Iterable[Commitment]) -> dict[int, list[Commitment]]:
@@ -251,12 +260,7 @@ def registrants(rows: Iterable[Commitment]) -> dict[int, list[Commitment]]:
     (with their organisations), earliest first: one query, and none when no row is linked.
     The rows must have ``registration`` selected (``select_related``) or be unlinked."""
     rows = list(rows)
-    initiative_of: dict[int, int] = {}
-    for c in rows:
-        try:
-            initiative_of[c.pk] = c.registration.initiative_id  # type: ignore[attr-defined]
-        except Registration.DoesNotExist:
-            continue
+    initiative_of = {c.pk: i for c in rows if (i := initiative_id(c)) is not None}
     if not initiative_of:
         return {}
     others = (

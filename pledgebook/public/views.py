@@ -371,9 +371,7 @@ def directory(request: HttpRequest) -> HttpResponse:
                         request,
                         # One initiative registered several times shows once (its
                         # representative), the others as its registrants.
-                        initiatives.one_per_initiative(
-                            filterset.qs, programme=filterset.form.cleaned_data.get("programme")
-                        ),
+                        initiatives.one_per_initiative(filterset.qs),
                         _directory_rows(),
                     )
                 )

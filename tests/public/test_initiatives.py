@@ -121,3 +121,27 @@ def test_the_commitment_page_lists_the_other_registrations(client, theme, secret
     after, response = queries(client, reverse("public:commitment", kwargs={"pk": first.pk}))
     assert response.context["other_registrations"] == []
     assert before == after + 1  # the other registrations: one query, none when not linked
+
+
+@pytest.mark.parametrize("primary", ["first", "second"])
+def test_a_filter_that_leaves_out_the_representative_shows_the_registration_it_keeps(
+    client, theme, secretary, primary
+):
+    first = registered_by(theme, "Mangrove carbon in Senegal", "Océanium")
+    second = registered_by(theme, "Seagrass meadows of Senegal", "WWF Senegal")
+    registered_by(theme, "Seagrass nurseries in Kenya", "Kenya Marine")
+    initiatives.link(actor=secretary, commitment=second, other=first)
+    if primary == "second":
+        initiatives.make_primary(actor=secretary, commitment=second)
+    # Each registration is found by its own words, with the other as its registrant.
+    _n, response = queries(client, reverse("public:directory"), {"q": "seagrass"})
+    assert sorted(rows(response)) == [
+        ("Seagrass meadows of Senegal", ["Océanium"]),
+        ("Seagrass nurseries in Kenya", []),
+    ]
+    _n, response = queries(client, reverse("public:directory"), {"q": "mangrove"})
+    assert rows(response) == [("Mangrove carbon in Senegal", ["WWF Senegal"])]
+    # Both match: the initiative still shows once, by its representative.
+    _n, response = queries(client, reverse("public:directory"), {"q": "senegal"})
+    shown = "Mangrove carbon in Senegal" if primary == "first" else "Seagrass meadows of Senegal"
+    assert [title for title, _ in rows(response)] == [shown]
