@@ -126,6 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault(
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+    # SQLite has no row locks (``select_for_update`` does nothing): a transaction takes the
+    # database's one write lock when it begins (BEGIN IMMEDIATE), waiting up to ``timeout``
+    # for the writer before it.  So what a state change reads inside ``transaction.atomic``
+    # is still true when it writes, as with PostgreSQL's row locks; deferred, the second of
+    # two people acting at once would get "database is locked" instead of the first one's
+    # result (tests/core/test_sqlite_transactions.py).
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # Random reads cost about what sequential ones do on SSDs: PostgreSQL's default (4.0,
     # for spinning disks) makes the planner scan whole link tables instead of following the
