@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pledgebook.coalitions.models import Coalition, Membership, Milestone
+from pledgebook.commitments import initiatives
 from pledgebook.commitments.assessment import assess
 from pledgebook.commitments.models import Application, Commitment
 from pledgebook.core.related import listed
@@ -254,6 +255,13 @@ class CommitmentSerializer(ReadOnlyModelSerializer):
     currency = serializers.CharField(
         source="currency_id", allow_null=True, help_text="ISO 4217 code."
     )
+    initiative = serializers.SerializerMethodField(
+        help_text=(
+            "One initiative registered several times (by several organisations, or in two "
+            "registries), linked by the secretariat: its registrations share this number. "
+            "Null for a commitment registered once."
+        )
+    )
     assessment = serializers.SerializerMethodField()
     status_light = serializers.SerializerMethodField(
         help_text=(
@@ -292,6 +300,7 @@ class CommitmentSerializer(ReadOnlyModelSerializer):
             "is_conditional",
             "submitted_at",
             "decided_at",
+            "initiative",
             "assessment",
             "status_light",
         ]
@@ -333,6 +342,10 @@ class CommitmentSerializer(ReadOnlyModelSerializer):
         return [
             _organisation_brief(c.organisation) for c in listed(obj, "co_makers") if c.confirmed_at
         ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_initiative(self, obj: Commitment) -> int | None:
+        return initiatives.initiative_id(obj)
 
     @extend_schema_field(AssessmentSerializer)
     def get_assessment(self, obj: Commitment) -> dict[str, Any]:

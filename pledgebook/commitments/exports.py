@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pledgebook.commitments import initiatives
 from pledgebook.commitments.filters import directory_filter, public_commitments
 from pledgebook.commitments.models import CoMaker, Commitment
 from pledgebook.core.exports import BaseExporter, register
@@ -34,10 +35,13 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def with_relations(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-    """Everything a commitment's API representation, CSV row and assessment read, in a fixed
+    """Everything a commitment's API representation, CSV row and assessment read (its
+    initiative, when it is one registration of several, by a left join), in a fixed
     number of queries however many rows (``CommitmentData.from_commitment`` calls ``.all()``
     on each relation, which the prefetch answers)."""
-    return queryset.select_related("programme", "organisation", "currency").prefetch_related(
+    return queryset.select_related(
+        "programme", "organisation", "currency", "registration"
+    ).prefetch_related(
         "types",
         "themes",
         "actions",
@@ -111,6 +115,9 @@ class CommitmentCSVExporter(BaseExporter):
         "funds_are_new",
         "endorsement_level",
         "status",
+        # One initiative registered several times (commitments.initiatives): its rows share
+        # this number; empty for a commitment registered once.
+        "initiative",
     )
 
     def queryset(self, params: Any) -> QuerySet[Commitment]:
@@ -139,6 +146,7 @@ class CommitmentCSVExporter(BaseExporter):
             _flag(c.funds_are_new),
             c.endorsement_level,
             c.status,
+            str(initiatives.initiative_id(c) or ""),
         ]
 
     def render(self, rows: Iterable[Commitment]) -> Iterator[str]:

@@ -104,6 +104,7 @@ def test_detail_representation_is_exact(client, world: World) -> None:
         "is_conditional": False,
         "submitted_at": "2025-05-30T12:00:00Z",
         "decided_at": "2025-05-31T12:00:00Z",
+        "initiative": None,  # registered once
         "assessment": {
             "score": 5,
             "label": "Strong commitment",

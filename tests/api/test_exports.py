@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from pledgebook.commitments import initiatives
 from pledgebook.commitments.exports import CommitmentCSVExporter
 from pledgebook.commitments.models import Commitment
 from pledgebook.core import exports
+from tests import factories
 from tests.api.conftest import NOW, World, make_commitment, relate
 
 SITE = "http://testserver"  # links use the address the request came to (core.site)
@@ -40,6 +42,7 @@ HEADER = [
     "funds_are_new",
     "endorsement_level",
     "status",
+    "initiative",
 ]
 
 
@@ -146,6 +149,7 @@ def test_csv_has_one_exact_row_per_public_commitment(client, world: World) -> No
         "true",
         "minister",
         "confirmed",
+        "",
     ]
     assert rows[1] == [
         str(world.c2.pk),
@@ -168,6 +172,7 @@ def test_csv_has_one_exact_row_per_public_commitment(client, world: World) -> No
         "",
         "executive",
         "featured",
+        "",
     ]
 
 
@@ -259,3 +264,23 @@ def test_render_uses_chunks_with_prefetch(world: World, django_assert_num_querie
         lines = list(exporter.render(rows))
 
     assert len(lines) == 4
+
+
+def test_the_registrations_of_one_initiative_share_its_number(client, world: World) -> None:
+    """A data user can group the rows of one initiative registered twice (issue 12): the
+    CSV and the API give each registration the initiative's number, empty for the others."""
+    secretary = factories.staff(world.programme)
+    initiatives.link(actor=secretary, commitment=world.c2, other=world.c1)
+    initiative = world.c1.registration.initiative_id
+    _response, _text, rows = download(client)
+    assert {r[0]: r[-1] for r in rows[1:]} == {
+        str(world.c1.pk): str(initiative),
+        str(world.c2.pk): str(initiative),
+        str(world.c3.pk): "",
+    }
+    listed = client.get("/api/v1/commitments/").json()["results"]
+    assert {r["id"]: r["initiative"] for r in listed} == {
+        world.c1.pk: initiative,
+        world.c2.pk: initiative,
+        world.c3.pk: None,
+    }
