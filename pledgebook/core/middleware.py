@@ -155,12 +155,22 @@ class RequestIdMiddleware:
 QUERY_CANCELED = "57014"
 
 
+def _sqlite_busy(exception: OperationalError) -> bool:
+    """SQLite's "database is locked": another writer held the database's one write lock
+    longer than the connection's ``timeout`` (settings.py: 20 s), e.g. a large import."""
+    return getattr(exception.__cause__, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+
+
 class QueryTimeoutMiddleware:
     """A request whose database statement ran past ``statement_timeout`` (the app servers'
     DATABASE_STATEMENT_TIMEOUT_MS, settings.py) gets a 503 page saying the page took too long
     and what to try, with ``Retry-After``, instead of a server error; the statement's
     transaction was rolled back, so nothing of the request was kept.  Logged as a warning with
-    the path (and the request id)."""
+    the path (and the request id).
+
+    On SQLite (``make run``), a request that waited for the write lock longer than the
+    connection's timeout gets a 503 page too: the site is busy with another change, nothing of
+    this request was kept, try again in a moment."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -171,6 +181,20 @@ class QueryTimeoutMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError):
             return None
+        if _sqlite_busy(exception):
+            logger.warning("Database busy: %s %s", request.method, request.path)
+            response = refused(
+                request,
+                503,
+                _("The site is busy"),
+                _(
+                    "Another change (a large import, say) was being saved, and this one could "
+                    "not wait longer for it, so nothing of what you sent was saved. Go back to "
+                    "the page and send it again in a minute."
+                ),
+            )
+            response["Retry-After"] = "30"
+            return response
         if getattr(exception.__cause__, "sqlstate", None) != QUERY_CANCELED:
             return None
         logger.warning("Statement timeout: %s %s", request.method, request.path)

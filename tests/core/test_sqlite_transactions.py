@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
+from django.http import HttpRequest, HttpResponse
 
 if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     pytest.skip("the SQLite connection options", allow_module_level=True)
@@ -50,8 +51,6 @@ def _decide(conn: DatabaseWrapper, decision: str, hold: float, acted: threading.
 
 
 def _race(path: str, **options: Any) -> dict[str, object]:
-    from django.db import connections
-
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE suggestion (id INTEGER PRIMARY KEY, state TEXT)")
         db.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT)")
@@ -109,3 +108,46 @@ def test_without_the_setting_the_second_would_get_database_is_locked(tmp_path, d
     assert "database is locked" in str(outcomes["second"])
     assert outcomes["state"] == "accepted"
     assert outcomes["audit"] == ["accepted"]
+
+
+def test_a_request_that_cannot_get_the_write_lock_answers_503_and_keeps_nothing(
+    client, settings, tmp_path, django_db_blocker
+):
+    """A writer holds the lock past the connection's timeout (a large import): the person
+    gets the "busy" page with Retry-After, not a server error, and nothing of theirs is kept."""
+    from django.urls import path
+
+    from pledgebook import urls as site_urls
+
+    database = str(tmp_path / "busy.sqlite3")
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT)")
+
+    def save(request: HttpRequest) -> HttpResponse:
+        conn = _connection(database, alias="busy", timeout=0.2)
+        connections[conn.alias] = conn
+        try:
+            with transaction.atomic(using="busy"), conn.cursor() as cursor:
+                cursor.execute("INSERT INTO note (text) VALUES (%s)", [request.POST["text"]])
+        finally:
+            conn.close()
+            del connections[conn.alias]
+        return HttpResponse("saved")
+
+    settings.ROOT_URLCONF = type(
+        "urls", (), {"urlpatterns": [path("save/", save), *site_urls.urlpatterns]}
+    )
+    importer = sqlite3.connect(database, isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")  # the import's transaction, not committed yet
+    try:
+        with django_db_blocker.unblock():
+            response = client.post("/save/", {"text": "mine"})
+    finally:
+        importer.execute("ROLLBACK")
+        importer.close()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "The site is busy" in page and "nothing of what you sent was saved" in page
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM note").fetchone()[0] == 0
