@@ -3,7 +3,7 @@ writing a near-copy of a registered commitment sees it in the form's panel; the 
 reviewing the second registration (submitted by that organisation: made here by the factory,
 since the form's other fields are not what this journey is about), links the two as one
 initiative and confirms it; the public directory shows the initiative once, with both
-registrants."""
+registrants, and, filtered to a country only the second registration names, that one."""
 
 import pytest
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.urls import reverse
 from pledgebook.commitments import duplicates
 from pledgebook.commitments.models import Commitment, Registration
 from pledgebook.organisations.models import Representative
+from pledgebook.reference.models import Country
 from pledgebook.similarity import backlog
 from tests import factories
 from tests.browser import sign_in
@@ -68,6 +69,7 @@ def test_a_near_copy_is_seen_linked_and_shown_once(live_server, browser, program
         organisation=organisation,
         status=Commitment.Status.IN_REVIEW,
     )
+    second.countries.add(Country.objects.get(iso2="GW"))  # the first names no country
     duplicates.reindex(commitment_ids=[second.pk])
     backlog.run_batch()
     secretary = factories.staff(programme)
@@ -94,6 +96,14 @@ def test_a_near_copy_is_seen_linked_and_shown_once(live_server, browser, program
     row = rows.first.inner_text()
     assert TITLE in row
     assert "also registered by Tiniguena Foundation" in row
+    # Filtered to Guinea-Bissau, the one registration that names it shows, with the other.
+    page.get_by_label("Country").select_option(label="Guinea-Bissau")
+    page.get_by_role("button", name="Show commitments").click()
+    second_row = rows.filter(has_text="Mangrove nurseries on the Guinea-Bissau coast")
+    second_row.wait_for()
+    assert rows.count() == 1
+    assert "also registered by Bijagós Women's Network" in second_row.inner_text()
+    page.get_by_role("link", name="Clear all filters").click()
     page.get_by_role("link", name=TITLE).click()
     page.locator("#other-registrations").wait_for()
     assert (
