@@ -313,12 +313,29 @@ def _changed(*commitment_ids: int) -> None:
         hook(commitment_ids=list(commitment_ids))
 
 
-def created_in_bulk(*, commitment_ids: list[int]) -> None:
+#: Called with ``actor=``, ``commitment_ids=`` and ``now=`` when commitments are created in
+#: bulk (inside the caller's transaction); apps built on commitments register in their
+#: AppConfig.ready (reporting: the open cycles they join).
+_created_in_bulk_hooks: list[Callable[..., object]] = []
+
+
+def on_created_in_bulk(hook: Callable[..., object]) -> None:
+    if hook not in _created_in_bulk_hooks:
+        _created_in_bulk_hooks.append(hook)
+
+
+def created_in_bulk(
+    *, actor: Any, commitment_ids: list[int], now: dt.datetime | None = None
+) -> None:
     """Commitments created in bulk, already in the status their source gave them (a registry
     import): the apps built on commitments learn of them as of any change (the map's and the
-    dashboard's facts), inside the caller's transaction."""
-    if commitment_ids:
-        _changed(*commitment_ids)
+    dashboard's facts) and as of a confirmation (the open reporting cycles that expect them:
+    ``reporting.domain.join_open_cycles_in_bulk``), inside the caller's transaction."""
+    if not commitment_ids:
+        return
+    _changed(*commitment_ids)
+    for hook in _created_in_bulk_hooks:
+        hook(actor=actor, commitment_ids=commitment_ids, now=now or timezone.now())
 
 
 def _ask_again(

@@ -77,6 +77,7 @@ EVENTS = {
     "accepted": _("accepted"),
     "co_makers_asked_again": _("co-makers asked to confirm again after a change"),
     "commitment_joined": _("a confirmed commitment joined the cycle"),
+    "commitments_imported": _("imported commitments joined the cycle"),
     "changed": _("changed"),
     "cancelled": _("cancelled"),
     "compiled": _("first draft compiled"),

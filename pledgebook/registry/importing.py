@@ -1235,8 +1235,9 @@ def run_import(run_id: int) -> ImportRun:
             # Their texts join the similarity backlog (the duplicates finder's index) with the
             # import: queued marks and one batch task, embedded later by the worker.
             duplicates.reindex(commitment_ids=ids)
-            # The map's and the dashboard's facts, as for any change of commitments.
-            commitments_domain.created_in_bulk(commitment_ids=ids)
+            # The map's and the dashboard's facts, as for any change of commitments, and the
+            # open reporting cycles that expect them (their makers' personal links).
+            commitments_domain.created_in_bulk(actor=run.imported_by, commitment_ids=ids)
             counts = summarise(records, decisions.values())
             counts["imported"] = len(ids)
             seconds = round(time.monotonic() - started, 2)

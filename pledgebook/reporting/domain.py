@@ -13,12 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pledgebook.commitments.models import Commitment
+from pledgebook.commitments.models import CoMaker, Commitment
 from pledgebook.core import audit, uploads
 from pledgebook.core.notify import emails_of as _emails
 from pledgebook.core.notify import notify
@@ -269,6 +270,72 @@ def join_open_cycles(
                 data={"commitment": commitment.pk, "invited": invited},
             )
     return created
+
+
+def join_open_cycles_in_bulk(
+    *, actor: Any, commitment_ids: list[int], now: dt.datetime | None = None
+) -> int:
+    """Commitments created in bulk in a public status (a registry import) join the open
+    cycles that expect them, as a commitment confirmed while a cycle is open does
+    (:func:`join_open_cycles`): each of their makers that has no personal link for such a
+    cycle receives one, by mail to the people who act for it (as when a cycle opens, the
+    console's cycle page lists a maker without anyone on the platform as "Nobody to write
+    to").  Called by
+    ``commitments.domain.created_in_bulk`` inside the import's transaction; one audit entry
+    per cycle.  Returns the number of makers invited."""
+    now = now or timezone.now()
+    programmes = Commitment.objects.filter(pk__in=commitment_ids).values("programme_id").distinct()
+    cycles = (
+        ReportingCycle.objects.select_for_update(of=("self",))
+        .filter(programme_id__in=programmes, status=CycleStatus.OPEN, closes_at__gt=now)
+        .select_related("programme")
+        .order_by("deadline", "pk")
+    )
+    invited = 0
+    for cycle in cycles:
+        require(actor, RUN_CYCLE, cycle)
+        expected = Commitment.objects.filter(
+            Terms.of(cycle).q(), pk__in=commitment_ids, programme_id=cycle.programme_id
+        )
+        organisations = (
+            Organisation.objects.filter(
+                Q(pk__in=expected.values("organisation_id"))
+                | Q(
+                    pk__in=CoMaker.objects.taking_part()
+                    .filter(commitment__in=expected)
+                    .values("organisation_id")
+                )
+            )
+            .exclude(pk__in=Invitation.objects.filter(cycle=cycle).values("organisation_id"))
+            .order_by("pk")
+        )
+        created = Invitation.objects.bulk_create(
+            [Invitation(cycle=cycle, organisation=o, sent_at=now) for o in organisations]
+        )
+        if not created:
+            continue
+        with_people = set(
+            Organisation.objects.filter(
+                pk__in=[i.organisation_id for i in created], people__is_active=True
+            ).values_list("pk", flat=True)
+        )
+        for invitation in created:
+            if invitation.organisation_id in with_people:
+                invitation.cycle = cycle
+                _send_link(invitation)
+        invited += len(created)
+        audit.record(
+            actor=actor,
+            action="cycle.commitments_imported",
+            obj=cycle,
+            programme=cycle.programme,
+            data={
+                "commitments": expected.count(),
+                "invited": len(created),
+                "mailed": len(with_people),
+            },
+        )
+    return invited
 
 
 # Accountability framework ------------------------------------------------------------------
