@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from pledgebook.commitments.models import Commitment
 from pledgebook.core.models import AuditEntry
@@ -112,3 +113,25 @@ def test_with_no_open_cycle_nothing_is_created(programme, secretariat, on_the_pl
     assert not Invitation.objects.exists()
     assert not AuditEntry.objects.filter(action="cycle.commitments_imported").exists()
     assert mail.outbox == []
+
+
+def test_the_cycle_page_says_whose_link_could_not_be_sent(
+    client, programme, secretariat, on_the_platform
+):
+    organisation, person = on_the_platform
+    open_cycle = cycle(programme)
+    reporting.open_cycle(actor=secretariat, cycle=open_cycle)
+    importing.start_import(actor=secretariat, run=upload(secretariat, programme, two_records()))
+    client.force_login(secretariat)
+    url = reverse(
+        "console:reporting_cycle", kwargs={"programme": programme.slug, "cycle": open_cycle.pk}
+    )
+    rows = {
+        row.split("</th>")[0].rsplit(">", 1)[-1]: row
+        for row in client.get(url).content.decode().split('<th scope="row">')[1:]
+    }
+    created = rows["Tonga Seagrass Trust"]
+    assert "Nobody to write to" in created and "Not sent: nobody to write to" in created
+    assert "Resend link" not in created
+    known = rows[organisation.name]
+    assert person.email in known and "Resend link" in known and "Not sent" not in known
