@@ -36,9 +36,8 @@ def fits(page, locator, width: int) -> None:
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_the_secretariat_imports_a_registry_file(
-    live_server, browser, programme, settings, tmp_path: Path, width: int
+    live_server, browser, programme, tmp_path: Path, width: int
 ):
-    settings.MEDIA_ROOT = tmp_path / "media"
     base = live_server.url
     secretariat = factories.staff(programme)
     factories.ThemeFactory(programme=programme, name="Marine pollution")

@@ -40,11 +40,6 @@ pytestmark = pytest.mark.django_db
 OCEAN_FILE = realdata("unoc_commitments", "unoc_ocean_commitments_2026-03.jsonl")
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def secretariat(programme: Any) -> Any:
     factories.ThemeFactory(programme=programme, name="Marine pollution")

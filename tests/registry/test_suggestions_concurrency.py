@@ -6,7 +6,6 @@ person (both loaded the review, one decides first) is tested on every database."
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,11 +29,6 @@ AUDITED = {
     "accept": "commitment.goal_suggestion_accepted",
     "dismiss": "commitment.goal_suggestion_dismissed",
 }
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ titles shared in the file, and titles a commitment of the network already has.""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.urls import reverse
 
@@ -15,11 +12,6 @@ from tests import factories
 from tests.registry.test_importing import jsonl, ocean, upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_titles_compare_folded() -> None:
