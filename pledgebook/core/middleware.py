@@ -183,30 +183,35 @@ class QueryTimeoutMiddleware:
             return None
         if _sqlite_busy(exception):
             logger.warning("Database busy: %s %s", request.method, request.path)
-            response = refused(
+            return _unavailable(
                 request,
-                503,
                 _("The site is busy"),
                 _(
                     "Another change (a large import, say) was being saved, and this one could "
                     "not wait longer for it, so nothing of what you sent was saved. Go back to "
                     "the page and send it again in a minute."
                 ),
+                retry_after=30,
             )
-            response["Retry-After"] = "30"
-            return response
         if getattr(exception.__cause__, "sqlstate", None) != QUERY_CANCELED:
             return None
         logger.warning("Statement timeout: %s %s", request.method, request.path)
-        response = refused(
+        return _unavailable(
             request,
-            503,
             _("This page took too long"),
             _(
                 "Preparing this page took longer than this site allows, so it was stopped and "
                 "nothing was changed. Try again in a moment; for a search, a filter or a more "
                 "specific word finds the results sooner."
             ),
+            retry_after=10,
         )
-        response["Retry-After"] = "10"
-        return response
+
+
+def _unavailable(
+    request: HttpRequest, title: str, message: str, *, retry_after: int
+) -> HttpResponse:
+    """A 503 page: nothing of the request was kept, try again after ``retry_after`` seconds."""
+    response = refused(request, 503, title, message)
+    response["Retry-After"] = str(retry_after)
+    return response
