@@ -280,9 +280,10 @@ def join_open_cycles_in_bulk(
     (:func:`join_open_cycles`): each of their makers that has no personal link for such a
     cycle receives one, by mail to the people who act for it (as when a cycle opens, the
     console's cycle page lists a maker without anyone on the platform as "Nobody to write
-    to").  Called by
-    ``commitments.domain.created_in_bulk`` inside the import's transaction; one audit entry
-    per cycle.  Returns the number of makers invited."""
+    to").  Called by ``commitments.domain.created_in_bulk`` inside the import's transaction;
+    the cycles' rows are locked as :func:`join_open_cycles` locks them, so two imports (or an
+    import and a confirmation) never invite one maker twice.  One audit entry per cycle.
+    Returns the number of makers invited."""
     now = now or timezone.now()
     programmes = Commitment.objects.filter(pk__in=commitment_ids).values("programme_id").distinct()
     cycles = (
