@@ -349,8 +349,12 @@ def fresh_after_change(client: Client, name: str, n: int) -> None:
         label = f"{country.name}: {count + 1} commitments"
         visible = html.escape(label) in page
     else:
-        row = html.escape(str(goal)) + r'</a></th>\s*<td class="num">' + f"{count + 1}</td>"
-        visible = re.search(row, page) is not None
+        # The goal's row: its link, its title, then the commitments' count in the first cell.
+        row = (
+            rf'<a href="/sdgs/{goal.pk}/">[^<]*</a>(?:(?!</tr>).)*?</th>\s*'
+            rf'<td class="num">{count + 1}</td>'
+        )
+        visible = re.search(row, page, re.S) is not None
     emit(name, db_label(), n, "fresh_after_change_ms", round(elapsed, 2), visible=visible)
     log(
         f"{name}: confirmed commitment {candidate.pk}; {url} "
