@@ -107,7 +107,11 @@ def unregister(worker_id: str) -> None:
 def quietly(action: Callable[[], object], what: str, *, tries: int = 3) -> None:
     """Run a bookkeeping ``action`` of the worker, trying again on a database error (a locked
     SQLite database) and logging the last failure instead of raising it: the worker goes on
-    without it (a heartbeat missed is written again by the next beat)."""
+    without it (a heartbeat missed is written again by the next beat).
+
+    Each try after a failure starts on a new connection: a stop signal (SIGTERM) may have
+    interrupted a statement midway, and PostgreSQL's connection is then unusable ("another
+    command is already in progress"), so the stopping worker's heartbeat row was left behind."""
     for attempt in range(1, tries + 1):
         try:
             action()
@@ -116,7 +120,17 @@ def quietly(action: Callable[[], object], what: str, *, tries: int = 3) -> None:
             if attempt == tries:
                 logger.exception("worker: %s failed", what)
                 return
+            _drop_connection()
             time.sleep(0.5 * attempt)
+
+
+def _drop_connection() -> None:
+    """Close this thread's connection however broken it is; Django opens a new one when it is
+    next used."""
+    try:
+        connection.close()
+    except Exception:  # the connection was broken: it is dropped all the same
+        logger.debug("worker: closing a broken connection", exc_info=True)
 
 
 @contextmanager

@@ -180,3 +180,29 @@ def test_a_report_interrupted_too_often_fails_and_can_be_asked_again() -> None:
     again = domain.request_annual_report(actor=world.secretariat, cycle=world.cycle)
     assert again.pk != report.pk
     assert again.status == AnnualReport.Status.QUEUED
+
+
+def test_unregistering_after_a_broken_connection_tries_again_on_a_new_one(monkeypatch) -> None:
+    """A stop signal that interrupts a statement leaves PostgreSQL's connection unusable
+    ("another command is already in progress": seen in CI, the stopping worker's row stayed).
+    The bookkeeping's next try opens a new connection, and the row is removed."""
+    from django.db import OperationalError, connection
+
+    monkeypatch.setattr(workers.time, "sleep", lambda seconds: None)
+    workers.register("stopping", "default")
+    used: list[object] = []
+
+    def unregister_once_broken() -> None:
+        connection.ensure_connection()
+        used.append(connection.connection)
+        if len(used) == 1:
+            raise OperationalError("sending query failed: another command is already in progress")
+        workers.unregister("stopping")
+
+    workers.quietly(unregister_once_broken, "unregistering")
+    assert len(used) == 2
+    # The second try ran on a new connection (an in-memory SQLite database, the tests' own,
+    # lives in its one connection: Django never closes it).
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    assert (used[0] is used[1]) if in_memory else (used[0] is not used[1])
+    assert not WorkerHeartbeat.objects.filter(pk="stopping").exists()
