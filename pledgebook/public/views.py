@@ -33,7 +33,6 @@ from pledgebook.commitments.models import (
     Application,
     CoMaker,
     Commitment,
-    Registration,
 )
 from pledgebook.commitments.rows import labelled as labelled_rows
 from pledgebook.commitments.rules import (
@@ -429,9 +428,7 @@ def _commitment_queryset() -> QuerySet:
 def _other_registrations(c: Commitment) -> list[Commitment]:
     """The other public registrations of the commitment's initiative (no query when it is not
     linked: ``registration`` is selected with the commitment)."""
-    try:
-        c.registration  # noqa: B018  (selected with the row: raises when it is not linked)
-    except Registration.DoesNotExist:
+    if initiatives.initiative_id(c) is None:
         return []
     return initiatives.other_registrations(c)
 
